@@ -1,0 +1,122 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { createIngestHandler, type IngestResult } from '../functions/ingest/handler';
+import { createReportHandler, type ReportResult } from '../functions/report/handler';
+import type { Config } from '../shared/config/schema';
+import { createRuntime, type Runtime } from '../shared/runtime/runtime';
+import { localContext } from './lambda-context';
+import type { LocalStack, RawS3Event } from './local-stack';
+
+/**
+ * Connects the local stack to the handlers the way AWS does: s3rver's object notifications
+ * become standard S3 event records (URL-encoded keys, ordered sequencers) delivered to the
+ * ingest handler asynchronously, with Lambda's async retries; schedules invoke the report
+ * handler with EventBridge Scheduler's event shape.
+ */
+export interface LocalPipeline {
+  readonly runtime: Runtime;
+  readonly ingest: (event: unknown) => Promise<IngestResult>;
+  readonly report: (event: { cooperationId: string; scheduledTime: string }) => Promise<ReportResult>;
+  /** Resolves once every delivered S3 event has been handled (including retries). */
+  drain(): Promise<void>;
+  /** Invocations that still failed after Lambda's retries (as the on-failure destination would get them). */
+  readonly deadLetters: { event: unknown; error: string }[];
+  stop(): Promise<void>;
+}
+
+export interface LocalPipelineOptions {
+  /** How a notification reaches Lambda; tests use it to repeat, reorder or drop deliveries. */
+  readonly deliver?: (event: unknown, invoke: (event: unknown) => void) => void;
+  /** Lambda's async invocation retries (AWS default: 2). */
+  readonly retries?: number;
+  readonly retryDelayMs?: number;
+}
+
+/** AWS URL-encodes keys in events, with `+` for spaces and `/` left as is. */
+export const encodeS3Key = (key: string) => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+
+let lastSequencer = 0n;
+/**
+ * s3rver's sequencer is a millisecond timestamp, equal for two writes in the same millisecond;
+ * S3's grows with every write to a key. A per-process counter under the clock restores that.
+ */
+export const nextSequencer = (): string => {
+  const candidate = BigInt(Date.now()) << 16n;
+  lastSequencer = candidate > lastSequencer ? candidate : lastSequencer + 1n;
+  return lastSequencer.toString(16).toUpperCase().padStart(16, '0');
+};
+
+export const toAwsS3Event = (event: RawS3Event, region: string) => ({
+  Records: event.Records.map((record) => ({
+    ...record,
+    eventVersion: '2.1',
+    awsRegion: region,
+    s3: {
+      ...record.s3,
+      object: {
+        ...record.s3.object,
+        key: encodeS3Key(record.s3.object.key),
+        sequencer: nextSequencer(),
+      },
+    },
+  })),
+});
+
+export const createLocalPipeline = (
+  stack: LocalStack,
+  config: Config,
+  logger: Logger,
+  options: LocalPipelineOptions = {},
+): LocalPipeline => {
+  const runtime = createRuntime(
+    { aws: stack.aws, tableName: stack.tableName, bucketName: stack.bucketName, config },
+    logger,
+  );
+  const ingestHandler = createIngestHandler(() => runtime, logger);
+  const reportHandler = createReportHandler(() => runtime, logger);
+  const retries = options.retries ?? 2;
+  const retryDelayMs = options.retryDelayMs ?? 50;
+  const pending = new Set<Promise<void>>();
+  const deadLetters: LocalPipeline['deadLetters'] = [];
+
+  const invokeAsync = (event: unknown) => {
+    const run = (async () => {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await ingestHandler(event, localContext('crosslift-ingest') as Context);
+          return;
+        } catch (error) {
+          if (attempt >= retries) {
+            deadLetters.push({ event, error: (error as Error).message });
+            return;
+          }
+          await new Promise((r) => setTimeout(r, retryDelayMs * (attempt + 1)));
+        }
+      }
+    })();
+    pending.add(run);
+    void run.finally(() => pending.delete(run));
+  };
+
+  stack.onS3Event((raw) => {
+    if (!raw.Records.some((r) => r.s3.object.key.startsWith('inbox/'))) return; // notifications are on inbox/ only
+    const event = toAwsS3Event(raw, stack.aws.region);
+    if (options.deliver) options.deliver(event, invokeAsync);
+    else invokeAsync(event);
+  });
+
+  return {
+    runtime,
+    ingest: (event) => ingestHandler(event, localContext('crosslift-ingest') as Context),
+    report: (event) => reportHandler(event, localContext('crosslift-report') as Context),
+    drain: async () => {
+      // Deliveries can enqueue more work while we wait (retries), so loop until quiet.
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    deadLetters,
+    stop: async () => {
+      while (pending.size > 0) await Promise.all([...pending]);
+      runtime.clients.destroy();
+    },
+  };
+};

@@ -1,0 +1,163 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import sesLocal from 'aws-ses-v2-local';
+import type { AwsSettings } from '../shared/aws/clients';
+
+/**
+ * The embedded local AWS stack: dynalite (DynamoDB), s3rver (S3) and aws-ses-v2-local (SES v2),
+ * each a real server on a loopback port, started in this process. The handlers reach them
+ * through the same SDK clients they use in Lambda; only the endpoints differ.
+ */
+export interface LocalStackOptions {
+  /** Keep DynamoDB and S3 state in this folder across runs (default: memory and a temp folder). */
+  readonly stateDir?: string;
+  readonly bucketName?: string;
+  readonly tableName?: string;
+}
+
+/** S3 event records as s3rver emits them (keys raw, sequencer a millisecond timestamp). */
+export interface RawS3Event {
+  readonly Records: readonly {
+    eventName: string;
+    eventTime: string;
+    s3: { bucket: { name: string }; object: { key: string; size?: number; eTag?: string; sequencer: string } };
+  }[];
+}
+
+export interface LocalStack {
+  readonly aws: AwsSettings;
+  readonly bucketName: string;
+  readonly tableName: string;
+  readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly sesv2: string };
+  /** Subscribes to s3rver's object notifications. */
+  onS3Event(listener: (event: RawS3Event) => void): void;
+  /** Emails received by the local SES, as its `/store` lists them. */
+  sentEmails(): Promise<LocalEmail[]>;
+  /** The full MIME message (.eml) of a stored email, as the local SES builds it. */
+  emlOf(messageId: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface LocalEmail {
+  readonly messageId: string;
+  readonly from: string;
+  readonly destination: { to: string[]; cc: string[]; bcc: string[] };
+  readonly subject: string;
+  readonly body: { html?: string; text?: string };
+  readonly attachments: { filename?: string; contentType?: string; content?: string }[];
+  readonly headers?: { name: string; value: string }[];
+  readonly at: number;
+}
+
+const LOCAL_REGION = 'us-east-1';
+// s3rver accepts only its documented default key pair; dynalite and the SES emulator accept any.
+// These are public, fixed test values, not secrets.
+const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+const listen = (server: Server) =>
+  new Promise<AddressInfo>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server.address() as AddressInfo));
+  });
+
+const close = (server: { close(cb: (err?: Error) => void): void }) =>
+  new Promise<void>((resolve) => server.close(() => resolve()));
+
+export const createTable = async (dynamodb: DynamoDBClient, tableName: string) => {
+  try {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  for (let i = 0; i < 50; i += 1) {
+    const out = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    if (out.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
+  const bucketName = options.bucketName ?? 'crosslift-local';
+  const tableName = options.tableName ?? 'crosslift';
+  const tempDir = options.stateDir ? undefined : mkdtempSync(join(tmpdir(), 'crosslift-s3-'));
+  const s3Dir = options.stateDir ? join(options.stateDir, 's3') : tempDir!;
+  if (options.stateDir) mkdirSync(join(options.stateDir, 'dynamodb'), { recursive: true });
+  mkdirSync(s3Dir, { recursive: true });
+
+  const dynamo = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.stateDir ? { path: join(options.stateDir, 'dynamodb') } : {}),
+  }) as Server;
+  const dynamoAddress = await listen(dynamo);
+
+  const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir });
+  const s3Address = (await s3.run()) as AddressInfo;
+
+  // aws-ses-v2-local is CommonJS with `exports.default`: under ESM interop the server is `.default`.
+  const startSes = ((sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal) as typeof sesLocal;
+  const ses = (await startSes({ host: '127.0.0.1', port: 0 })) as Server;
+  const sesAddress = ses.address() as AddressInfo;
+
+  const endpoints = {
+    s3: `http://127.0.0.1:${s3Address.port}`,
+    dynamodb: `http://127.0.0.1:${dynamoAddress.port}`,
+    sesv2: `http://127.0.0.1:${sesAddress.port}`,
+  };
+  const aws: AwsSettings = { region: LOCAL_REGION, endpoints, credentials: LOCAL_CREDENTIALS };
+
+  const dynamoClient = new DynamoDBClient({ region: LOCAL_REGION, endpoint: endpoints.dynamodb, credentials: LOCAL_CREDENTIALS });
+  await createTable(dynamoClient, tableName);
+  dynamoClient.destroy();
+  const s3Client = new S3Client({ region: LOCAL_REGION, endpoint: endpoints.s3, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+  try {
+    await s3Client.send(new CreateBucketCommand({ Bucket: bucketName }));
+  } catch (error) {
+    if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as Error).name)) throw error;
+  }
+  s3Client.destroy();
+
+  return {
+    aws,
+    bucketName,
+    tableName,
+    endpoints,
+    onS3Event: (listener) => {
+      s3.on('event', listener);
+    },
+    sentEmails: async () => {
+      const response = await fetch(`${endpoints.sesv2}/store`);
+      const body = (await response.json()) as { emails: LocalEmail[] };
+      return body.emails;
+    },
+    emlOf: async (messageId) => {
+      const response = await fetch(`${endpoints.sesv2}/get-emlContent?messageId=${encodeURIComponent(messageId)}`);
+      return response.text();
+    },
+    stop: async () => {
+      await Promise.all([s3.close(), close(dynamo), close(ses)]);
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+};

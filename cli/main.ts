@@ -1,0 +1,188 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { configSchema } from '../shared/config/schema';
+import { isDatasetName, DATASET_NAMES } from '../shared/datasets/names';
+import { CrossliftError } from '../shared/errors';
+import { evaluateEffectModel, effectModelInputSchema } from '../shared/report/effect-model';
+import { CROSSLIFT_VERSION } from '../shared/version';
+import { formatRunSummary } from './print';
+import { runLocal } from './run';
+import { validateFile } from './validate';
+import { findConfigFile, loadConfigFile } from '../shared/config/load';
+
+const USAGE = `crosslift ${CROSSLIFT_VERSION}: effect reports for cross-over partnerships
+
+Usage:
+  crosslift run --data DIR [--as-of ISO_DATE_TIME] [--backfill] [--out DIR] [--state DIR] [--json] [--verbose]
+      Start the embedded AWS stack, ingest DIR/inbox/**, fire the schedules, print the reports.
+  crosslift validate FILE --dataset NAME [--timezone TZ] [--currency CODE] [--json]
+      Check a file before uploading it (exit 0 when it would be accepted, 1 when not).
+  crosslift model --input FILE.json [--json]
+      Evaluate the cross-over effect model from given inputs.
+  crosslift schema [--out FILE]
+      Print the JSON Schema of crosslift.config.yaml.
+`;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const logLevel = (verbose: boolean | undefined) => (verbose ? 'INFO' : 'ERROR') as 'INFO' | 'ERROR';
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  run: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        'as-of': { type: 'string' },
+        backfill: { type: 'boolean' },
+        out: { type: 'string' },
+        state: { type: 'string' },
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+      },
+    });
+    if (!values.data) throw new UsageError('run needs --data DIR');
+    if (values['as-of'] !== undefined && Number.isNaN(Date.parse(values['as-of']))) {
+      throw new UsageError('--as-of expects an ISO 8601 date or date-time, e.g. 2026-11-23T06:00:00Z');
+    }
+    const config = loadConfigFile(findConfigFile(values.data));
+    const result = await runLocal({
+      dataDir: values.data,
+      asOf: values['as-of'],
+      backfill: values.backfill,
+      outDir: values.out,
+      stateDir: values.state,
+      logLevel: logLevel(values.verbose),
+    });
+    if (values.json) {
+      const { deadLetters: _dead, ...json } = result;
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      const currencyOf = (id: string) => config.cooperations.find((c) => c.id === id)?.currency ?? 'CNY';
+      process.stdout.write(`${formatRunSummary(result, currencyOf)}\n`);
+    }
+    return result.deadLetters > 0 ? 1 : 0;
+  },
+
+  validate: async (args) => {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        dataset: { type: 'string' },
+        timezone: { type: 'string', default: 'UTC' },
+        currency: { type: 'string', default: 'CNY' },
+        json: { type: 'boolean' },
+      },
+    });
+    const file = positionals[0];
+    if (!file) throw new UsageError('validate needs a FILE');
+    if (!values.dataset || !isDatasetName(values.dataset)) {
+      throw new UsageError(`validate needs --dataset, one of ${DATASET_NAMES.join(', ')}`);
+    }
+    const result = await validateFile({
+      file,
+      dataset: values.dataset,
+      timezone: values.timezone,
+      currency: values.currency,
+      maxUncompressedBytes: 2 * 1024 ** 3,
+      maxRejectedShare: 0.05,
+    });
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    } else {
+      const out = [`${file}: ${result.status} (${result.acceptedRows} of ${result.rows} rows taken)${result.reason ? `: ${result.reason}` : ''}`];
+      for (const e of result.errors.slice(0, 20)) {
+        const at = [e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '', e.column ? `column ${e.column}` : '']
+          .filter(Boolean)
+          .join(', ');
+        out.push(`  ${at || 'file'}: ${e.reason}`);
+      }
+      if (result.errors.length > 20) out.push(`  ... and ${result.errors.length - 20} more (--json lists up to 100)`);
+      if (result.days.length) {
+        out.push(`Would ingest ${result.days.length} day(s), ${result.days[0]!.day} to ${result.days.at(-1)!.day}:`);
+        for (const d of result.days.slice(0, 31)) {
+          out.push(`  ${d.day}  ${Object.entries(d.totals).map(([k, v]) => `${k}=${Number(v.toFixed(4))}`).join(' ')}`);
+        }
+      }
+      process.stdout.write(`${out.join('\n')}\n`);
+    }
+    return result.status === 'rejected' ? 1 : 0;
+  },
+
+  model: async (args) => {
+    const { values } = parseArgs({ args, options: { input: { type: 'string' }, json: { type: 'boolean' } } });
+    if (!values.input) throw new UsageError('model needs --input FILE.json');
+    const parsed = effectModelInputSchema.safeParse(JSON.parse(readFileSync(values.input, 'utf8')));
+    if (!parsed.success) {
+      throw new UsageError(`${values.input}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    }
+    const result = evaluateEffectModel(parsed.data);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify({ input: parsed.data, result }, null, 2)}\n`);
+    } else {
+      const i = parsed.data;
+      const f = (n: number) => new Intl.NumberFormat('en', { maximumFractionDigits: 6 }).format(n);
+      process.stdout.write(
+        [
+          `User scale            U  = ${f(result.userScale)}`,
+          `Brand influence       B  = ${f(result.brandInfluence)}`,
+          `Market share          S  = U / T = ${f(i.users)} / ${f(i.marketUsers)} = ${f(result.marketShare)}`,
+          `Brand share           S' = B / T' = ${f(i.brand)} / ${f(i.marketBrand)} = ${f(result.brandShare)}`,
+          `Capability score      A_C = ${i.alpha.map(f).join('/')} x ${f(i.capability.storage)}/${f(i.capability.processing)}/${f(i.capability.analysis)} = ${f(result.capabilityScore)}`,
+          `Recommendation score  A_A = ${i.beta.map(f).join('/')} x ${i.records.map(f).join('/')} = ${f(result.recommendationScore)}`,
+          `Effect score          M  = (U + B) / T x A_C x A_A = ${f(result.effectScore)}`,
+        ].join('\n') + '\n',
+      );
+    }
+    return 0;
+  },
+
+  schema: async (args) => {
+    const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
+    const schema = `${JSON.stringify(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`;
+    if (values.out) writeFileSync(values.out, schema);
+    else process.stdout.write(schema);
+    return 0;
+  },
+};
+
+export const main = async (argv: string[]): Promise<number> => {
+  const [command, ...args] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version') {
+    process.stdout.write(`${CROSSLIFT_VERSION}\n`);
+    return 0;
+  }
+  const run = commands[command];
+  if (!run) {
+    process.stderr.write(`crosslift: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await run(args);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`crosslift ${command}: ${(error as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof CrossliftError) {
+      process.stderr.write(`crosslift ${command}: ${error.message}\n`);
+      return 1;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      process.stderr.write(`crosslift ${command}: no such file: ${(error as NodeJS.ErrnoException).path}\n`);
+      return 2;
+    }
+    // Anything else is a bug or an environment problem: one readable line, the stack only on request.
+    process.stderr.write(`crosslift ${command}: unexpected ${(error as Error).name ?? 'error'}: ${(error as Error).message}\n`);
+    if (args.includes('--verbose')) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+    return 1;
+  }
+};

@@ -1,0 +1,44 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { EventShapeError } from '../../shared/errors';
+import { runScheduledReport } from '../../shared/report/compute-report';
+import { scheduleEventSchema } from '../../shared/report/schedule-event';
+import { runtimeFromEnv } from '../../shared/runtime/from-env';
+import { lazy } from '../../shared/runtime/lazy';
+import type { Runtime } from '../../shared/runtime/runtime';
+
+export interface ReportResult {
+  readonly cooperationId: string;
+  readonly period: string;
+  readonly revision: number;
+  readonly change: 'new' | 'restated' | 'unchanged';
+  readonly emails: number;
+}
+
+/** EventBridge Scheduler event -> runScheduledReport for the last complete period before the scheduled time. */
+export const createReportHandler = (getRuntime: () => Runtime, logger: Logger) =>
+  middy(async (event: unknown): Promise<ReportResult> => {
+    const parsed = scheduleEventSchema.safeParse(event);
+    if (!parsed.success) {
+      throw new EventShapeError('event is not a crosslift schedule event', {
+        issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      });
+    }
+    logger.appendKeys({ cooperationId: parsed.data.cooperationId });
+    const run = await runScheduledReport(getRuntime(), parsed.data);
+    return {
+      cooperationId: parsed.data.cooperationId,
+      period: run.stored.report.period.label,
+      revision: run.stored.revision,
+      change: run.change,
+      emails: run.emails.filter((e) => e.state === 'sent').length,
+    };
+  }).use(injectLambdaContext(logger, { resetKeys: true }));
+
+const logger = new Logger({ serviceName: 'crosslift-report' });
+
+export const handler = createReportHandler(
+  lazy(() => runtimeFromEnv(logger)),
+  logger,
+);

@@ -1,0 +1,289 @@
+import { z } from 'zod';
+import type { DayResolver } from '../time/days';
+import { boolean, decimal, identifier, integer, oneOf, optional, required, timestamp } from './fields';
+import type { DatasetName } from './names';
+
+/** What a row schema needs beyond the row: the cooperation's timezone and currency. */
+export interface RowContext {
+  readonly resolver: DayResolver;
+  readonly currency: string;
+}
+
+export const CHANNELS = ['referral', 'ad', 'event', 'organic', 'co_brand'] as const;
+export const EVENT_KINDS = ['open_class', 'live', 'offline', 'competition'] as const;
+
+/**
+ * One dataset: its row contract (a zod schema, the single source of truth for parsing,
+ * error messages and the docs), the measures stored per day, and how a valid row adds to them.
+ * Measures are sums (counts, totals, sums of squares), so days and files add up exactly.
+ */
+export interface DatasetDefinition<Row = unknown> {
+  readonly name: DatasetName;
+  readonly description: string;
+  /** Columns in the documented order, with a one-line meaning for the data-contract page. */
+  readonly columns: readonly { name: string; required: boolean; meaning: string }[];
+  readonly measures: readonly string[];
+  rowSchema(context: RowContext): z.ZodType<Row>;
+  /** The local day the row belongs to. */
+  dayOf(row: Row): string;
+  /** Adds a valid row to a day's measures (indexed like `measures`). */
+  accumulate(measures: number[], row: Row): void;
+}
+
+const define = <Row>(definition: DatasetDefinition<Row>): DatasetDefinition<Row> => definition;
+
+const sameCurrency = (currency: string) =>
+  optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{3}$/, { message: 'expected an ISO 4217 currency code such as CNY' })
+      .transform((c) => c.toUpperCase())
+      .refine((c) => c === currency, { message: `expected ${currency}, the cooperation's currency` }),
+  );
+
+const enrollments = define({
+  name: 'enrollments',
+  description: 'One row per enrollment in a joint course.',
+  columns: [
+    { name: 'user_id', required: true, meaning: 'The learner (never stored; only counted)' },
+    { name: 'course_id', required: true, meaning: 'The course enrolled in' },
+    { name: 'enrolled_at', required: true, meaning: 'ISO 8601 date or date-time; without offset it is local to the cooperation' },
+    { name: 'channel', required: true, meaning: `How the learner came: ${CHANNELS.join(', ')}` },
+    { name: 'amount', required: true, meaning: 'Amount paid, >= 0, in the cooperation\'s currency' },
+    { name: 'currency', required: false, meaning: 'ISO 4217 code; must be the cooperation\'s currency when given' },
+    { name: 'refunded', required: false, meaning: 'true or false (default false)' },
+  ],
+  measures: ['rows', 'enrollments', 'revenue', 'revenue_sq', 'partner_enrollments', 'refunded'],
+  rowSchema: ({ resolver, currency }) =>
+    z.object({
+      user_id: required(identifier()),
+      course_id: required(identifier()),
+      enrolled_at: required(timestamp(resolver)),
+      channel: required(oneOf(CHANNELS)),
+      amount: required(decimal({ min: 0 })),
+      currency: sameCurrency(currency),
+      refunded: optional(boolean()),
+    }),
+  dayOf: (row) => row.enrolled_at.day,
+  accumulate: (m, row) => {
+    m[0]! += 1;
+    if (row.refunded === true) {
+      m[5]! += 1;
+      return;
+    }
+    m[1]! += 1;
+    m[2]! += row.amount;
+    m[3]! += row.amount * row.amount;
+    if (row.channel !== 'organic') m[4]! += 1;
+  },
+});
+
+const referrals = define({
+  name: 'referrals',
+  description: 'One row per user referred by the partner named in the key; counted on the referral day.',
+  columns: [
+    { name: 'user_id', required: true, meaning: 'The referred user (never stored)' },
+    { name: 'referred_at', required: true, meaning: 'ISO 8601 date or date-time of the referral' },
+    { name: 'converted_at', required: false, meaning: 'When the referral became a paying user; not before referred_at' },
+    { name: 'revenue', required: false, meaning: 'Revenue from the converted user, >= 0' },
+  ],
+  measures: ['rows', 'conversions', 'revenue', 'revenue_sq'],
+  rowSchema: ({ resolver }) =>
+    z
+      .object({
+        user_id: required(identifier()),
+        referred_at: required(timestamp(resolver)),
+        converted_at: optional(timestamp(resolver)),
+        revenue: optional(decimal({ min: 0 })),
+      })
+      .superRefine((row, ctx) => {
+        if (row.converted_at !== undefined && row.converted_at.epochMs < row.referred_at.epochMs) {
+          ctx.addIssue({ code: 'custom', path: ['converted_at'], message: 'expected converted_at not before referred_at' });
+        }
+      }),
+  dayOf: (row) => row.referred_at.day,
+  accumulate: (m, row) => {
+    m[0]! += 1;
+    if (row.converted_at !== undefined) m[1]! += 1;
+    const revenue = row.revenue ?? 0;
+    m[2]! += revenue;
+    m[3]! += revenue * revenue;
+  },
+});
+
+const campaigns = define({
+  name: 'campaigns',
+  description: 'Joint advertising: one row per campaign and day.',
+  columns: [
+    { name: 'date', required: true, meaning: 'The day (YYYY-MM-DD)' },
+    { name: 'campaign_id', required: true, meaning: 'The campaign' },
+    { name: 'impressions', required: true, meaning: 'Whole number >= 0' },
+    { name: 'clicks', required: true, meaning: 'Whole number, not more than impressions' },
+    { name: 'conversions', required: true, meaning: 'Whole number, not more than clicks' },
+    { name: 'spend', required: true, meaning: 'Ad spend >= 0, in the cooperation\'s currency' },
+    { name: 'revenue', required: true, meaning: 'Attributed revenue >= 0' },
+  ],
+  measures: ['rows', 'impressions', 'clicks', 'conversions', 'spend', 'revenue'],
+  rowSchema: ({ resolver }) =>
+    z
+      .object({
+        date: required(timestamp(resolver)),
+        campaign_id: required(identifier()),
+        impressions: required(integer({ min: 0 })),
+        clicks: required(integer({ min: 0 })),
+        conversions: required(integer({ min: 0 })),
+        spend: required(decimal({ min: 0 })),
+        revenue: required(decimal({ min: 0 })),
+      })
+      .superRefine((row, ctx) => {
+        if (row.clicks > row.impressions) {
+          ctx.addIssue({ code: 'custom', path: ['clicks'], message: 'expected clicks <= impressions' });
+        }
+        if (row.conversions > row.clicks) {
+          ctx.addIssue({ code: 'custom', path: ['conversions'], message: 'expected conversions <= clicks' });
+        }
+      }),
+  dayOf: (row) => row.date.day,
+  accumulate: (m, row) => {
+    m[0]! += 1;
+    m[1]! += row.impressions;
+    m[2]! += row.clicks;
+    m[3]! += row.conversions;
+    m[4]! += row.spend;
+    m[5]! += row.revenue;
+  },
+});
+
+const activity = define({
+  name: 'activity',
+  description: 'User activity per day (the u_i of the effect model).',
+  columns: [
+    { name: 'user_id', required: true, meaning: 'The user (never stored)' },
+    { name: 'date', required: true, meaning: 'The day (YYYY-MM-DD)' },
+    { name: 'score', required: true, meaning: 'Activity score from 0 to 1' },
+  ],
+  measures: ['rows', 'score', 'score_sq'],
+  rowSchema: ({ resolver }) =>
+    z.object({
+      user_id: required(identifier()),
+      date: required(timestamp(resolver)),
+      score: required(decimal({ min: 0, max: 1 })),
+    }),
+  dayOf: (row) => row.date.day,
+  accumulate: (m, row) => {
+    m[0]! += 1;
+    m[1]! += row.score;
+    m[2]! += row.score * row.score;
+  },
+});
+
+const feedback = define({
+  name: 'feedback',
+  description: 'Learner satisfaction: one row per survey answer.',
+  columns: [
+    { name: 'user_id', required: true, meaning: 'The respondent (never stored)' },
+    { name: 'submitted_at', required: true, meaning: 'ISO 8601 date or date-time' },
+    { name: 'rating', required: true, meaning: 'Whole number from 1 to 5' },
+    { name: 'nps', required: false, meaning: 'Likelihood to recommend, whole number from 0 to 10' },
+    { name: 'course_id', required: false, meaning: 'The course rated' },
+  ],
+  measures: ['rows', 'rating', 'rating_sq', 'nps_n', 'promoters', 'detractors'],
+  rowSchema: ({ resolver }) =>
+    z.object({
+      user_id: required(identifier()),
+      submitted_at: required(timestamp(resolver)),
+      rating: required(integer({ min: 1, max: 5 })),
+      nps: optional(integer({ min: 0, max: 10 })),
+      course_id: optional(identifier()),
+    }),
+  dayOf: (row) => row.submitted_at.day,
+  accumulate: (m, row) => {
+    m[0]! += 1;
+    m[1]! += row.rating;
+    m[2]! += row.rating * row.rating;
+    if (row.nps !== undefined) {
+      m[3]! += 1;
+      if (row.nps >= 9) m[4]! += 1;
+      else if (row.nps <= 6) m[5]! += 1;
+    }
+  },
+});
+
+const events = define({
+  name: 'events',
+  description: 'Open classes, live classes and joint events: one row per event.',
+  columns: [
+    { name: 'event_id', required: true, meaning: 'The event' },
+    { name: 'date', required: true, meaning: 'The day it took place' },
+    { name: 'kind', required: true, meaning: `One of ${EVENT_KINDS.join(', ')}` },
+    { name: 'registrations', required: true, meaning: 'Whole number >= 0' },
+    { name: 'attendees', required: true, meaning: 'Whole number, not more than registrations' },
+    { name: 'new_users', required: true, meaning: 'Whole number >= 0 of users new to the partner' },
+  ],
+  measures: ['rows', 'registrations', 'attendees', 'new_users'],
+  rowSchema: ({ resolver }) =>
+    z
+      .object({
+        event_id: required(identifier()),
+        date: required(timestamp(resolver)),
+        kind: required(oneOf(EVENT_KINDS)),
+        registrations: required(integer({ min: 0 })),
+        attendees: required(integer({ min: 0 })),
+        new_users: required(integer({ min: 0 })),
+      })
+      .superRefine((row, ctx) => {
+        if (row.attendees > row.registrations) {
+          ctx.addIssue({ code: 'custom', path: ['attendees'], message: 'expected attendees <= registrations' });
+        }
+      }),
+  dayOf: (row) => row.date.day,
+  accumulate: (m, row) => {
+    m[0]! += 1;
+    m[1]! += row.registrations;
+    m[2]! += row.attendees;
+    m[3]! += row.new_users;
+  },
+});
+
+const brand = define({
+  name: 'brand',
+  description: 'Brand influence per day (the b_j of the effect model).',
+  columns: [
+    { name: 'date', required: true, meaning: 'The day' },
+    { name: 'influence', required: true, meaning: 'Brand influence index >= 0' },
+    { name: 'followers', required: false, meaning: 'Whole number >= 0' },
+    { name: 'mentions', required: false, meaning: 'Whole number >= 0' },
+  ],
+  measures: ['rows', 'influence', 'influence_sq', 'followers', 'mentions'],
+  rowSchema: ({ resolver }) =>
+    z.object({
+      date: required(timestamp(resolver)),
+      influence: required(decimal({ min: 0 })),
+      followers: optional(integer({ min: 0 })),
+      mentions: optional(integer({ min: 0 })),
+    }),
+  dayOf: (row) => row.date.day,
+  accumulate: (m, row) => {
+    m[0]! += 1;
+    m[1]! += row.influence;
+    m[2]! += row.influence * row.influence;
+    m[3]! += row.followers ?? 0;
+    m[4]! += row.mentions ?? 0;
+  },
+});
+
+export const DATASETS: { readonly [K in DatasetName]: DatasetDefinition<any> } = {
+  enrollments,
+  referrals,
+  campaigns,
+  activity,
+  feedback,
+  events,
+  brand,
+};
+
+export const requiredColumns = (definition: DatasetDefinition<unknown>): string[] =>
+  definition.columns.filter((c) => c.required).map((c) => c.name);
+
+export const knownColumns = (definition: DatasetDefinition<unknown>): string[] => definition.columns.map((c) => c.name);

@@ -1,0 +1,150 @@
+import type { Readable } from 'node:stream';
+import type { z } from 'zod';
+import { DATASETS, requiredColumns, type RowContext } from '../datasets/definitions';
+import type { DatasetName } from '../datasets/names';
+import { classifyStreamError, decodeText, type DecodeStats } from './decode';
+import type { FileKind } from './formats';
+import { readRecords } from './records';
+import { FileRejection, type RowError } from './rejection';
+
+/** How many row errors are kept with a file's outcome (the count is always complete). */
+export const MAX_KEPT_ERRORS = 100;
+
+export type FileStatus = 'accepted' | 'partial' | 'rejected';
+
+/** Per-day measures of one file, indexed like the dataset's `measures`. */
+export type DayMeasures = Map<string, number[]>;
+
+export interface FileAnalysis {
+  readonly status: FileStatus;
+  /** Data records read (header excluded). */
+  readonly rows: number;
+  readonly acceptedRows: number;
+  readonly rejectedRows: number;
+  /** First MAX_KEPT_ERRORS row errors, or the one whole-file reason. */
+  readonly errors: readonly RowError[];
+  /** Whole-file reason when rejected. */
+  readonly reason?: string;
+  /** Aggregates of the accepted rows (empty when rejected). */
+  readonly days: DayMeasures;
+  readonly stats: DecodeStats;
+}
+
+export interface AnalyseOptions {
+  readonly dataset: DatasetName;
+  readonly kind: FileKind;
+  readonly context: RowContext;
+  readonly maxUncompressedBytes: number;
+  readonly maxRejectedShare: number;
+}
+
+const rejected = (reason: string, stats: DecodeStats, rows = 0, line?: number): FileAnalysis => ({
+  status: 'rejected',
+  rows,
+  acceptedRows: 0,
+  rejectedRows: rows,
+  errors: [line === undefined ? { reason } : { line, reason }],
+  reason,
+  days: new Map(),
+  stats,
+});
+
+/**
+ * Parses, validates and aggregates one file in a single streaming pass: the one code path
+ * shared by the ingest function, `crosslift validate` and the benchmark.
+ * Throws SourceReadError when reading fails (retry); every problem with the file itself is
+ * returned as an outcome, never thrown.
+ */
+export const analyseFile = async (source: Readable, options: AnalyseOptions): Promise<FileAnalysis> => {
+  const definition = DATASETS[options.dataset];
+  const schema: z.ZodType = definition.rowSchema(options.context);
+  const measureCount = definition.measures.length;
+  const { text, stats } = decodeText(source, { gzip: options.kind.gzip, maxUncompressedBytes: options.maxUncompressedBytes });
+  const { header, items } = readRecords(text, options.kind.format);
+
+  const days: DayMeasures = new Map();
+  const errors: RowError[] = [];
+  let rows = 0;
+  let rejectedRows = 0;
+  let headerChecked = options.kind.format !== 'csv';
+  const keep = (error: RowError) => {
+    if (errors.length < MAX_KEPT_ERRORS) errors.push(error);
+  };
+
+  try {
+    for await (const item of items) {
+      if (!headerChecked) {
+        headerChecked = true;
+        const columns = header() ?? [];
+        const missing = requiredColumns(definition).filter((c) => !columns.includes(c));
+        if (missing.length > 0) {
+          throw new FileRejection(
+            `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for dataset ${options.dataset}`,
+            1,
+          );
+        }
+      }
+      rows += 1;
+      if (item.kind === 'error') {
+        rejectedRows += 1;
+        keep({ line: item.line, record: item.record, reason: item.reason });
+        continue;
+      }
+      const result = schema.safeParse(item.values);
+      if (!result.success) {
+        rejectedRows += 1;
+        // One error per offending column; the message says what was expected, never the value.
+        const seen = new Set<string>();
+        for (const issue of result.error.issues) {
+          const column = String(issue.path[0] ?? '');
+          if (seen.has(column)) continue;
+          seen.add(column);
+          keep({ line: item.line, record: item.record, column: column || undefined, reason: issue.message });
+        }
+        continue;
+      }
+      const day = definition.dayOf(result.data);
+      let measures = days.get(day);
+      if (measures === undefined) {
+        measures = new Array<number>(measureCount).fill(0);
+        days.set(day, measures);
+      }
+      definition.accumulate(measures, result.data);
+    }
+    if (!headerChecked) {
+      // A CSV with a header and no data rows: check the header anyway, then report it as empty.
+      const columns = header() ?? [];
+      const missing = requiredColumns(definition).filter((c) => !columns.includes(c));
+      if (missing.length > 0) {
+        throw new FileRejection(`header is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, 1);
+      }
+    }
+  } catch (error) {
+    const classified = classifyStreamError(error);
+    if (classified instanceof FileRejection) return rejected(classified.reason, stats(), rows, classified.line);
+    throw classified;
+  }
+
+  if (rows === 0) return rejected('file has a header but no data rows', stats());
+  const acceptedRows = rows - rejectedRows;
+  if (acceptedRows === 0) {
+    return { ...rejected('every row was rejected', stats(), rows), errors };
+  }
+  if (rejectedRows / rows > options.maxRejectedShare) {
+    const share = ((rejectedRows / rows) * 100).toFixed(1);
+    const limit = (options.maxRejectedShare * 100).toFixed(1);
+    return {
+      ...rejected(`${share}% of rows were rejected, over the limit of ${limit}%: the file is rejected whole`, stats(), rows),
+      errors,
+    };
+  }
+  return {
+    status: rejectedRows === 0 ? 'accepted' : 'partial',
+    rows,
+    acceptedRows,
+    rejectedRows,
+    errors,
+    days,
+    stats: stats(),
+  };
+};

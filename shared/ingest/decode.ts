@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { CrossliftError } from '../errors';
+import { FileRejection } from './rejection';
+
+export interface DecodeOptions {
+  readonly gzip: boolean;
+  readonly maxUncompressedBytes: number;
+}
+
+export interface DecodeStats {
+  /** sha256 of the stored bytes (compressed, as in S3): the file's content identity. */
+  contentHash: string;
+  storedBytes: number;
+  uncompressedBytes: number;
+}
+
+/** Reading the object failed half-way (network, truncated body): retryable, never a verdict on the file. */
+export class SourceReadError extends CrossliftError {
+  override readonly name = 'SourceReadError';
+}
+
+const formatBytes = (n: number) => (n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(0)} MiB` : `${n} bytes`);
+
+/**
+ * Maps a stream failure to what it means for the file: a FileRejection (the file itself is bad)
+ * or a SourceReadError (reading failed; the event must be retried).
+ */
+export const classifyStreamError = (error: unknown): FileRejection | SourceReadError => {
+  if (error instanceof FileRejection || error instanceof SourceReadError) return error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && code.startsWith('Z_')) {
+    return new FileRejection('file is not a complete gzip stream (truncated or corrupt); upload it again');
+  }
+  return new SourceReadError('reading the object failed', { code: typeof code === 'string' ? code : undefined }, { cause: error });
+};
+
+/**
+ * Turns the stored bytes into UTF-8 text chunks: hashes them, gunzips `.gz`, enforces the
+ * uncompressed size limit (compression bombs), and refuses UTF-16, NUL bytes and invalid UTF-8
+ * with one clear reason. Streams throughout: memory does not grow with the file.
+ * Errors surface on the returned stream; pass them through `classifyStreamError`.
+ */
+export const decodeText = (source: Readable, options: DecodeOptions): { text: Readable; stats: () => DecodeStats } => {
+  const hash = createHash('sha256');
+  const stats = { contentHash: '', storedBytes: 0, uncompressedBytes: 0 };
+
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      stats.storedBytes += chunk.length;
+      done(null, chunk);
+    },
+    flush(done) {
+      stats.contentHash = hash.digest('hex');
+      done();
+    },
+  });
+
+  // `fatal` makes TextDecoder throw on the first invalid sequence instead of inserting U+FFFD.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let first = true;
+  const toText = new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _enc, done: TransformCallback) {
+      stats.uncompressedBytes += chunk.length;
+      if (stats.uncompressedBytes > options.maxUncompressedBytes) {
+        done(
+          new FileRejection(
+            `file is larger than the limit of ${formatBytes(options.maxUncompressedBytes)} uncompressed; split it into smaller files`,
+          ),
+        );
+        return;
+      }
+      if (first) {
+        first = false;
+        if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+          done(new FileRejection('file is UTF-16 encoded; save it as UTF-8'));
+          return;
+        }
+      }
+      if (chunk.includes(0)) {
+        done(new FileRejection('file contains NUL bytes: it is binary or not UTF-8 text; save it as UTF-8'));
+        return;
+      }
+      try {
+        done(null, decoder.decode(chunk, { stream: true }));
+      } catch {
+        done(new FileRejection(`file is not valid UTF-8 (near byte ${stats.uncompressedBytes - chunk.length}); save it as UTF-8`));
+      }
+    },
+    flush(done) {
+      try {
+        const rest = decoder.decode();
+        done(null, rest === '' ? undefined : rest);
+      } catch {
+        done(new FileRejection('file is not valid UTF-8 (it ends inside a character); save it as UTF-8'));
+      }
+    },
+  });
+
+  const stages: NodeJS.ReadWriteStream[] = options.gzip ? [tap, createGunzip(), toText] : [tap, toText];
+  // pipeline destroys every stage on the first error, so a rejected bomb stops reading at once.
+  (pipeline as (...args: unknown[]) => void)(source, ...stages, () => {});
+  return { text: toText, stats: () => ({ ...stats }) };
+};

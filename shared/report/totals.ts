@@ -1,0 +1,56 @@
+import type { DatasetName } from '../datasets/names';
+import type { DayAggregate, FileRecord } from '../storage/table';
+
+/** Measures of one dataset summed over all counted files: per day, and over the whole window. */
+export interface DatasetTotals {
+  readonly days: Map<string, Record<string, number>>;
+  readonly totals: Record<string, number>;
+  /** Partners that delivered data for this dataset in the window. */
+  readonly partners: Set<string>;
+}
+
+export type Totals = Map<DatasetName, DatasetTotals>;
+
+/** fileId -> the generation currently counted for it. */
+export const activeGenerations = (records: readonly FileRecord[], fileIdOf: (key: string) => string): Map<string, string> => {
+  const active = new Map<string, string>();
+  for (const r of records) {
+    if ((r.status === 'accepted' || r.status === 'partial') && r.generation) active.set(fileIdOf(r.key), r.generation);
+  }
+  return active;
+};
+
+const add = (into: Record<string, number>, from: Record<string, number>) => {
+  for (const [name, value] of Object.entries(from)) into[name] = (into[name] ?? 0) + value;
+};
+
+/**
+ * Sums the day aggregates of the counted generations between two days (inclusive).
+ * Aggregates of replaced, withdrawn or half-written generations are skipped here, which is
+ * what makes a crashed ingest harmless.
+ */
+export const sumAggregates = (
+  aggregates: readonly DayAggregate[],
+  active: ReadonlyMap<string, string>,
+  fromDay: string,
+  toDay: string,
+): Totals => {
+  const totals: Totals = new Map();
+  for (const a of aggregates) {
+    if (a.day < fromDay || a.day > toDay || active.get(a.fileId) !== a.generation) continue;
+    let dataset = totals.get(a.dataset);
+    if (!dataset) {
+      dataset = { days: new Map(), totals: {}, partners: new Set() };
+      totals.set(a.dataset, dataset);
+    }
+    let day = dataset.days.get(a.day);
+    if (!day) {
+      day = {};
+      dataset.days.set(a.day, day);
+    }
+    add(day, a.m);
+    add(dataset.totals, a.m);
+    dataset.partners.add(a.partnerId);
+  }
+  return totals;
+};
