@@ -1,0 +1,159 @@
+import type { MiddlewareStack } from '@smithy/types';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getFileRecord, listFileRecords, queryDayAggregates } from '../../shared/storage/table';
+import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
+
+const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
+/** n enrollment rows spread over `days` days from 2026-11-01, each paying `amount`. */
+const enrollmentsCsv = (n: number, amount: number, days = 7) =>
+  `${HEADER}\n${Array.from({ length: n }, (_, i) => `u${i},c1,2026-11-${String(1 + (i % days)).padStart(2, '0')},ad,${amount}`).join('\n')}\n`;
+
+describe('exactly once from at-least-once events', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('ignores a repeated event for the same object version', async () => {
+    // Prepare: every notification is delivered three times, as S3 may do.
+    h = await startHarness(testConfig(), { deliver: (event, invoke) => [1, 2, 3].forEach(() => invoke(event)) });
+
+    // Act
+    await h.put('inbox/coop/platform/enrollments/a.csv', enrollmentsCsv(20, 10));
+    await h.pipeline.drain();
+
+    // Assess: 20 rows of 10 each, counted once.
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 20, enrollments: 20, revenue: 200 });
+  });
+
+  it('replaces a file\'s contribution when the same key is uploaded again, and removes it on delete', async () => {
+    h = await startHarness(testConfig());
+    const key = 'inbox/coop/platform/enrollments/a.csv';
+
+    // Act 1: first version, then a corrected one.
+    await h.put(key, enrollmentsCsv(20, 10));
+    await h.pipeline.drain();
+    await h.put(key, enrollmentsCsv(5, 7));
+    await h.pipeline.drain();
+
+    // Assess 1: only the latest version counts, and the old generation's items are gone.
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 5, revenue: 35 });
+    const items = await queryDayAggregates(h.pipeline.runtime.table, 'coop', '2026-11-01', '2026-11-30');
+    expect(items).toHaveLength(5);
+
+    // Act 2
+    await h.remove(key);
+    await h.pipeline.drain();
+
+    // Assess 2
+    expect(await countedTotals(h, 'enrollments')).toEqual({});
+    expect(await getFileRecord(h.pipeline.runtime.table, 'coop', key)).toMatchObject({ status: 'deleted' });
+    expect(await queryDayAggregates(h.pipeline.runtime.table, 'coop', '2026-11-01', '2026-11-30')).toHaveLength(0);
+  });
+
+  it('never lets an older event overwrite a newer version (events out of order)', async () => {
+    // Prepare: hold events back, then deliver them newest first.
+    const held: unknown[] = [];
+    h = await startHarness(testConfig(), { deliver: (event) => held.push(event) });
+    const key = 'inbox/coop/platform/enrollments/a.csv';
+    await h.put(key, enrollmentsCsv(10, 1));
+    await h.put(key, enrollmentsCsv(3, 100));
+
+    // Act
+    for (const event of held.reverse()) await h.pipeline.ingest(event);
+
+    // Assess: the second upload (3 rows of 100) is what counts.
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 3, revenue: 300 });
+  });
+
+  it('records the same content dropped under another name as a duplicate, counted once', async () => {
+    h = await startHarness(testConfig());
+    const body = enrollmentsCsv(8, 5);
+
+    // Act
+    await h.put('inbox/coop/platform/enrollments/a.csv', body);
+    await h.pipeline.drain();
+    await h.put('inbox/coop/platform/enrollments/a-copy.csv', body);
+    await h.pipeline.drain();
+
+    // Assess
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 8, revenue: 40 });
+    const copy = await getFileRecord(h.pipeline.runtime.table, 'coop', 'inbox/coop/platform/enrollments/a-copy.csv');
+    expect(copy).toMatchObject({ status: 'duplicate', duplicateOf: 'inbox/coop/platform/enrollments/a.csv' });
+  });
+
+  it('acknowledges S3\'s test event and ignores it', async () => {
+    h = await startHarness(testConfig());
+    const result = await h.pipeline.ingest({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: h.stack.bucketName });
+    expect(result).toEqual({ files: [] });
+  });
+
+  it('counts two files of the same cooperation ingested concurrently', async () => {
+    h = await startHarness(testConfig());
+    await Promise.all([
+      h.put('inbox/coop/platform/enrollments/a.csv', enrollmentsCsv(12, 2)),
+      h.put('inbox/coop/school/enrollments/b.csv', enrollmentsCsv(7, 3)),
+    ]);
+    await h.pipeline.drain();
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 19, revenue: 12 * 2 + 7 * 3 });
+  });
+
+  it('leaves the totals correct when the ingest dies after any DynamoDB call and the event is retried', async () => {
+    // Prepare: find how many DynamoDB calls one ingest of a replacing upload makes.
+    const key = 'inbox/coop/platform/enrollments/a.csv';
+    const countCalls = async () => {
+      const probe = await startHarness(testConfig());
+      await probe.put(key, enrollmentsCsv(14, 1));
+      await probe.pipeline.drain();
+      let calls = 0;
+      (probe.pipeline.runtime.clients.dynamodb.middlewareStack as MiddlewareStack<object, object>).add(
+        (next) => async (args) => {
+          calls += 1;
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      await probe.put(key, enrollmentsCsv(6, 9));
+      await probe.pipeline.drain();
+      await probe.close();
+      return calls;
+    };
+    const total = await countCalls();
+    expect(total).toBeGreaterThan(3);
+
+    for (let crashAt = 1; crashAt <= total; crashAt += 1) {
+      // Prepare: version 1 ingested normally, then the process "dies" at call `crashAt` of version 2's first attempt.
+      const run = await startHarness(testConfig());
+      await run.put(key, enrollmentsCsv(14, 1));
+      await run.pipeline.drain();
+      let calls = 0;
+      let crashed = false;
+      (run.pipeline.runtime.clients.dynamodb.middlewareStack as MiddlewareStack<object, object>).add(
+        (next) => async (args) => {
+          calls += 1;
+          if (!crashed && calls === crashAt) {
+            crashed = true;
+            throw Object.assign(new Error('simulated crash'), { name: 'SimulatedCrash' });
+          }
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+
+      // Act: upload version 2; Lambda's async retry redelivers the event after the failure.
+      await run.put(key, enrollmentsCsv(6, 9));
+      await run.pipeline.drain();
+
+      // Assess: exactly version 2 counts, whatever point the crash hit.
+      expect({ crashAt, totals: await countedTotals(run, 'enrollments') }).toMatchObject({
+        crashAt,
+        totals: { rows: 6, revenue: 54 },
+      });
+      expect(run.pipeline.deadLetters).toHaveLength(0);
+      const records = await listFileRecords(run.pipeline.runtime.table, 'coop');
+      expect(records.map((r) => r.status)).toEqual(['accepted']);
+      await run.close();
+    }
+  });
+});
