@@ -1,7 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
-import { configSchema } from '../shared/config/schema';
+import { renderConfigJsonSchema } from '../shared/config/json-schema';
 import { isDatasetName, DATASET_NAMES } from '../shared/datasets/names';
 import { CrossliftError } from '../shared/errors';
 import { evaluateEffectModel, effectModelInputSchema } from '../shared/report/effect-model';
@@ -143,7 +142,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 
   schema: async (args) => {
     const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
-    const schema = `${JSON.stringify(z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }), null, 2)}\n`;
+    const schema = renderConfigJsonSchema();
     if (values.out) writeFileSync(values.out, schema);
     else process.stdout.write(schema);
     return 0;
