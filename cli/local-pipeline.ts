@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { createIngestHandler, type IngestResult } from '../functions/ingest/handler';
+import { createReconcileHandler, type ReconcileResult } from '../functions/reconcile/handler';
 import { createReportHandler, type ReportResult } from '../functions/report/handler';
 import type { Config } from '../shared/config/schema';
 import { createRuntime, type Runtime } from '../shared/runtime/runtime';
@@ -17,6 +18,7 @@ export interface LocalPipeline {
   readonly runtime: Runtime;
   readonly ingest: (event: unknown) => Promise<IngestResult>;
   readonly report: (event: { cooperationId: string; scheduledTime: string }) => Promise<ReportResult>;
+  readonly reconcile: () => Promise<ReconcileResult>;
   /** Resolves once every delivered S3 event has been handled (including retries). */
   drain(): Promise<void>;
   /** Invocations that still failed after Lambda's retries (as the on-failure destination would get them). */
@@ -74,6 +76,7 @@ export const createLocalPipeline = (
   );
   const ingestHandler = createIngestHandler(() => runtime, logger);
   const reportHandler = createReportHandler(() => runtime, logger);
+  const reconcileHandler = createReconcileHandler(() => runtime, logger);
   const retries = options.retries ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 50;
   const pending = new Set<Promise<void>>();
@@ -109,6 +112,7 @@ export const createLocalPipeline = (
     runtime,
     ingest: (event) => ingestHandler(event, localContext('crosslift-ingest') as Context),
     report: (event) => reportHandler(event, localContext('crosslift-report') as Context),
+    reconcile: () => reconcileHandler({ source: 'aws.scheduler' }, localContext('crosslift-reconcile') as Context),
     drain: async () => {
       // Deliveries can enqueue more work while we wait (retries), so loop until quiet.
       while (pending.size > 0) await Promise.all([...pending]);

@@ -6,7 +6,7 @@ import { CrossliftError } from '../shared/errors';
 import { evaluateEffectModel, effectModelInputSchema } from '../shared/report/effect-model';
 import { CROSSLIFT_VERSION } from '../shared/version';
 import { formatRunSummary } from './print';
-import { runLocal } from './run';
+import { reconcileLocal, runLocal } from './run';
 import { validateFile } from './validate';
 import { findConfigFile, loadConfigFile } from '../shared/config/load';
 
@@ -15,6 +15,8 @@ const USAGE = `crosslift ${CROSSLIFT_VERSION}: effect reports for cross-over par
 Usage:
   crosslift run --data DIR [--as-of ISO_DATE_TIME] [--backfill] [--out DIR] [--state DIR] [--json] [--verbose]
       Start the embedded AWS stack, ingest DIR/inbox/**, fire the schedules, print the reports.
+  crosslift reconcile --data DIR --state DIR [--json]
+      Compare the local bucket's inbox/ with the ingestion records and ingest what was missed.
   crosslift validate FILE --dataset NAME [--timezone TZ] [--currency CODE] [--json]
       Check a file before uploading it (exit 0 when it would be accepted, 1 when not).
   crosslift model --input FILE.json [--json]
@@ -64,6 +66,24 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       process.stdout.write(`${formatRunSummary(result, currencyOf)}\n`);
     }
     return result.deadLetters > 0 ? 1 : 0;
+  },
+
+  reconcile: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: { data: { type: 'string' }, state: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } },
+    });
+    if (!values.data || !values.state) throw new UsageError('reconcile needs --data DIR and --state DIR (the state of an earlier run)');
+    const repaired = await reconcileLocal({ dataDir: values.data, stateDir: values.state, logLevel: logLevel(values.verbose) });
+    if (values.json) process.stdout.write(`${JSON.stringify({ repaired }, null, 2)}\n`);
+    else {
+      process.stdout.write(
+        repaired.length === 0
+          ? 'Nothing to repair: every object in inbox/ has its ingestion record.\n'
+          : `${repaired.map((r) => `${r.action.padEnd(17)} ${r.key} -> ${r.status}`).join('\n')}\n`,
+      );
+    }
+    return 0;
   },
 
   validate: async (args) => {

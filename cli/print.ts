@@ -24,6 +24,11 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
       if (f.errors.length > 5) lines.push(`             ... ${f.errors.length - 5} more`);
     }
   }
+  lines.push(
+    result.reconciled.length === 0
+      ? 'Reconcile: every object in inbox/ has its ingestion record'
+      : `Reconcile repaired ${result.reconciled.length}: ${result.reconciled.map((r) => `${r.key} (${r.action})`).join(', ')}`,
+  );
   for (const r of result.reports) {
     lines.push('');
     lines.push(`${r.cooperationName} (${r.cooperationId}) ${r.period.label}${r.state === 'provisional' ? '  [provisional]' : ''}`);

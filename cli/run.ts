@@ -50,6 +50,8 @@ export interface RunEmail {
 
 export interface RunResult {
   readonly files: RunFile[];
+  /** What the final reconcile pass repaired (normally nothing: every event arrived). */
+  readonly reconciled: { key: string; action: string; status: string }[];
   readonly reports: RunReport[];
   readonly emails: RunEmail[];
   readonly deadLetters: number;
@@ -123,6 +125,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
       await Promise.all(files.slice(i, i + 4).map(([path, key]) => uploadFile(pipeline, stack, path, key)));
     }
     await pipeline.drain();
+    const { repaired: reconciled } = await pipeline.reconcile();
 
     for (const cooperation of config.cooperations) {
       for (const period of periodsToReport(cooperation, asOf, options.backfill ?? false)) {
@@ -172,7 +175,21 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
         if (email.body.html) await writeFile(join(options.outDir, `${base}.html`), email.body.html);
       }
     }
-    return { files: runFiles, reports, emails, deadLetters: pipeline.deadLetters.length };
+    return { files: runFiles, reconciled: [...reconciled], reports, emails, deadLetters: pipeline.deadLetters.length };
+  } finally {
+    await pipeline.stop();
+    await stack.stop();
+  }
+};
+
+/** `crosslift reconcile`: the reconcile job against the persisted local stack of earlier runs. */
+export const reconcileLocal = async (options: { dataDir: string; stateDir: string; logLevel?: RunOptions['logLevel'] }) => {
+  const config = loadConfigFile(findConfigFile(options.dataDir));
+  const logger = new Logger({ serviceName: 'crosslift-local', logLevel: options.logLevel ?? 'ERROR' });
+  const stack = await startLocalStack({ stateDir: options.stateDir });
+  const pipeline = createLocalPipeline(stack, config, logger);
+  try {
+    return (await pipeline.reconcile()).repaired;
   } finally {
     await pipeline.stop();
     await stack.stop();
