@@ -128,15 +128,14 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
   if (rows === 0) return rejected('file has a header but no data rows', stats());
   const acceptedRows = rows - rejectedRows;
   if (acceptedRows === 0) {
-    return { ...rejected('every row was rejected', stats(), rows), errors };
+    const reason = 'every row was rejected';
+    return { ...rejected(reason, stats(), rows), errors: [{ reason }, ...errors.slice(0, MAX_KEPT_ERRORS - 1)] };
   }
   if (rejectedRows / rows > options.maxRejectedShare) {
     const share = ((rejectedRows / rows) * 100).toFixed(1);
     const limit = (options.maxRejectedShare * 100).toFixed(1);
-    return {
-      ...rejected(`${share}% of rows were rejected, over the limit of ${limit}%: the file is rejected whole`, stats(), rows),
-      errors,
-    };
+    const reason = `${share}% of rows were rejected, over the limit of ${limit}%: the file is rejected whole`;
+    return { ...rejected(reason, stats(), rows), errors: [{ reason }, ...errors.slice(0, MAX_KEPT_ERRORS - 1)] };
   }
   return {
     status: rejectedRows === 0 ? 'accepted' : 'partial',
