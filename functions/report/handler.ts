@@ -14,6 +14,8 @@ export interface ReportResult {
   readonly revision: number;
   readonly change: 'new' | 'restated' | 'unchanged';
   readonly emails: number;
+  /** Earlier periods recomputed because late data changed them. */
+  readonly restated: readonly { period: string; revision: number; change: string }[];
 }
 
 /** EventBridge Scheduler event -> runScheduledReport for the last complete period before the scheduled time. */
@@ -32,7 +34,8 @@ export const createReportHandler = (getRuntime: () => Runtime, logger: Logger) =
       period: run.stored.report.period.label,
       revision: run.stored.revision,
       change: run.change,
-      emails: run.emails.filter((e) => e.state === 'sent').length,
+      emails: [run, ...run.restated].flatMap((r) => r.emails).filter((e) => e.state === 'sent').length,
+      restated: run.restated.map((r) => ({ period: r.stored.report.period.label, revision: r.stored.revision, change: r.change })),
     };
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 

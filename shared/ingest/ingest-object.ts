@@ -20,7 +20,9 @@ import {
   type IngestionStatus,
   type TableRef,
 } from '../storage/table';
+import { markReportsStale } from '../report/store';
 import { DayResolver } from '../time/days';
+import { periodOfDay } from '../time/periods';
 import { analyseFile, MAX_KEPT_ERRORS, type FileAnalysis } from './analyse';
 import { SourceReadError } from './decode';
 import { parseDropKey, rejectionReportKey, type DropKey } from './keys';
@@ -162,7 +164,10 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
       await releaseContent(deps.table, { ...base, contentHash: previous.contentHash });
     }
     const record = committed ? await getFileRecord(deps.table, cooperationId, event.key) : undefined;
-    if (record) await cleanupStale(deps, cooperationId, fileId, record);
+    if (record) {
+      await markTouchedReportsStale(deps, drop, previous?.days ?? []);
+      await cleanupStale(deps, cooperationId, fileId, record);
+    }
     log.info('file removed', { key: event.key, cooperationId, committed });
     return { key: event.key, status: 'deleted', rows: 0, rejectedRows: 0, errors: [], cooperationId };
   }
@@ -241,6 +246,7 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
   if (previous?.contentHash && previous.contentHash !== analysis.stats.contentHash) {
     await releaseContent(deps.table, { ...base, contentHash: previous.contentHash });
   }
+  await markTouchedReportsStale(deps, drop, [...record.days, ...(previous?.days ?? [])]);
   await cleanupStale(deps, cooperationId, fileId, record);
 
   log.info('file ingested', {
@@ -256,6 +262,21 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
     await reportRejection(deps, drop, generation, analysis);
   }
   return { key: event.key, status, rows: analysis.rows, rejectedRows: analysis.rejectedRows, errors: analysis.errors, cooperationId };
+};
+
+/** Reports of the periods a file's old or new days fall in no longer match their inputs. */
+const markTouchedReportsStale = async (deps: IngestDeps, drop: DropKey, days: readonly string[]) => {
+  if (days.length === 0) return;
+  const { schedule, timezone, id } = drop.cooperation;
+  const labels = new Set<string>();
+  let last = '';
+  for (const day of [...days].sort()) {
+    if (day <= last) continue;
+    const period = periodOfDay(day, schedule, timezone);
+    labels.add(period.label);
+    last = period.endDay;
+  }
+  await markReportsStale(deps.table, id, labels);
 };
 
 /** Removes aggregates of a replaced generation; safe to repeat. */

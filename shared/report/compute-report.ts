@@ -4,10 +4,10 @@ import { CrossliftError } from '../errors';
 import type { Log } from '../logging';
 import { deliverOnce, reportRecipients, type DeliveryOutcome } from '../mail/deliver';
 import { fileIdOf, listFileRecords, queryDayAggregates, type TableRef } from '../storage/table';
-import { lastCompletePeriod, type Period } from '../time/periods';
+import { lastCompletePeriod, periodOfLabel, type Period } from '../time/periods';
 import { buildReport, comparisonWindow } from './build-report';
 import { renderReportEmail } from './render-email';
-import { saveReport, type SaveResult } from './store';
+import { listStoredReports, saveReport, type SaveResult } from './store';
 
 export interface ReportDeps {
   readonly config: Config;
@@ -77,9 +77,23 @@ export const computeReport = async (deps: ReportDeps, cooperation: Cooperation, 
   return { ...saved, emails };
 };
 
-/** The scheduled job: the last complete period before the time the schedule fired. */
-export const runScheduledReport = async (deps: ReportDeps, input: { cooperationId: string; scheduledTime: string }) => {
+/**
+ * The scheduled job: the last complete period before the time the schedule fired, then every
+ * earlier report that late data made stale (each stored as a new revision and emailed as a
+ * restatement when its numbers changed).
+ */
+export const runScheduledReport = async (
+  deps: ReportDeps,
+  input: { cooperationId: string; scheduledTime: string },
+): Promise<ReportRun & { readonly restated: readonly ReportRun[] }> => {
   const cooperation = findCooperation(deps.config, input.cooperationId);
   const period = lastCompletePeriod(input.scheduledTime, cooperation.schedule, cooperation.timezone);
-  return computeReport(deps, cooperation, period);
+  const run = await computeReport(deps, cooperation, period);
+  const restated: ReportRun[] = [];
+  for (const stale of await listStoredReports(deps.table, cooperation.id)) {
+    if (!stale.stale || stale.report.period.label === period.label) continue;
+    const stalePeriod = periodOfLabel(stale.report.period.label, cooperation.timezone);
+    if (stalePeriod) restated.push(await computeReport(deps, cooperation, stalePeriod));
+  }
+  return { ...run, restated };
 };

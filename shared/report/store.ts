@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { coopPk, getItem, putIfAbsent, queryAll, replaceIf, type TableRef } from '../storage/table';
 import type { Report } from './build-report';
 
@@ -29,12 +30,53 @@ export const getStoredReport = async (t: TableRef, cooperationId: string, label:
   return item ? (item.stored as StoredReport) : undefined;
 };
 
-export const listStoredReports = async (t: TableRef, cooperationId: string): Promise<StoredReport[]> => {
+export const listStoredReports = async (
+  t: TableRef,
+  cooperationId: string,
+): Promise<(StoredReport & { readonly stale: boolean })[]> => {
   const items = await queryAll(t, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
     ExpressionAttributeValues: { ':pk': coopPk(cooperationId), ':p': 'REPORT#' },
   });
-  return items.map((i) => i.stored as StoredReport);
+  return items.map((i) => ({ ...(i.stored as StoredReport), stale: i.stale === true }));
+};
+
+/**
+ * Marks stored reports of these periods stale: an ingest changed their inputs. Periods with no
+ * stored report are skipped (the condition fails quietly). The next scheduled run recomputes them.
+ */
+export const markReportsStale = async (t: TableRef, cooperationId: string, labels: Iterable<string>) => {
+  for (const label of new Set(labels)) {
+    try {
+      await t.db.send(
+        new UpdateCommand({
+          TableName: t.tableName,
+          Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
+          UpdateExpression: 'SET stale = :t',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':t': true },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    }
+  }
+};
+
+const clearStale = async (t: TableRef, cooperationId: string, label: string, revision: number) => {
+  try {
+    await t.db.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
+        UpdateExpression: 'REMOVE stale',
+        ConditionExpression: 'revision = :r',
+        ExpressionAttributeValues: { ':r': revision },
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
 };
 
 export type SaveResult = { readonly stored: StoredReport; readonly change: 'new' | 'restated' | 'unchanged' };
@@ -48,7 +90,10 @@ export const saveReport = async (t: TableRef, report: Report, now: Date): Promis
   const digest = reportDigest(report);
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const current = await getStoredReport(t, report.cooperationId, report.period.label);
-    if (current && current.digest === digest) return { stored: current, change: 'unchanged' };
+    if (current && current.digest === digest) {
+      await clearStale(t, report.cooperationId, report.period.label, current.revision);
+      return { stored: current, change: 'unchanged' };
+    }
     const revision = (current?.revision ?? 0) + 1;
     const restatement = current
       ? Object.fromEntries(

@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { getStoredReport, listStoredReports } from '../../shared/report/store';
+import { header, startHarness, testConfig, type Harness } from '../support/harness';
+
+const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
+const rows = (n: number, day: string, amount = 10) =>
+  `${HEADER}\n${Array.from({ length: n }, (_, i) => `u${i},c,${day},ad,${amount}`).join('\n')}\n`;
+
+describe('stored reports', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it('marks a report stale when late data lands, then restates it once with old and new values', async () => {
+    // Prepare: W46 reported with 3 enrollments.
+    h = await startHarness(testConfig());
+    const table = h.pipeline.runtime.table;
+    await h.put('inbox/coop/platform/enrollments/w46.csv', rows(3, '2026-11-10'));
+    await h.pipeline.drain();
+    await h.pipeline.report({ cooperationId: 'coop', scheduledTime: '2026-11-16T06:00:00+08:00' });
+
+    // Act 1: a late file for W46.
+    await h.put('inbox/coop/school/enrollments/late.csv', rows(2, '2026-11-12'));
+    await h.pipeline.drain();
+
+    // Assess 1
+    const stale = await listStoredReports(table, 'coop');
+    expect(stale.map((r) => [r.report.period.label, r.stale])).toEqual([['2026-W46', true]]);
+
+    // Act 2: next week's scheduled run, twice (a retried invocation).
+    const first = await h.pipeline.report({ cooperationId: 'coop', scheduledTime: '2026-11-23T06:00:00+08:00' });
+    const second = await h.pipeline.report({ cooperationId: 'coop', scheduledTime: '2026-11-23T06:00:00+08:00' });
+
+    // Assess 2: W46 revision 2 with the difference, W47 new; the retry changed nothing.
+    expect(first.period).toBe('2026-W47');
+    expect(first.restated).toEqual([{ period: '2026-W46', revision: 2, change: 'restated' }]);
+    expect(second.restated).toEqual([]);
+    const w46 = await getStoredReport(table, 'coop', '2026-W46');
+    expect(w46?.revision).toBe(2);
+    expect(w46?.report.metrics.enrollments?.value).toBe(5);
+    expect(w46?.restatement?.enrollments).toEqual({ before: 3, after: 5 });
+    expect((await listStoredReports(table, 'coop')).every((r) => !r.stale)).toBe(true);
+    const kinds = (await h.emails()).map((e) => `${header(e, 'X-Crosslift-Kind')} ${e.subject.includes('W46') ? 'W46' : 'W47'}`);
+    const recipients = h.config.partners.flatMap((p) => p.contacts).length;
+    expect(kinds.filter((k) => k === 'restatement W46')).toHaveLength(recipients);
+    expect(kinds.filter((k) => k === 'report W46')).toHaveLength(recipients);
+  });
+
+  it('stores one report and sends one email per recipient when the same invocation runs twice at once', async () => {
+    // Prepare
+    h = await startHarness(testConfig());
+    await h.put('inbox/coop/platform/enrollments/w46.csv', rows(4, '2026-11-10'));
+    await h.pipeline.drain();
+    const event = { cooperationId: 'coop', scheduledTime: '2026-11-16T06:00:00+08:00' };
+
+    // Act
+    const runs = await Promise.all([h.pipeline.report(event), h.pipeline.report(event), h.pipeline.report(event)]);
+
+    // Assess
+    expect(runs.map((r) => r.revision)).toEqual([1, 1, 1]);
+    const emails = (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') === 'report');
+    expect(emails.map((e) => e.destination.to[0]).sort()).toEqual(h.config.partners.flatMap((p) => p.contacts).sort());
+  });
+
+  it('computes the comparison against a baseline window, scaled to the period length', async () => {
+    // Prepare: baseline of 14 days with 28 enrollments (2 a day) -> 14 per 7-day week expected.
+    h = await startHarness(testConfig({ baseline: { from: '2026-10-19', to: '2026-11-01' } }));
+    const baselineRows = Array.from({ length: 28 }, (_, i) => `b${i},c,2026-10-${String(19 + (i % 13)).padStart(2, '0')},organic,1`);
+    await h.put('inbox/coop/platform/enrollments/base.csv', `${HEADER}\n${baselineRows.join('\n')}\n`);
+    await h.put('inbox/coop/platform/enrollments/w46.csv', rows(21, '2026-11-10'));
+    await h.pipeline.drain();
+
+    // Act
+    await h.pipeline.report({ cooperationId: 'coop', scheduledTime: '2026-11-16T06:00:00+08:00' });
+
+    // Assess: 21 now vs 14 expected from the baseline; share 1.0 vs 0.0 is significant.
+    const report = (await getStoredReport(h.pipeline.runtime.table, 'coop', '2026-W46'))!.report;
+    expect(report.comparisonBasis).toEqual({ kind: 'baseline', from: '2026-10-19', to: '2026-11-01' });
+    expect(report.metrics.enrollments?.comparison).toMatchObject({ value: 14, change: 7, relativeChange: 0.5 });
+    expect(report.metrics.partner_enrollment_share?.comparison).toMatchObject({ value: 0, change: 1, significant: true });
+  });
+});
