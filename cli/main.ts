@@ -7,6 +7,7 @@ import { evaluateEffectModel, effectModelInputSchema } from '../shared/report/ef
 import { CROSSLIFT_VERSION } from '../shared/version';
 import { formatRunSummary } from './print';
 import { reconcileLocal, runLocal } from './run';
+import { periodRange } from '../shared/time/periods';
 import { validateFile } from './validate';
 import { findConfigFile, loadConfigFile } from '../shared/config/load';
 
@@ -15,6 +16,8 @@ const USAGE = `crosslift ${CROSSLIFT_VERSION}: effect reports for cross-over par
 Usage:
   crosslift run --data DIR [--as-of ISO_DATE_TIME] [--backfill] [--out DIR] [--state DIR] [--json] [--verbose]
       Start the embedded AWS stack, ingest DIR/inbox/**, fire the schedules, print the reports.
+  crosslift report --data DIR --cooperation ID (--period LABEL | --from LABEL --to LABEL) [--state DIR] [--out DIR] [--json]
+      Recompute and store reports for past periods (labels like 2026-W46 or 2026-11).
   crosslift reconcile --data DIR --state DIR [--json]
       Compare the local bucket's inbox/ with the ingestion records and ingest what was missed.
   crosslift validate FILE --dataset NAME [--timezone TZ] [--currency CODE] [--json]
@@ -66,6 +69,50 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       process.stdout.write(`${formatRunSummary(result, currencyOf)}\n`);
     }
     return result.deadLetters > 0 ? 1 : 0;
+  },
+
+  report: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        cooperation: { type: 'string' },
+        period: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        state: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean' },
+      },
+    });
+    if (!values.data || !values.cooperation) throw new UsageError('report needs --data DIR and --cooperation ID');
+    const config = loadConfigFile(findConfigFile(values.data));
+    const cooperation = config.cooperations.find((c) => c.id === values.cooperation);
+    if (!cooperation) throw new UsageError(`unknown cooperation "${values.cooperation}" in ${findConfigFile(values.data)}`);
+    const from = values.period ?? values.from;
+    const to = values.period ?? values.to;
+    if (!from || !to) throw new UsageError('report needs --period LABEL, or --from LABEL and --to LABEL');
+    const periods = periodRange(from, to, cooperation.timezone);
+    if (periods.length === 0 || periods.some((p) => p.schedule !== cooperation.schedule)) {
+      throw new UsageError(
+        `expected ${cooperation.schedule === 'weekly' ? 'ISO week labels like 2026-W46' : 'month labels like 2026-11'}, from <= to`,
+      );
+    }
+    const result = await runLocal({
+      dataDir: values.data,
+      stateDir: values.state,
+      outDir: values.out,
+      logLevel: logLevel(values.verbose),
+      recompute: { cooperationId: cooperation.id, periods },
+    });
+    if (values.json) {
+      const { deadLetters: _dead, ...json } = result;
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${formatRunSummary(result, () => cooperation.currency)}\n`);
+    }
+    return 0;
   },
 
   reconcile: async (args) => {

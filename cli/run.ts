@@ -9,6 +9,7 @@ import { UNROUTED_COOPERATION } from '../shared/ingest/ingest-object';
 import type { RowError } from '../shared/ingest/rejection';
 import type { ReportMetric } from '../shared/report/build-report';
 import type { MetricName } from '../shared/report/metric-names';
+import { computeReport } from '../shared/report/compute-report';
 import { getStoredReport } from '../shared/report/store';
 import { listFileRecords } from '../shared/storage/table';
 import { completePeriodsSince, lastCompletePeriod, periodOfDay, type Period } from '../shared/time/periods';
@@ -22,6 +23,8 @@ export interface RunOptions {
   readonly outDir?: string;
   readonly stateDir?: string;
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Recompute these periods of one cooperation instead of firing the schedules (`crosslift report`). */
+  readonly recompute?: { readonly cooperationId: string; readonly periods: readonly Period[] };
 }
 
 export interface RunFile {
@@ -127,8 +130,18 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
     await pipeline.drain();
     const { repaired: reconciled } = await pipeline.reconcile();
 
+    const reportedPeriods = (cooperation: Cooperation) =>
+      options.recompute
+        ? options.recompute.cooperationId === cooperation.id
+          ? [...options.recompute.periods]
+          : []
+        : periodsToReport(cooperation, asOf, options.backfill ?? false);
     for (const cooperation of config.cooperations) {
-      for (const period of periodsToReport(cooperation, asOf, options.backfill ?? false)) {
+      for (const period of reportedPeriods(cooperation)) {
+        if (options.recompute) {
+          await computeReport(pipeline.runtime, cooperation, period);
+          continue;
+        }
         // A backfilled period is fired as its schedule would have: at the period's end.
         const scheduledTime = options.backfill ? period.end : asOf.toISOString();
         await pipeline.report({ cooperationId: cooperation.id, scheduledTime });
@@ -145,7 +158,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
 
     const reports: RunReport[] = [];
     for (const cooperation of config.cooperations) {
-      for (const period of periodsToReport(cooperation, asOf, options.backfill ?? false)) {
+      for (const period of reportedPeriods(cooperation)) {
         const stored = await getStoredReport(table, cooperation.id, period.label);
         if (!stored) continue;
         reports.push({

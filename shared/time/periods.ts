@@ -87,3 +87,13 @@ export const periodOfLabel = (label: string, timezone: string): Period | undefin
   }
   return undefined;
 };
+
+/** Every period from one label to another (inclusive); empty when a label is invalid or from > to. */
+export const periodRange = (fromLabel: string, toLabel: string, timezone: string): Period[] => {
+  const first = periodOfLabel(fromLabel, timezone);
+  const last = periodOfLabel(toLabel, timezone);
+  if (!first || !last || first.schedule !== last.schedule || first.startDay > last.startDay) return [];
+  const periods: Period[] = [];
+  for (let p = first; p.startDay <= last.startDay; p = periodOfDay(addDays(p.endDay, 1), p.schedule, timezone)) periods.push(p);
+  return periods;
+};
