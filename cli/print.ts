@@ -48,6 +48,9 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
     if (missing.length) lines.push(`  not computed: ${missing.length} metrics (no data or config for them; see --json)`);
   }
   lines.push('');
+  if (result.alerts.length) {
+    lines.push(`Alerts: ${result.alerts.map((a) => `${a.metric} ${a.transition} (${a.period})`).join(', ')}`);
+  }
   const byKind = new Map<string, number>();
   for (const e of result.emails) byKind.set(e.kind, (byKind.get(e.kind) ?? 0) + 1);
   lines.push(`Emails: ${result.emails.length} sent${byKind.size ? ` (${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}`);

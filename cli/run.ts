@@ -57,6 +57,7 @@ export interface RunResult {
   readonly reconciled: { key: string; action: string; status: string }[];
   readonly reports: RunReport[];
   readonly emails: RunEmail[];
+  readonly alerts: { cooperationId: string; metric: string; period: string; transition: string }[];
   readonly deadLetters: number;
 }
 
@@ -130,6 +131,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
     await pipeline.drain();
     const { repaired: reconciled } = await pipeline.reconcile();
 
+    const alerts: RunResult['alerts'] = [];
     const reportedPeriods = (cooperation: Cooperation) =>
       options.recompute
         ? options.recompute.cooperationId === cooperation.id
@@ -144,7 +146,8 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
         }
         // A backfilled period is fired as its schedule would have: at the period's end.
         const scheduledTime = options.backfill ? period.end : asOf.toISOString();
-        await pipeline.report({ cooperationId: cooperation.id, scheduledTime });
+        const result = await pipeline.report({ cooperationId: cooperation.id, scheduledTime });
+        alerts.push(...result.alerts.map((a) => ({ cooperationId: cooperation.id, ...a })));
       }
     }
 
@@ -188,7 +191,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
         if (email.body.html) await writeFile(join(options.outDir, `${base}.html`), email.body.html);
       }
     }
-    return { files: runFiles, reconciled: [...reconciled], reports, emails, deadLetters: pipeline.deadLetters.length };
+    return { files: runFiles, reconciled: [...reconciled], reports, alerts, emails, deadLetters: pipeline.deadLetters.length };
   } finally {
     await pipeline.stop();
     await stack.stop();

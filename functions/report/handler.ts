@@ -16,6 +16,8 @@ export interface ReportResult {
   readonly emails: number;
   /** Earlier periods recomputed because late data changed them. */
   readonly restated: readonly { period: string; revision: number; change: string }[];
+  /** Alert transitions this run caused. */
+  readonly alerts: readonly { metric: string; period: string; transition: string }[];
 }
 
 /** EventBridge Scheduler event -> runScheduledReport for the last complete period before the scheduled time. */
@@ -34,7 +36,8 @@ export const createReportHandler = (getRuntime: () => Runtime, logger: Logger) =
       period: run.stored.report.period.label,
       revision: run.stored.revision,
       change: run.change,
-      emails: [run, ...run.restated].flatMap((r) => r.emails).filter((e) => e.state === 'sent').length,
+      emails: [...[run, ...run.restated].flatMap((r) => r.emails), ...run.alerts.emails].filter((e) => e.state === 'sent').length,
+      alerts: run.alerts.transitions.map((t) => ({ metric: t.metric, period: t.period, transition: t.transition })),
       restated: run.restated.map((r) => ({ period: r.stored.report.period.label, revision: r.stored.revision, change: r.change })),
     };
   }).use(injectLambdaContext(logger, { resetKeys: true }));

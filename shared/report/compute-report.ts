@@ -3,11 +3,14 @@ import type { Config, Cooperation } from '../config/schema';
 import { CrossliftError } from '../errors';
 import type { Log } from '../logging';
 import { deliverOnce, reportRecipients, type DeliveryOutcome } from '../mail/deliver';
-import { fileIdOf, listFileRecords, queryDayAggregates, type TableRef } from '../storage/table';
+import { fileIdOf, listFileRecords, queryDayAggregates, type FileRecord, type TableRef } from '../storage/table';
+import { recipientLocale } from '../mail/locale';
+import { firingAlerts, processAlerts, type AlertRun } from '../alerts/process-alerts';
+import { reportToCsv } from './export';
 import { lastCompletePeriod, periodOfLabel, type Period } from '../time/periods';
 import { buildReport, comparisonWindow } from './build-report';
 import { renderReportEmail } from './render-email';
-import { listStoredReports, saveReport, type SaveResult } from './store';
+import { listStoredReports, saveReport, type SaveResult, type StoredReport } from './store';
 
 export interface ReportDeps {
   readonly config: Config;
@@ -24,7 +27,26 @@ export class UnknownCooperationError extends CrossliftError {
 
 export interface ReportRun extends SaveResult {
   readonly emails: readonly DeliveryOutcome[];
+  /** The file records read for the report (reused by the alerts). */
+  readonly files: readonly FileRecord[];
 }
+
+/** Emails above this size attach a summary instead of the full JSON (SES allows 40 MB; mail clients far less). */
+const MAX_ATTACHMENT_BYTES = 3 * 1024 * 1024;
+
+const reportAttachments = (cooperationId: string, stored: StoredReport) => {
+  let json = JSON.stringify(stored, null, 2);
+  if (json.length > MAX_ATTACHMENT_BYTES) {
+    // The manifest is what grows with the data; the numbers never do.
+    json = JSON.stringify({ ...stored, report: { ...stored.report, manifest: { ...stored.report.manifest, files: [] } }, manifestOmitted: true }, null, 2);
+  }
+  const base = `${cooperationId}-${stored.report.period.label}`;
+  return [
+    { fileName: `${base}.json`, contentType: 'application/json', content: json },
+    { fileName: `${base}.csv`, contentType: 'text/csv', content: reportToCsv(stored.report) },
+  ];
+};
+
 
 export const findCooperation = (config: Config, cooperationId: string): Cooperation => {
   const cooperation = config.cooperations.find((c) => c.id === cooperationId);
@@ -37,7 +59,12 @@ export const findCooperation = (config: Config, cooperationId: string): Cooperat
  * number of queries: file records, day aggregates, the stored report), stores it as a new
  * revision when it changed, and emails it to the recipients once per revision.
  */
-export const computeReport = async (deps: ReportDeps, cooperation: Cooperation, period: Period): Promise<ReportRun> => {
+export const computeReport = async (
+  deps: ReportDeps,
+  cooperation: Cooperation,
+  period: Period,
+  options: { readonly stillFiring?: readonly string[] } = {},
+): Promise<ReportRun> => {
   const window = comparisonWindow(cooperation, period);
   const from = window.from < period.startDay ? window.from : period.startDay;
   const to = window.to > period.endDay ? window.to : period.endDay;
@@ -56,11 +83,23 @@ export const computeReport = async (deps: ReportDeps, cooperation: Cooperation, 
 
   const owner = deps.config.partners.find((p) => p.id === cooperation.owner);
   const emails: DeliveryOutcome[] = [];
+  // deliverOnce skips recipients that already have this revision, so a re-run sends only what is missing.
   if (owner?.sender) {
-    const restatement = saved.stored.revision > 1;
-    const rendered = renderReportEmail(saved.stored.report, { currency: cooperation.currency, restatement });
-    const attachment = { fileName: `${cooperation.id}-${period.label}.json`, contentType: 'application/json', content: JSON.stringify(saved.stored, null, 2) };
+    const history = (await listStoredReports(deps.table, cooperation.id))
+      .filter((r) => r.report.period.label < period.label)
+      .sort((a, b) => a.report.period.label.localeCompare(b.report.period.label))
+      .map((r) => ({ label: r.report.period.label, metrics: r.report.metrics }));
+    const restatement = saved.stored.revision > 1 ? saved.stored.restatement ?? {} : undefined;
+    const attachments = reportAttachments(cooperation.id, saved.stored);
     for (const to of reportRecipients(cooperation, deps.config.partners)) {
+      const locale = recipientLocale(to, cooperation, deps.config.partners);
+      const rendered = renderReportEmail(saved.stored.report, {
+        currency: cooperation.currency,
+        locale,
+        history,
+        restatement,
+        stillFiring: options.stillFiring,
+      });
       emails.push(
         await deliverOnce(
           { table: deps.table, ses: deps.ses },
@@ -68,13 +107,13 @@ export const computeReport = async (deps: ReportDeps, cooperation: Cooperation, 
             cooperationId: cooperation.id,
             kind: restatement ? 'restatement' : 'report',
             ref: `${period.label}#r${saved.stored.revision}`,
-            message: { from: owner.sender, to, ...rendered, attachments: [attachment] },
+            message: { from: owner.sender, to, ...rendered, attachments },
           },
         ),
       );
     }
   }
-  return { ...saved, emails };
+  return { ...saved, emails, files };
 };
 
 /**
@@ -85,15 +124,17 @@ export const computeReport = async (deps: ReportDeps, cooperation: Cooperation, 
 export const runScheduledReport = async (
   deps: ReportDeps,
   input: { cooperationId: string; scheduledTime: string },
-): Promise<ReportRun & { readonly restated: readonly ReportRun[] }> => {
+): Promise<ReportRun & { readonly restated: readonly ReportRun[]; readonly alerts: AlertRun }> => {
   const cooperation = findCooperation(deps.config, input.cooperationId);
   const period = lastCompletePeriod(input.scheduledTime, cooperation.schedule, cooperation.timezone);
-  const run = await computeReport(deps, cooperation, period);
+  const firingBefore = await firingAlerts(deps, cooperation.id);
+  const run = await computeReport(deps, cooperation, period, { stillFiring: firingBefore });
+  const alerts = await processAlerts(deps, cooperation, run.stored.report, run.files);
   const restated: ReportRun[] = [];
   for (const stale of await listStoredReports(deps.table, cooperation.id)) {
     if (!stale.stale || stale.report.period.label === period.label) continue;
     const stalePeriod = periodOfLabel(stale.report.period.label, cooperation.timezone);
     if (stalePeriod) restated.push(await computeReport(deps, cooperation, stalePeriod));
   }
-  return { ...run, restated };
+  return { ...run, restated, alerts };
 };

@@ -1,14 +1,9 @@
 import escapeHtml from 'escape-html';
+import { MESSAGES, type Messages } from '../mail/i18n';
+import type { Locale } from '../mail/locale';
 import type { Report, ReportMetric } from './build-report';
 import { formatMetric, formatTarget, METRIC_LABELS } from './format';
 import { METRIC_NAMES, type MetricName } from './metric-names';
-
-const STATUS_TEXT: Record<ReportMetric['status'], string> = {
-  ok: 'on target',
-  below_target: 'below target',
-  above_target: 'above target',
-  insufficient_data: 'insufficient data',
-};
 
 const STATUS_COLOUR: Record<ReportMetric['status'], string> = {
   ok: '#1b7f3b',
@@ -17,91 +12,168 @@ const STATUS_COLOUR: Record<ReportMetric['status'], string> = {
   insufficient_data: '#8a6d00',
 };
 
+/** Past values of a metric, oldest first, for the trend chart. */
+export interface HistoryPoint {
+  readonly label: string;
+  readonly metrics: Report['metrics'];
+}
+
+export interface ReportEmailOptions {
+  readonly currency: string;
+  readonly locale: Locale;
+  /** Earlier periods' stored reports (the chart shows up to the 11 latest plus this one). */
+  readonly history?: readonly HistoryPoint[];
+  /** Per-metric old and new values when this email restates an earlier report. */
+  readonly restatement?: Record<string, { before: number | null; after: number | null }>;
+  /** Metrics whose alerts are still firing (listed, not re-alerted). */
+  readonly stillFiring?: readonly string[];
+}
+
 export const offTarget = (report: Report) =>
   Object.values(report.metrics).filter((m) => m?.status === 'below_target' || m?.status === 'above_target').length;
 
-const changeText = (name: MetricName, m: ReportMetric, currency: string) => {
+export const metricLabel = (name: MetricName, t: Messages) => t.metricLabels[name] ?? METRIC_LABELS[name];
+
+const changeText = (name: MetricName, m: ReportMetric, currency: string, locale: Locale, t: Messages) => {
   if (!m.comparison) return '';
   const sign = m.comparison.change >= 0 ? '+' : '';
-  const relative =
-    m.comparison.relativeChange !== undefined ? ` (${sign}${(m.comparison.relativeChange * 100).toFixed(1)}%)` : '';
-  const significance = m.comparison.significant === undefined ? '' : m.comparison.significant ? ', significant' : ', not significant';
-  return `${sign}${formatMetric(name, m.comparison.change, 'en', currency)}${relative}${significance}`;
+  const relative = m.comparison.relativeChange !== undefined ? ` (${sign}${(m.comparison.relativeChange * 100).toFixed(1)}%)` : '';
+  const significance = m.comparison.significant === undefined ? '' : `, ${m.comparison.significant ? t.significant : t.notSignificant}`;
+  return `${sign}${formatMetric(name, m.comparison.change, locale, currency)}${relative}${significance}`;
 };
 
-const intervalText = (name: MetricName, m: ReportMetric, currency: string) =>
-  m.ci ? `${formatMetric(name, m.ci[0], 'en', currency)} to ${formatMetric(name, m.ci[1], 'en', currency)}` : '';
+const BAR_WIDTH = 220;
 
-/** The scheduled report email: verdict first, then one row per metric. Every config value is escaped. */
-export const renderReportEmail = (report: Report, options: { currency: string; restatement?: boolean }) => {
+/**
+ * A horizontal bar per period with a dark marker at the target: built from table cells with
+ * fixed widths and background colours, which every common mail client renders (Gmail strips
+ * inline SVG, and a table needs no attachment).
+ */
+const trendChart = (name: MetricName, points: { label: string; value: number }[], target: number, currency: string, locale: Locale, min: boolean) => {
+  const max = Math.max(target, ...points.map((p) => p.value)) * 1.1 || 1;
+  const px = (v: number) => Math.max(0, Math.round((v / max) * BAR_WIDTH));
+  const rows = points.map((p) => {
+    const ok = min ? p.value >= target : p.value <= target;
+    const colour = ok ? '#5b9f6e' : '#d0645c';
+    const v = px(p.value);
+    const t = Math.min(px(target), BAR_WIDTH - 2);
+    const cells =
+      v <= t
+        ? [[v, colour], [t - v, '#eef0f2'], [2, '#202124'], [BAR_WIDTH - t - 2, '#eef0f2']]
+        : [[t, colour], [2, '#202124'], [Math.min(v, BAR_WIDTH) - t - 2, colour], [BAR_WIDTH - Math.min(v, BAR_WIDTH), '#eef0f2']];
+    const bar = cells
+      .filter(([w]) => (w as number) > 0)
+      .map(([w, c]) => `<td width="${w}" height="10" bgcolor="${c}" style="width:${w}px;height:10px;background:${c};font-size:0;line-height:0">&nbsp;</td>`)
+      .join('');
+    return `<tr><td style="font-size:11px;color:#5f6368;padding-right:6px;white-space:nowrap">${escapeHtml(p.label)}</td><td><table role="presentation" cellpadding="0" cellspacing="0"><tr>${bar}</tr></table></td><td style="font-size:11px;padding-left:6px;white-space:nowrap">${escapeHtml(formatMetric(name, p.value, locale, currency))}</td></tr>`;
+  });
+  return `<table role="presentation" cellpadding="1" cellspacing="0" style="margin:4px 0 12px">${rows.join('')}</table>`;
+};
+
+/** The scheduled report email: verdict first, then one row per metric, trends, restatement. All data escaped. */
+export const renderReportEmail = (report: Report, options: ReportEmailOptions) => {
+  const { currency, locale } = options;
+  const t = MESSAGES[locale];
   const off = offTarget(report);
   const names = METRIC_NAMES.filter((n) => report.metrics[n] !== undefined);
-  const verdict =
-    off === 0
-      ? 'All metrics with a target are on target.'
-      : `${off} metric${off > 1 ? 's are' : ' is'} off target.`;
+  const verdict = off === 0 ? t.allOnTarget : t.offTarget(off);
   const provisional =
     report.state === 'provisional'
-      ? `Provisional: still waiting for ${report.missingDeliveries.map((m) => `${m.dataset} from ${m.partnerId}`).join(', ')}.`
+      ? t.provisional(report.missingDeliveries.map((m) => `${m.dataset} (${m.partnerId})`).join(', '))
       : '';
   const basis =
     report.comparisonBasis.kind === 'baseline'
-      ? `Change against the baseline ${report.comparisonBasis.from} to ${report.comparisonBasis.to}`
-      : `Change against the previous period ${report.comparisonBasis.label}`;
-  const subject = `${options.restatement ? '[Restated] ' : ''}${report.cooperationName} ${report.period.label}: ${
-    off === 0 ? 'on target' : `${off} metric${off > 1 ? 's' : ''} off target`
+      ? t.vsBaseline(report.comparisonBasis.from, report.comparisonBasis.to)
+      : t.vsPrevious(report.comparisonBasis.label);
+  const subject = `${options.restatement ? t.restatedPrefix : ''}${report.cooperationName} ${report.period.label}: ${
+    off === 0 ? t.subjectOnTarget : t.subjectOffTarget(off)
   }`;
+  const fmt = (name: MetricName, v: number | null) => formatMetric(name, v, locale, currency);
   const rows = names.map((name) => {
     const m = report.metrics[name]!;
     return {
       name,
-      label: METRIC_LABELS[name],
-      value: formatMetric(name, m.value, 'en', options.currency),
-      ci: intervalText(name, m, options.currency),
-      target: formatTarget(name, m.target, 'en', options.currency),
-      status: m.target ? STATUS_TEXT[m.status] : '',
-      change: changeText(name, m, options.currency),
+      label: metricLabel(name, t),
+      value: fmt(name, m.value),
+      ci: m.ci ? `${fmt(name, m.ci[0])} – ${fmt(name, m.ci[1])}` : '',
+      target: formatTarget(name, m.target, locale, currency),
+      status: m.target ? t.status[m.status] : '',
+      change: changeText(name, m, currency, locale, t),
       m,
     };
   });
+  const restated = Object.entries(options.restatement ?? {}).filter(([name]) => (METRIC_NAMES as readonly string[]).includes(name)) as [
+    MetricName,
+    { before: number | null; after: number | null },
+  ][];
+  const still = options.stillFiring?.length ? t.stillFiring(options.stillFiring.join(', ')) : '';
+
+  const charts = names
+    .filter((n) => report.metrics[n]?.target && report.metrics[n]?.value !== null)
+    .slice(0, 6)
+    .map((name) => {
+      const m = report.metrics[name]!;
+      const target = (m.target!.min ?? m.target!.max)!;
+      const points = [...(options.history ?? []), { label: report.period.label, metrics: report.metrics }]
+        .filter((h) => h.label <= report.period.label)
+        .slice(-12)
+        .map((h) => ({ label: h.label, value: h.metrics[name]?.value }))
+        .filter((p): p is { label: string; value: number } => typeof p.value === 'number');
+      return `<div style="font-size:12px;font-weight:bold;margin-top:8px">${escapeHtml(metricLabel(name, t))} · ${escapeHtml(
+        formatTarget(name, m.target, locale, currency),
+      )}</div>${trendChart(name, points, target, currency, locale, m.target!.min !== undefined)}`;
+    });
+
   const text = [
-    `${report.cooperationName}: ${report.period.label} (${report.period.startDay} to ${report.period.endDay})`,
+    `${report.cooperationName}: ${report.period.label} (${t.periodRange(report.period.startDay, report.period.endDay)})`,
     verdict,
     provisional,
+    still,
+    ...(restated.length ? ['', t.restatementIntro, ...restated.map(([n, d]) => `  ${metricLabel(n, t)}: ${fmt(n, d.before)} -> ${fmt(n, d.after)}`)] : []),
     '',
     ...rows.map(
       (r) =>
-        `${r.label}: ${r.value}${r.ci ? ` [95% CI ${r.ci}]` : ''}${r.target ? `, target ${r.target}` : ''}${
+        `${r.label}: ${r.value}${r.ci ? ` [${r.ci}]` : ''}${r.target ? `, ${t.columns.target} ${r.target}` : ''}${
           r.status ? `, ${r.status}` : ''
-        }${r.change ? `, change ${r.change}` : ''}`,
+        }${r.change ? `, ${t.columns.change} ${r.change}` : ''}`,
     ),
     '',
-    basis + '.',
+    `${basis}. ${t.footer}`,
   ]
-    .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+    .filter((line, i, all) => line !== '' || (i > 0 && all[i - 1] !== ''))
     .join('\n');
+
+  const cell = 'style="padding:6px 8px;border-top:1px solid #e3e5e8"';
   const html = `<!doctype html>
-<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;color:#1f1f1f;background:#f6f7f9">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:720px;margin:auto;background:#fff;border:1px solid #e3e5e8">
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>
+<body style="margin:0;padding:16px;font-family:Arial,Helvetica,'PingFang SC','Microsoft YaHei',sans-serif;color:#1f1f1f;background:#f6f7f9">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:760px;margin:auto;background:#ffffff;border:1px solid #e3e5e8">
 <tr><td style="padding:16px 20px">
-<div style="font-size:13px;color:#5f6368">${escapeHtml(report.period.label)} · ${escapeHtml(report.period.startDay)} to ${escapeHtml(report.period.endDay)}</div>
+<div style="font-size:13px;color:#5f6368">${escapeHtml(report.period.label)} · ${escapeHtml(t.periodRange(report.period.startDay, report.period.endDay))}</div>
 <h1 style="font-size:20px;margin:4px 0 8px">${escapeHtml(report.cooperationName)}</h1>
 <p style="font-size:16px;margin:0 0 8px;font-weight:bold;color:${off === 0 ? '#1b7f3b' : '#b3261e'}">${escapeHtml(verdict)}</p>
 ${provisional ? `<p style="font-size:14px;color:#8a6d00;margin:0 0 8px">${escapeHtml(provisional)}</p>` : ''}
-<table cellpadding="6" cellspacing="0" width="100%" style="border-collapse:collapse;font-size:13px">
-<tr style="background:#f1f3f4;text-align:left"><th>Metric</th><th>Value</th><th>95% interval</th><th>Target</th><th>Status</th><th>Change</th></tr>
+${still ? `<p style="font-size:14px;color:#b3261e;margin:0 0 8px">${escapeHtml(still)}</p>` : ''}
+${
+  restated.length
+    ? `<p style="font-size:14px;margin:8px 0 4px">${escapeHtml(t.restatementIntro)}</p><table cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;margin-bottom:8px"><tr style="background:#f1f3f4;text-align:left"><th ${cell}>${escapeHtml(t.columns.metric)}</th><th ${cell}>${escapeHtml(t.before)}</th><th ${cell}>${escapeHtml(t.after)}</th></tr>${restated
+        .map(([n, d]) => `<tr><td ${cell}>${escapeHtml(metricLabel(n, t))}</td><td ${cell}>${escapeHtml(fmt(n, d.before))}</td><td ${cell}><b>${escapeHtml(fmt(n, d.after))}</b></td></tr>`)
+        .join('')}</table>`
+    : ''
+}
+<table cellpadding="0" cellspacing="0" width="100%" style="border-collapse:collapse;font-size:13px">
+<tr style="background:#f1f3f4;text-align:left"><th ${cell}>${escapeHtml(t.columns.metric)}</th><th ${cell}>${escapeHtml(t.columns.value)}</th><th ${cell}>${escapeHtml(t.columns.interval)}</th><th ${cell}>${escapeHtml(t.columns.target)}</th><th ${cell}>${escapeHtml(t.columns.status)}</th><th ${cell}>${escapeHtml(t.columns.change)}</th></tr>
 ${rows
   .map(
-    (r) => `<tr style="border-top:1px solid #e3e5e8"><td>${escapeHtml(r.label)}</td><td><b>${escapeHtml(r.value)}</b></td><td>${escapeHtml(
-      r.ci,
-    )}</td><td>${escapeHtml(r.target)}</td><td style="color:${STATUS_COLOUR[r.m.status]}">${escapeHtml(r.status)}</td><td>${escapeHtml(
-      r.change,
-    )}</td></tr>`,
+    (r) =>
+      `<tr><td ${cell}>${escapeHtml(r.label)}</td><td ${cell}><b>${escapeHtml(r.value)}</b></td><td ${cell}>${escapeHtml(r.ci)}</td><td ${cell}>${escapeHtml(
+        r.target,
+      )}</td><td ${cell}><span style="color:${STATUS_COLOUR[r.m.status]}">${escapeHtml(r.status)}</span></td><td ${cell}>${escapeHtml(r.change)}</td></tr>`,
   )
   .join('\n')}
 </table>
-<p style="font-size:12px;color:#5f6368">${escapeHtml(basis)}. Intervals are 95%; see the attached report for every value.</p>
+${charts.length ? `<h2 style="font-size:15px;margin:16px 0 4px">${escapeHtml(t.trend)}</h2>${charts.join('\n')}` : ''}
+<p style="font-size:12px;color:#5f6368">${escapeHtml(basis)}. ${escapeHtml(t.footer)}</p>
 </td></tr></table>
 </body></html>`;
   return { subject, html, text };

@@ -1,0 +1,33 @@
+import escapeHtml from 'escape-html';
+import { MESSAGES } from '../mail/i18n';
+import type { Locale } from '../mail/locale';
+import type { AlertDraft } from './evaluate';
+
+/** One alert email per cooperation and run, carrying every pending transition (no alert storms). */
+export const renderAlertEmail = (input: { cooperationName: string; transitions: readonly AlertDraft[]; locale: Locale }) => {
+  const t = MESSAGES[input.locale];
+  const firing = input.transitions.filter((d) => d.transition !== 'resolved').length;
+  const periods = [...new Set(input.transitions.map((d) => d.period))].join(', ');
+  const subject = `${t.alertPrefix}${input.cooperationName} ${periods}: ${firing > 0 ? t.subjectOffTarget(firing) : t.transitions.resolved}`;
+  const lines = input.transitions.map((d) => `- ${d.metric}: ${t.transitions[d.transition]} (${d.period}) — ${d.detail}`);
+  const text = [`${input.cooperationName}`, t.alertIntro(input.transitions.length), '', ...lines].join('\n');
+  const colour = { firing: '#b3261e', no_data: '#8a6d00', resolved: '#1b7f3b' } as const;
+  const html = `<!doctype html>
+<html lang="${input.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
+<body style="margin:0;padding:16px;font-family:Arial,Helvetica,'PingFang SC','Microsoft YaHei',sans-serif;color:#1f1f1f;background:#f6f7f9">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:720px;margin:auto;background:#ffffff;border:1px solid #e3e5e8"><tr><td style="padding:16px 20px">
+<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(input.cooperationName)}</h1>
+<p style="font-size:16px;font-weight:bold;margin:0 0 12px;color:${firing > 0 ? '#b3261e' : '#1b7f3b'}">${escapeHtml(t.alertIntro(input.transitions.length))}</p>
+<table cellpadding="6" cellspacing="0" width="100%" style="border-collapse:collapse;font-size:13px">
+${input.transitions
+  .map(
+    (d) =>
+      `<tr style="border-top:1px solid #e3e5e8"><td><b>${escapeHtml(d.metric)}</b></td><td style="color:${colour[d.transition]}">${escapeHtml(
+        t.transitions[d.transition],
+      )}</td><td>${escapeHtml(d.period)}</td><td>${escapeHtml(d.detail)}</td></tr>`,
+  )
+  .join('\n')}
+</table>
+</td></tr></table></body></html>`;
+  return { subject, html, text };
+};
