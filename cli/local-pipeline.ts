@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { createIngestHandler, type IngestResult } from '../functions/ingest/handler';
+import { createFailureNoticeHandler } from '../functions/failure-notice/handler';
 import { createReconcileHandler, type ReconcileResult } from '../functions/reconcile/handler';
 import { createReportHandler, type ReportResult } from '../functions/report/handler';
 import type { Config } from '../shared/config/schema';
@@ -19,6 +20,12 @@ export interface LocalPipeline {
   readonly ingest: (event: unknown) => Promise<IngestResult>;
   readonly report: (event: { cooperationId: string; scheduledTime: string }) => Promise<ReportResult>;
   readonly reconcile: () => Promise<ReconcileResult>;
+  /**
+   * What EventBridge Scheduler does: invoke the report function asynchronously, with Lambda's
+   * retries; when they are exhausted, the failure record goes to the on-failure destination,
+   * whose consumer emails the failure notice. Resolves with the result, or undefined on failure.
+   */
+  readonly scheduleReport: (event: { cooperationId: string; scheduledTime: string }) => Promise<ReportResult | undefined>;
   /** Resolves once every delivered S3 event has been handled (including retries). */
   drain(): Promise<void>;
   /** Invocations that still failed after Lambda's retries (as the on-failure destination would get them). */
@@ -77,6 +84,7 @@ export const createLocalPipeline = (
   const ingestHandler = createIngestHandler(() => runtime, logger);
   const reportHandler = createReportHandler(() => runtime, logger);
   const reconcileHandler = createReconcileHandler(() => runtime, logger);
+  const failureHandler = createFailureNoticeHandler(() => runtime, logger);
   const retries = options.retries ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 50;
   const pending = new Set<Promise<void>>();
@@ -112,6 +120,31 @@ export const createLocalPipeline = (
     runtime,
     ingest: (event) => ingestHandler(event, localContext('crosslift-ingest') as Context),
     report: (event) => reportHandler(event, localContext('crosslift-report') as Context),
+    scheduleReport: async (event) => {
+      let lastError: Error | undefined;
+      for (let attempt = 0; attempt <= retries; attempt += 1) {
+        try {
+          return await reportHandler(event, localContext('crosslift-report') as Context);
+        } catch (error) {
+          lastError = error as Error;
+          if (attempt < retries) await new Promise((r) => setTimeout(r, retryDelayMs * (attempt + 1)));
+        }
+      }
+      const record = {
+        version: '1.0',
+        timestamp: new Date().toISOString(),
+        requestContext: { functionArn: 'crosslift-report', condition: 'RetriesExhausted', approximateInvokeCount: retries + 1 },
+        requestPayload: event,
+        responseContext: { statusCode: 200, functionError: 'Unhandled' },
+        responsePayload: { errorType: lastError?.name ?? 'Error', errorMessage: lastError?.message ?? 'unknown' },
+      };
+      deadLetters.push({ event, error: lastError?.message ?? 'unknown' });
+      await failureHandler(
+        { Records: [{ messageId: `local-${Date.now()}`, body: JSON.stringify(record) }] },
+        localContext('crosslift-failure-notice') as Context,
+      );
+      return undefined;
+    },
     reconcile: () => reconcileHandler({ source: 'aws.scheduler' }, localContext('crosslift-reconcile') as Context),
     drain: async () => {
       // Deliveries can enqueue more work while we wait (retries), so loop until quiet.

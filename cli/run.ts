@@ -146,8 +146,8 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
         }
         // A backfilled period is fired as its schedule would have: at the period's end.
         const scheduledTime = options.backfill ? period.end : asOf.toISOString();
-        const result = await pipeline.report({ cooperationId: cooperation.id, scheduledTime });
-        alerts.push(...result.alerts.map((a) => ({ cooperationId: cooperation.id, ...a })));
+        const result = await pipeline.scheduleReport({ cooperationId: cooperation.id, scheduledTime });
+        alerts.push(...(result?.alerts ?? []).map((a) => ({ cooperationId: cooperation.id, ...a })));
       }
     }
 

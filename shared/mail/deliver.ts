@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { CrossliftError } from '../errors';
 import { coopPk, getItem, putIfAbsent, putItem, replaceIf, type TableRef } from '../storage/table';
-import { sendMail, type MailMessage } from './ses';
+import { isSuppressed, sendMail, type MailMessage } from './ses';
 
 export type EmailKind = 'report' | 'alert' | 'rejection' | 'restatement' | 'failure';
 
@@ -18,7 +18,7 @@ export interface DeliveryOutcome {
   readonly to: string;
   readonly subject: string;
   readonly kind: EmailKind;
-  readonly state: 'sent' | 'already_sent' | 'in_progress';
+  readonly state: 'sent' | 'already_sent' | 'in_progress' | 'suppressed' | 'refused';
   readonly messageId?: string;
 }
 
@@ -48,9 +48,16 @@ export const deliverOnce = async (deps: { table: TableRef; ses: SESv2Client }, d
   if (!(await putIfAbsent(deps.table, claim))) {
     const existing = await getItem(deps.table, pk, sk);
     if (existing?.state === 'sent') return { ...base, state: 'already_sent', messageId: existing.messageId as string | undefined };
+    if (existing?.state === 'suppressed' || existing?.state === 'refused') return { ...base, state: existing.state };
     const claimedAt = Number(existing?.claimedAt ?? 0);
     if (now - claimedAt < SEND_LEASE_MS) return { ...base, state: 'in_progress' };
     if (!(await replaceIf(deps.table, claim, 'claimedAt', claimedAt))) return { ...base, state: 'in_progress' };
+  }
+  // An address on the SES suppression list (hard bounces, complaints) is skipped and recorded:
+  // SES would accept the message and drop it, and retrying would never help.
+  if (await isSuppressed(deps.ses, delivery.message.to)) {
+    await putItem(deps.table, { ...claim, state: 'suppressed', at: new Date().toISOString() });
+    return { ...base, state: 'suppressed' };
   }
   let messageId: string | undefined;
   try {
@@ -59,6 +66,11 @@ export const deliverOnce = async (deps: { table: TableRef; ses: SESv2Client }, d
       headers: { ...delivery.message.headers, 'X-Crosslift-Kind': delivery.kind, 'X-Crosslift-Cooperation': delivery.cooperationId },
     });
   } catch (cause) {
+    if ((cause as Error).name === 'MessageRejected') {
+      // SES refuses this message for good (e.g. an unverified recipient in the sandbox): record it, do not retry forever.
+      await putItem(deps.table, { ...claim, state: 'refused', lastError: 'MessageRejected', at: new Date().toISOString() });
+      return { ...base, state: 'refused' };
+    }
     // Release the claim so the retry (or the next run) sends this email.
     await replaceIf(deps.table, { ...claim, claimedAt: 0, lastError: (cause as Error).name }, 'claimedAt', now);
     throw new DeliveryError('sending email failed', { kind: delivery.kind, ref: delivery.ref }, { cause });

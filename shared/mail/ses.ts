@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { GetSuppressedDestinationCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 
 export interface MailAttachment {
   readonly fileName: string;
@@ -45,4 +45,18 @@ export const sendMail = async (ses: SESv2Client, message: MailMessage): Promise<
     }),
   );
   return out.MessageId;
+};
+
+/**
+ * Whether SES's account-level suppression list holds the address (hard bounces and complaints
+ * land there). Any answer other than "found" counts as not suppressed: the send itself is the
+ * authority, and an emulator or a missing permission must not stop reports from going out.
+ */
+export const isSuppressed = async (ses: SESv2Client, address: string): Promise<boolean> => {
+  try {
+    const out = await ses.send(new GetSuppressedDestinationCommand({ EmailAddress: address }));
+    return out.SuppressedDestination !== undefined;
+  } catch {
+    return false;
+  }
 };
