@@ -1,0 +1,122 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  EventType,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import { INBOX_PREFIX, REJECTED_PREFIX } from '../../shared/ingest/keys';
+
+export interface DropBucketProps {
+  /** Customer-managed key for default encryption (the stack key). */
+  readonly key: IKey;
+  /** Receives object-created and object-removed events for keys under `inbox/`. */
+  readonly ingestFunction: IFunction;
+  /**
+   * How long rejection reports under `reports/rejected/` are kept.
+   * @default Duration.days(90)
+   */
+  readonly rejectedReportRetention?: Duration;
+  /**
+   * How long overwritten or deleted object versions are kept. Ingest pins the version an event
+   * names, so versions must outlive the longest event retry (6 hours).
+   * @default Duration.days(30)
+   */
+  readonly noncurrentVersionRetention?: Duration;
+  /**
+   * How long server access logs are kept.
+   * @default Duration.days(365)
+   */
+  readonly accessLogRetention?: Duration;
+  /**
+   * What CloudFormation does with the buckets when the stack is deleted.
+   * @default RemovalPolicy.RETAIN (the drops are the partners' source data)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The bucket partners drop files into (`inbox/<cooperation>/<partner>/<dataset>/<file>`) and the
+ * ingest writes rejection reports to (`reports/rejected/<key>.errors.json`). Private, TLS only,
+ * SSE-KMS with the stack key, versioned, with server access logs in a second bucket.
+ */
+export class DropBucket extends Construct {
+  /** The drop bucket. */
+  readonly bucket: Bucket;
+  /** Receives the drop bucket's server access logs. */
+  readonly accessLogs: Bucket;
+
+  constructor(scope: Construct, id: string, props: DropBucketProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // Log delivery by bucket policy, not ACL (the buckets enforce bucket-owner ownership, which
+    // disables ACLs), whatever the app's feature flags say.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+
+    this.accessLogs = new Bucket(this, 'AccessLogs', {
+      // S3 server access logging can only deliver to SSE-S3 buckets.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: props.accessLogRetention ?? Duration.days(365) }],
+      removalPolicy,
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access log bucket itself; logging it into itself would loop and another bucket would only move the question.',
+    });
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: props.key,
+      // One data key per bucket instead of one KMS call per object.
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      // Partners upload from their own accounts: the owner must own every object.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: this.accessLogs,
+      serverAccessLogsPrefix: 'drop-bucket/',
+      lifecycleRules: [
+        {
+          id: 'expire-rejection-reports',
+          prefix: REJECTED_PREFIX,
+          expiration: props.rejectedReportRetention ?? Duration.days(90),
+        },
+        {
+          id: 'expire-old-versions',
+          noncurrentVersionExpiration: props.noncurrentVersionRetention ?? Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      removalPolicy,
+    });
+
+    const destination = new LambdaDestination(props.ingestFunction);
+    this.bucket.addEventNotification(EventType.OBJECT_CREATED, destination, { prefix: INBOX_PREFIX });
+    this.bucket.addEventNotification(EventType.OBJECT_REMOVED, destination, { prefix: INBOX_PREFIX });
+    this.acknowledgeNotificationsHandler();
+  }
+
+  /**
+   * CDK configures bucket notifications through one stack-level custom resource function; its
+   * role (with the managed basic execution policy) is CDK-owned code that runs only at deploy time.
+   */
+  private acknowledgeNotificationsHandler() {
+    const handler = Stack.of(this).node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
+    if (!handler) return;
+    Validations.of(handler).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'CDK-owned custom resource handler that writes the bucket notification configuration during deployment; its own policy is limited to s3:PutBucketNotification on this bucket.',
+    });
+  }
+}

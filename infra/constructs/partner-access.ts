@@ -1,0 +1,118 @@
+import { Aws } from 'aws-cdk-lib';
+import { AccountPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { Cooperation, Partner } from '../../shared/config/schema';
+import { INBOX_PREFIX, REJECTED_PREFIX } from '../../shared/ingest/keys';
+
+export interface PartnerAccessProps {
+  /** The owner's drop bucket. */
+  readonly bucket: IBucket;
+  /** The key the bucket is encrypted with. */
+  readonly key: IKey;
+  /** The owner's id: its own principals are governed by IAM in this account, not by these policies. */
+  readonly ownerId: string;
+  /** The owner's cooperations. */
+  readonly cooperations: readonly Cooperation[];
+  /** The partners those cooperations involve; those with `awsAccountId` get access. */
+  readonly partners: readonly Partner[];
+}
+
+/** One cross-account grant: which account may drop into which prefix. */
+export interface PartnerGrant {
+  readonly cooperationId: string;
+  readonly partnerId: string;
+  readonly accountId: string;
+  /** `inbox/<cooperation>/<partner>/`: where the partner may put objects. */
+  readonly uploadPrefix: string;
+  /** `reports/rejected/inbox/<cooperation>/<partner>/`: where it may read its rejection reports. */
+  readonly rejectionPrefix: string;
+}
+
+const pascal = (id: string) =>
+  id
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+/** The grants a config implies: every (cooperation, partner) pair whose partner has an AWS account. */
+export const partnerGrants = (props: Pick<PartnerAccessProps, 'ownerId' | 'cooperations' | 'partners'>): PartnerGrant[] =>
+  props.cooperations.flatMap((cooperation) =>
+    cooperation.partners.flatMap((partnerId) => {
+      const partner = props.partners.find((p) => p.id === partnerId);
+      if (!partner?.awsAccountId || partner.id === props.ownerId) return [];
+      const uploadPrefix = `${INBOX_PREFIX}${cooperation.id}/${partner.id}/`;
+      return [
+        {
+          cooperationId: cooperation.id,
+          partnerId: partner.id,
+          accountId: partner.awsAccountId,
+          uploadPrefix,
+          rejectionPrefix: `${REJECTED_PREFIX}${uploadPrefix}`,
+        },
+      ];
+    }),
+  );
+
+/**
+ * Lets partners in other AWS accounts drop files under their own prefix of the owner's bucket
+ * and read the rejection reports of their own files. Nothing grants listing: a partner knows
+ * the keys it wrote, and a listing would show other partners' file names.
+ */
+export class PartnerAccess extends Construct {
+  /** The grants written into the bucket policy. */
+  readonly grants: readonly PartnerGrant[];
+
+  constructor(scope: Construct, id: string, props: PartnerAccessProps) {
+    super(scope, id);
+    this.grants = partnerGrants(props);
+    const sids = new Set<string>();
+    const sid = (kind: string, grant: PartnerGrant) => {
+      const value = `${kind}${pascal(grant.cooperationId)}${pascal(grant.partnerId)}`;
+      // Sids must be unique in a policy; distinct ids that only differ in dashes would collide.
+      if (sids.has(value)) throw new Error(`partner access: two grants would share the policy Sid ${value}`);
+      sids.add(value);
+      return value;
+    };
+
+    for (const grant of this.grants) {
+      const principal = new AccountPrincipal(grant.accountId);
+      props.bucket.addToResourcePolicy(
+        new PolicyStatement({
+          sid: sid('PartnerUpload', grant),
+          effect: Effect.ALLOW,
+          principals: [principal],
+          // AbortMultipartUpload lets `aws s3 cp` clean up a large upload that failed half-way.
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          resources: [props.bucket.arnForObjects(`${grant.uploadPrefix}*`)],
+        }),
+      );
+      props.bucket.addToResourcePolicy(
+        new PolicyStatement({
+          sid: sid('PartnerRejections', grant),
+          effect: Effect.ALLOW,
+          principals: [principal],
+          actions: ['s3:GetObject'],
+          resources: [props.bucket.arnForObjects(`${grant.rejectionPrefix}*`)],
+        }),
+      );
+    }
+
+    // The key policy is per account (a key policy cannot name prefixes). It is limited to use
+    // through S3 in this region; naming the bucket ARN here would make the key and the bucket
+    // depend on each other.
+    for (const accountId of [...new Set(this.grants.map((g) => g.accountId))]) {
+      props.key.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `PartnerAccount${accountId}ThroughS3`,
+          effect: Effect.ALLOW,
+          principals: [new AccountPrincipal(accountId)],
+          actions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
+  }
+}

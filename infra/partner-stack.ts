@@ -1,0 +1,143 @@
+import { join } from 'node:path';
+import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import type { Config } from '../shared/config/schema';
+import { AsyncFailureHandling } from './constructs/async-failure-handling';
+import { CrossliftFunction, REPO_ROOT } from './constructs/crosslift-function';
+import { CrossliftTable } from './constructs/crosslift-table';
+import { DropBucket } from './constructs/drop-bucket';
+import { PartnerAccess } from './constructs/partner-access';
+import { ReportSchedules } from './constructs/report-schedules';
+import { configEnvFor, trimConfigFor } from './partner-config';
+
+export interface PartnerStackProps extends StackProps {
+  /** The validated config (all partners); the stack takes the part the owner needs. */
+  readonly config: Config;
+  /** The partner whose cooperations this stack hosts; it must own at least one. */
+  readonly partnerId: string;
+}
+
+/** The stack name of a partner's deployment. */
+export const partnerStackName = (partnerId: string) => `Crosslift-${partnerId}`;
+
+const stackPropsOf = ({ config: _config, partnerId, ...stackProps }: PartnerStackProps): StackProps => ({
+  description: `crosslift: data drops, aggregates and effect reports of ${partnerId}'s cooperations`,
+  ...stackProps,
+});
+
+/**
+ * Everything one owning partner runs: a drop bucket, the aggregates table, the ingest and
+ * report functions, their schedules, failure handling and cross-account access for partners.
+ */
+export class PartnerStack extends Stack {
+  /** Encrypts the bucket, table, failure queues and alarm topic (retained with the data it protects). */
+  readonly key: Key;
+  /** Where partners drop files and rejection reports appear. */
+  readonly bucket: DropBucket;
+  /** Ingestion records, day aggregates, reports and send records. */
+  readonly table: CrossliftTable;
+  /** Handles S3 events under inbox/. */
+  readonly ingest: CrossliftFunction;
+  /** Computes and emails scheduled reports. */
+  readonly report: CrossliftFunction;
+  /** One report schedule per owned cooperation. */
+  readonly schedules: ReportSchedules;
+  /** Retries, failure queues and alarms of both functions. */
+  readonly failures: AsyncFailureHandling;
+  /** Cross-account upload and rejection-report access for partners with an AWS account. */
+  readonly partnerAccess: PartnerAccess;
+  /** Where the alarms publish; subscribe operators to it. */
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: PartnerStackProps) {
+    super(scope, id, stackPropsOf(props));
+    const config = trimConfigFor(props.config, props.partnerId);
+    const configJson = configEnvFor(props.config, props.partnerId);
+    const owner = config.partners.find((p) => p.id === props.partnerId)!;
+    Tags.of(this).add('crosslift:partner', props.partnerId);
+
+    this.key = new Key(this, 'Key', {
+      description: `crosslift ${props.partnerId}: drop bucket, table, failure queues and alarm topic`,
+      enableKeyRotation: true,
+    });
+
+    this.table = new CrossliftTable(this, 'Aggregates', { key: this.key });
+
+    this.ingest = new CrossliftFunction(this, 'Ingest', {
+      entry: join(REPO_ROOT, 'functions/ingest/handler.ts'),
+      description: 'S3 inbox/ events -> validated day aggregates (exactly once); rejection reports and emails',
+      // 1769 MB is one full vCPU: parsing and hashing large drops is CPU-bound.
+      memorySize: 1769,
+      // Files may expand to ingest.maxUncompressedBytes (2 GiB by default): allow Lambda's maximum.
+      timeout: Duration.minutes(15),
+      configJson,
+    });
+    this.report = new CrossliftFunction(this, 'Report', {
+      entry: join(REPO_ROOT, 'functions/report/handler.ts'),
+      description: 'Scheduled effect report of one cooperation: compute, store, email',
+      memorySize: 512,
+      timeout: Duration.minutes(5),
+      configJson,
+    });
+
+    this.bucket = new DropBucket(this, 'Drop', { key: this.key, ingestFunction: this.ingest });
+
+    this.ingest.useTable(this.table.table).useBucket(this.bucket.bucket).useSender(owner.sender!);
+    // The report function never touches S3; the settings still require the bucket name.
+    this.report.useTable(this.table.table).useBucket(this.bucket.bucket, { read: [], write: [] }).useSender(owner.sender!);
+
+    this.schedules = new ReportSchedules(this, 'Schedules', {
+      cooperations: config.cooperations,
+      reportFunction: this.report,
+    });
+
+    this.alarmTopic = new Topic(this, 'Alarms', {
+      displayName: `crosslift ${props.partnerId} alarms`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    // CloudWatch publishes to the encrypted topic with the stack key.
+    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+
+    this.failures = new AsyncFailureHandling(this, 'Failures', {
+      functions: [
+        { name: 'Ingest', fn: this.ingest },
+        { name: 'Report', fn: this.report },
+      ],
+      key: this.key,
+      alarmAction: new SnsAction(this.alarmTopic),
+    });
+
+    this.partnerAccess = new PartnerAccess(this, 'PartnerAccess', {
+      bucket: this.bucket.bucket,
+      key: this.key,
+      ownerId: props.partnerId,
+      cooperations: config.cooperations,
+      partners: config.partners,
+    });
+
+    new CfnOutput(this, 'BucketName', {
+      description: 'Partners upload to s3://<this>/inbox/<cooperation>/<partner>/<dataset>/<file>',
+      value: this.bucket.bucket.bucketName,
+    });
+    new CfnOutput(this, 'KeyArn', {
+      description: 'Partners uploading from their own accounts need kms:GenerateDataKey on this key',
+      value: this.key.keyArn,
+    });
+    new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Subscribe operators here to hear about failed ingests and reports',
+      value: this.alarmTopic.topicArn,
+    });
+    for (const [name, queue] of this.failures.queues) {
+      new CfnOutput(this, `${name}FailureQueueUrl`, {
+        description: `${name} events that failed after all retries`,
+        value: queue.queueUrl,
+      });
+    }
+  }
+}

@@ -1,0 +1,547 @@
+import { Duration, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../shared/config/schema';
+import { CrossliftFunction, REPO_ROOT } from '../../infra/constructs/crosslift-function';
+import { MAX_CONFIG_ENV_BYTES } from '../../infra/partner-config';
+import { PartnerStack } from '../../infra/partner-stack';
+import { testApp, testConfig, testConfigInput } from './support';
+
+// One synthesis of north's stack serves every assertion (bundling is skipped: no esbuild runs).
+let cached: { stack: PartnerStack; template: Template } | undefined;
+const north = () => {
+  if (!cached) {
+    const stack = new PartnerStack(testApp(), 'Crosslift-north', { config: testConfig(), partnerId: 'north' });
+    cached = { stack, template: Template.fromStack(stack) };
+  }
+  return cached;
+};
+const idOf = (element: { node: { defaultChild?: unknown } } | CfnElement) => {
+  const cfn = ('logicalId' in element ? element : element.node.defaultChild) as CfnElement;
+  return Stack.of(cfn).getLogicalId(cfn);
+};
+const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+const objectsArn = (bucketId: string, pattern: string) => ({ 'Fn::Join': ['', [getAtt(bucketId), `/${pattern}`]] });
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Principal?: unknown;
+  Resource?: unknown;
+  Condition?: unknown;
+}
+const statementsOf = (template: Template, type: string, property: string): Statement[] =>
+  Object.values(template.findResources(type)).flatMap(
+    (r) => (r as { Properties: Record<string, { Statement: Statement[] }> }).Properties[property]!.Statement,
+  );
+/** The statements of the drop bucket's policy (the access log bucket has its own). */
+const dropPolicyStatements = (template: Template, bucketId: string): Statement[] =>
+  Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: bucketId } } })).flatMap(
+    (r) => (r as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+describe('drop bucket', () => {
+  it('encrypts with the stack key (SSE-KMS, bucket key)', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    // Assess
+    expect(template.toJSON().Resources[bucketId].Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        {
+          BucketKeyEnabled: true,
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: getAtt(idOf(stack.key)) },
+        },
+      ],
+    });
+  });
+
+  it('is versioned, private and logs access to the log bucket', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const logsId = idOf(stack.bucket.accessLogs);
+    // Assess
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'drop-bucket/' },
+    });
+  });
+
+  it('denies every request without TLS', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    // Assess
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('expires rejection reports after 90 days', () => {
+    // Prepare
+    const { template } = north();
+    // Act: nothing to do, the rule is static
+    // Assess
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'reports/rejected/', ExpirationInDays: 90, Status: 'Enabled' }),
+        ]),
+      },
+    });
+  });
+
+  it('sends object-created and object-removed events under inbox/ to the ingest function', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const rule = (event: string) => ({
+      Events: [event],
+      Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'inbox/' }] } },
+      LambdaFunctionArn: getAtt(idOf(stack.ingest)),
+    });
+    // Assess
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: idOf(stack.bucket.bucket) },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [rule('s3:ObjectCreated:*'), rule('s3:ObjectRemoved:*')],
+      },
+    });
+  });
+});
+
+describe('table', () => {
+  it('has string keys pk/sk and on-demand billing', () => {
+    // Prepare
+    const { template } = north();
+    // Act: the table is the only one in the stack
+    // Assess
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+  });
+
+  it('has point-in-time recovery', () => {
+    // Prepare
+    const { template } = north();
+    // Act: nothing to do
+    // Assess
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+  });
+
+  it('is encrypted with the stack key', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const keyArn = getAtt(idOf(stack.key));
+    // Assess
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: keyArn },
+    });
+  });
+
+  it('expires items by expiresAt', () => {
+    // Prepare
+    const { template } = north();
+    // Act: nothing to do
+    // Assess
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+  });
+
+  it('is kept when the stack is deleted', () => {
+    // Prepare
+    const { template } = north();
+    // Act: nothing to do
+    // Assess
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  });
+});
+
+describe('functions', () => {
+  it('runs ingest on Node.js 22, arm64, 1769 MB, 15 minutes', () => {
+    // Prepare
+    const { template } = north();
+    // Act: find the function by its description
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^S3 inbox/'),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 1769,
+      Timeout: 900,
+      Handler: 'index.handler',
+    });
+  });
+
+  it('runs report on Node.js 22, arm64, 512 MB, 5 minutes', () => {
+    // Prepare
+    const { template } = north();
+    // Act: find the function by its description
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Scheduled effect report'),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 512,
+      Timeout: 300,
+    });
+  });
+
+  it('sets exactly the settings variables (no AWS_REGION, no NODE_OPTIONS without source maps)', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const variables = template.toJSON().Resources[idOf(stack.ingest)].Properties.Environment.Variables;
+    // Assess
+    expect(variables).toEqual({
+      CROSSLIFT_CONFIG: expect.any(String),
+      CROSSLIFT_TABLE: { Ref: idOf(stack.table.table) },
+      CROSSLIFT_BUCKET: { Ref: idOf(stack.bucket.bucket) },
+    });
+  });
+
+  it("gives the functions the config trimmed to north's cooperations and the partners they involve", () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const json = template.toJSON().Resources[idOf(stack.report)].Properties.Environment.Variables.CROSSLIFT_CONFIG;
+    const config = configSchema.parse(JSON.parse(json));
+    // Assess
+    expect({
+      cooperations: config.cooperations.map((c) => c.id),
+      partners: config.partners.map((p) => p.id),
+    }).toEqual({ cooperations: ['course-a', 'ads-b'], partners: ['north', 'east', 'west', 'south'] });
+  });
+
+  it('logs to a log group with a retention', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const logGroupId = idOf(stack.ingest.logGroup);
+    // Assess
+    expect(template.toJSON().Resources[logGroupId].Properties.RetentionInDays).toBe(90);
+  });
+
+  it('sets NODE_OPTIONS=--enable-source-maps only when source maps are on', () => {
+    // Prepare
+    const stack = new Stack(testApp(), 'SourceMaps');
+    // Act
+    new CrossliftFunction(stack, 'Fn', {
+      entry: `${REPO_ROOT}functions/report/handler.ts`,
+      description: 'source maps',
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+      configJson: '{}',
+      sourceMap: true,
+    });
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+    });
+  });
+
+  it('lets both functions send email only as the owner sender identity', () => {
+    // Prepare
+    const { template } = north();
+    // Act
+    const identity = (name: string) => ({
+      'Fn::Join': [
+        '',
+        ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:identity/${name}`],
+      ],
+    });
+    const sesStatements = statementsOf(template, 'AWS::IAM::Policy', 'PolicyDocument').filter((s) =>
+      actionsOf(s).some((a) => a.startsWith('ses:')),
+    );
+    // Assess
+    expect(sesStatements).toEqual(
+      [1, 2].flatMap(() => [
+        {
+          Effect: 'Allow',
+          Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+          Resource: [identity('north.example'), identity('reports@north.example')],
+          Condition: { StringEquals: { 'ses:FromAddress': 'reports@north.example' } },
+        },
+        { Effect: 'Allow', Action: 'ses:GetSuppressedDestination', Resource: '*' },
+      ]),
+    );
+  });
+
+  it('lets ingest read inbox/ and write reports/, and gives report no object access', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const objectStatements = (roleId: string) =>
+      Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))
+        .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    // Assess
+    expect({
+      ingest: objectStatements(idOf(stack.ingest.role!)),
+      report: objectStatements(idOf(stack.report.role!)),
+    }).toEqual({
+      ingest: [
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: objectsArn(bucketId, 'inbox/*') },
+        { Effect: 'Allow', Action: 's3:ListBucket', Resource: getAtt(bucketId) },
+        { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsArn(bucketId, 'reports/*') },
+      ],
+      report: [],
+    });
+  });
+});
+
+describe('schedules', () => {
+  it('creates one schedule per owned cooperation and no reconcile schedule', () => {
+    // Prepare
+    const { template } = north();
+    // Act: count
+    // Assess
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+  });
+
+  it('runs weekly reports Monday 06:00 in the cooperation timezone with the scheduled time as input', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const input = JSON.stringify({ cooperationId: 'course-a', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    // Assess
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 6 ? * MON *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({ Arn: getAtt(idOf(stack.report)), Input: input }),
+    });
+  });
+
+  it('runs monthly reports on the 1st 06:00 in the cooperation timezone', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const input = JSON.stringify({ cooperationId: 'ads-b', scheduledTime: '<aws.scheduler.scheduled-time>' });
+    // Assess
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 6 1 * ? *)',
+      ScheduleExpressionTimezone: 'America/New_York',
+      Target: Match.objectLike({ Arn: getAtt(idOf(stack.report)), Input: input }),
+    });
+  });
+});
+
+describe('partner access', () => {
+  const account = (id: string) => ({
+    AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${id}:root`]] },
+  });
+
+  it('lets each partner account put objects only under its own inbox prefix', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const uploads = dropPolicyStatements(template, bucketId).filter((s) =>
+      actionsOf(s).includes('s3:PutObject'),
+    );
+    // Assess
+    expect(uploads).toEqual(
+      [
+        ['course-a', 'east', '222222222222'],
+        ['ads-b', 'west', '333333333333'],
+        ['ads-b', 'east', '222222222222'],
+      ].map(([cooperation, partner, accountId]) =>
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: account(accountId!),
+          Action: ['s3:AbortMultipartUpload', 's3:PutObject'],
+          Resource: objectsArn(bucketId, `inbox/${cooperation}/${partner}/*`),
+        }),
+      ),
+    );
+  });
+
+  it('lets each partner account read only its own rejection reports', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const reads = dropPolicyStatements(template, bucketId).filter((s) =>
+      actionsOf(s).includes('s3:GetObject'),
+    );
+    // Assess
+    expect(reads).toEqual(
+      [
+        ['course-a', 'east', '222222222222'],
+        ['ads-b', 'west', '333333333333'],
+        ['ads-b', 'east', '222222222222'],
+      ].map(([cooperation, partner, accountId]) =>
+        expect.objectContaining({
+          Effect: 'Allow',
+          Principal: account(accountId!),
+          Action: 's3:GetObject',
+          Resource: objectsArn(bucketId, `reports/rejected/inbox/${cooperation}/${partner}/*`),
+        }),
+      ),
+    );
+  });
+
+  it('grants no partner any listing (and the owner account no partner statement)', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const allowed = dropPolicyStatements(template, idOf(stack.bucket.bucket)).filter((s) => s.Effect === 'Allow');
+    // Assess
+    expect({
+      listing: allowed.filter((s) => actionsOf(s).some((a) => /^s3:(List|\*)/.test(a) || a === '*')),
+      owner: allowed.filter((s) => JSON.stringify(s.Principal).includes('111111111111')),
+    }).toEqual({ listing: [], owner: [] });
+  });
+
+  it('lets partner accounts use the key only through S3', () => {
+    // Prepare
+    const { template } = north();
+    // Act
+    const viaS3 = {
+      StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+    };
+    // Assess
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith(
+          ['222222222222', '333333333333'].map((id) =>
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: account(id),
+              Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+              Condition: viaS3,
+            }),
+          ),
+        ),
+      },
+    });
+  });
+});
+
+describe('asynchronous failures', () => {
+  it('retries twice within 6 hours, then sends the event to the function failure queue', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const queueId = idOf(stack.failures.queues.get('Ingest')!);
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: idOf(stack.ingest) },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: { OnFailure: { Destination: getAtt(queueId) } },
+    });
+  });
+
+  it('configures both functions', () => {
+    // Prepare
+    const { template } = north();
+    // Act: count
+    // Assess
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
+  });
+
+  it('encrypts the failure queues with the stack key', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const keyArn = getAtt(idOf(stack.key));
+    // Assess
+    expect(Object.values(template.findResources('AWS::SQS::Queue')).map((q) => q.Properties.KmsMasterKeyId)).toEqual([
+      keyArn,
+      keyArn,
+    ]);
+  });
+
+  it('alarms on errors, throttles and failed events of each function', () => {
+    // Prepare
+    const { template } = north();
+    // Act
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => `${a.Properties.Namespace} ${a.Properties.MetricName} ${a.Properties.ComparisonOperator} ${a.Properties.Threshold}`,
+    );
+    // Assess
+    expect(alarms.sort()).toEqual(
+      [
+        'AWS/Lambda Errors GreaterThanOrEqualToThreshold 1',
+        'AWS/Lambda Throttles GreaterThanOrEqualToThreshold 1',
+        'AWS/SQS ApproximateNumberOfMessagesVisible GreaterThanThreshold 0',
+      ]
+        .flatMap((a) => [a, a])
+        .sort(),
+    );
+  });
+
+  it('publishes alarms to the encrypted alarm topic', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const topicRef = { Ref: idOf(stack.alarmTopic) };
+    // Assess
+    expect(
+      Object.values(template.findResources('AWS::CloudWatch::Alarm')).every(
+        (a) => JSON.stringify(a.Properties.AlarmActions) === JSON.stringify([topicRef]),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('config checks at synthesis', () => {
+  it('fails with a clear error naming the partner when its config is too big for Lambda', () => {
+    // Prepare
+    const big = configSchema.parse({
+      ...testConfigInput,
+      cooperations: testConfigInput.cooperations.map((c) =>
+        c.owner === 'north' ? { ...c, recipients: Array.from({ length: 120 }, (_, i) => `reader-${i}@north.example`) } : c,
+      ),
+    });
+    // Act
+    const act = () => new PartnerStack(testApp(), 'Crosslift-north', { config: big, partnerId: 'north' });
+    // Assess
+    expect(act).toThrow(new RegExp(`config of partner "north" is \\d+ bytes .* over the ${MAX_CONFIG_ENV_BYTES}-byte budget`));
+  });
+
+  it('refuses a partner that owns no cooperation', () => {
+    // Prepare
+    const config = testConfig();
+    // Act
+    const act = () => new PartnerStack(testApp(), 'Crosslift-east', { config, partnerId: 'east' });
+    // Assess
+    expect(act).toThrow('partner "east" owns no cooperation');
+  });
+});
