@@ -20,6 +20,8 @@ export interface LocalStackOptions {
   readonly stateDir?: string;
   readonly bucketName?: string;
   readonly tableName?: string;
+  /** Fixed loopback ports (default: any free port). */
+  readonly ports?: { readonly s3?: number; readonly dynamodb?: number; readonly ses?: number };
 }
 
 /** S3 event records as s3rver emits them (keys raw, sequencer a millisecond timestamp). */
@@ -33,6 +35,7 @@ export interface RawS3Event {
 
 export interface LocalStack {
   readonly aws: AwsSettings;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly bucketName: string;
   readonly tableName: string;
   readonly endpoints: { readonly s3: string; readonly dynamodb: string; readonly sesv2: string };
@@ -61,10 +64,10 @@ const LOCAL_REGION = 'us-east-1';
 // These are public, fixed test values, not secrets.
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
-const listen = (server: Server) =>
+const listen = (server: Server, port = 0) =>
   new Promise<AddressInfo>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server.address() as AddressInfo));
+    server.listen(port, '127.0.0.1', () => resolve(server.address() as AddressInfo));
   });
 
 const close = (server: { close(cb: (err?: Error) => void): void }) =>
@@ -110,14 +113,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     updateTableMs: 0,
     ...(options.stateDir ? { path: join(options.stateDir, 'dynamodb') } : {}),
   }) as Server;
-  const dynamoAddress = await listen(dynamo);
+  const dynamoAddress = await listen(dynamo, options.ports?.dynamodb);
 
-  const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir });
+  const s3 = new S3rver({ address: '127.0.0.1', port: options.ports?.s3 ?? 0, silent: true, directory: s3Dir });
   const s3Address = (await s3.run()) as AddressInfo;
 
   // aws-ses-v2-local is CommonJS with `exports.default`: under ESM interop the server is `.default`.
   const startSes = ((sesLocal as unknown as { default?: typeof sesLocal }).default ?? sesLocal) as typeof sesLocal;
-  const ses = (await startSes({ host: '127.0.0.1', port: 0 })) as Server;
+  const ses = (await startSes({ host: '127.0.0.1', port: options.ports?.ses ?? 0 })) as Server;
   const sesAddress = ses.address() as AddressInfo;
 
   const endpoints = {
@@ -140,6 +143,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   return {
     aws,
+    credentials: LOCAL_CREDENTIALS,
     bucketName,
     tableName,
     endpoints,

@@ -7,6 +7,7 @@ import { evaluateEffectModel, effectModelInputSchema } from '../shared/report/ef
 import { CROSSLIFT_VERSION } from '../shared/version';
 import { formatRunSummary } from './print';
 import { reconcileLocal, runLocal } from './run';
+import { startDev } from './dev';
 import { periodRange } from '../shared/time/periods';
 import { validateFile } from './validate';
 import { findConfigFile, loadConfigFile } from '../shared/config/load';
@@ -16,6 +17,8 @@ const USAGE = `crosslift ${CROSSLIFT_VERSION}: effect reports for cross-over par
 Usage:
   crosslift run --data DIR [--as-of ISO_DATE_TIME] [--backfill] [--out DIR] [--state DIR] [--json] [--verbose]
       Start the embedded AWS stack, ingest DIR/inbox/**, fire the schedules, print the reports.
+  crosslift dev --data DIR [--state DIR] [--no-seed] [--s3-port N] [--ses-port N] [--dynamodb-port N]
+      Keep the embedded stack running as a sandbox: ingest uploads as they arrive, fire schedules on their cron.
   crosslift report --data DIR --cooperation ID (--period LABEL | --from LABEL --to LABEL) [--state DIR] [--out DIR] [--json]
       Recompute and store reports for past periods (labels like 2026-W46 or 2026-11).
   crosslift reconcile --data DIR --state DIR [--json]
@@ -69,6 +72,44 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       process.stdout.write(`${formatRunSummary(result, currencyOf)}\n`);
     }
     return result.deadLetters > 0 ? 1 : 0;
+  },
+
+  dev: async (args) => {
+    const { values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        state: { type: 'string' },
+        'no-seed': { type: 'boolean' },
+        's3-port': { type: 'string', default: '4568' },
+        'ses-port': { type: 'string', default: '8005' },
+        'dynamodb-port': { type: 'string', default: '4567' },
+        verbose: { type: 'boolean' },
+      },
+    });
+    if (!values.data) throw new UsageError('dev needs --data DIR');
+    const port = (name: string, value: string) => {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} expects a port number`);
+      return n;
+    };
+    const stop = await startDev({
+      dataDir: values.data,
+      stateDir: values.state,
+      ports: { s3: port('s3-port', values['s3-port']), ses: port('ses-port', values['ses-port']), dynamodb: port('dynamodb-port', values['dynamodb-port']) },
+      logLevel: logLevel(values.verbose),
+      seed: !values['no-seed'],
+      print: (line) => process.stdout.write(`${line}\n`),
+    });
+    await new Promise<void>((resolve) => {
+      const shutdown = () => resolve();
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+    });
+    process.stdout.write('stopping...\n');
+    await stop();
+    process.stdout.write('stopped\n');
+    return 0;
   },
 
   report: async (args) => {
@@ -240,6 +281,10 @@ export const main = async (argv: string[]): Promise<number> => {
     }
     if (error instanceof CrossliftError) {
       process.stderr.write(`crosslift ${command}: ${error.message}\n`);
+      return 1;
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(`crosslift ${command}: a port is already in use (${(error as Error).message}); choose others with --s3-port, --ses-port, --dynamodb-port\n`);
       return 1;
     }
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
