@@ -18,8 +18,11 @@ export interface AlertDraft {
   readonly metric: string;
   readonly transition: AlertTransition;
   readonly period: string;
-  /** A one-line explanation without row values (value, interval, target). */
-  readonly detail: string;
+  /** The numbers behind a metric transition (never row values), formatted by the email. */
+  readonly value?: number | null;
+  readonly ci?: readonly [number, number];
+  readonly target?: { readonly min?: number; readonly max?: number };
+  readonly n?: number;
 }
 
 export const dataKey = (dataset: DatasetName) => `data:${dataset}`;
@@ -46,10 +49,9 @@ export const evaluateAlerts = (
     if (!m?.target || !isNewer(name)) continue;
     const firing = states.get(name)?.state === 'firing';
     const off = m.status === 'below_target' || m.status === 'above_target';
-    const target = m.target.min !== undefined ? `>= ${m.target.min}` : `<= ${m.target.max}`;
-    const detail = `${name} = ${m.value}${m.ci ? ` (95% CI ${m.ci[0]} to ${m.ci[1]})` : ''}, target ${target}, n = ${m.n}`;
-    if (off && !firing) drafts.push({ key: name, metric: name, transition: 'firing', period: label, detail });
-    if (m.status === 'ok' && firing) drafts.push({ key: name, metric: name, transition: 'resolved', period: label, detail });
+    const numbers = { value: m.value, ...(m.ci ? { ci: m.ci } : {}), target: m.target, n: m.n };
+    if (off && !firing) drafts.push({ key: name, metric: name, transition: 'firing', period: label, ...numbers });
+    if (m.status === 'ok' && firing) drafts.push({ key: name, metric: name, transition: 'resolved', period: label, ...numbers });
   }
   for (const dataset of datasets.before) {
     const key = dataKey(dataset);
@@ -57,10 +59,10 @@ export const evaluateAlerts = (
     const firing = states.get(key)?.state === 'firing';
     const hasData = datasets.now.has(dataset);
     if (!hasData && !firing) {
-      drafts.push({ key, metric: key, transition: 'no_data', period: label, detail: `no ${dataset} data arrived for ${label}` });
+      drafts.push({ key, metric: key, transition: 'no_data', period: label });
     }
     if (hasData && firing) {
-      drafts.push({ key, metric: key, transition: 'resolved', period: label, detail: `${dataset} data arrives again` });
+      drafts.push({ key, metric: key, transition: 'resolved', period: label });
     }
   }
   return drafts;

@@ -95,7 +95,7 @@ export const processAlerts = async (
   const emails: DeliveryOutcome[] = [];
   for (const to of reportRecipients(cooperation, deps.config.partners)) {
     const locale = recipientLocale(to, cooperation, deps.config.partners);
-    const email = renderAlertEmail({ cooperationName: cooperation.name, transitions: pending, locale });
+    const email = renderAlertEmail({ cooperationName: cooperation.name, transitions: pending, locale, currency: cooperation.currency });
     emails.push(
       await deliverOnce(
         { table: deps.table, ses: deps.ses },

@@ -2,14 +2,34 @@ import escapeHtml from 'escape-html';
 import { MESSAGES } from '../mail/i18n';
 import type { Locale } from '../mail/locale';
 import type { AlertDraft } from './evaluate';
+import { formatMetric, formatTarget, METRIC_LABELS } from '../report/format';
+import { METRIC_NAMES, type MetricName } from '../report/metric-names';
+
+const isMetric = (name: string): name is MetricName => (METRIC_NAMES as readonly string[]).includes(name);
+
+/** What the alert is about, and its numbers, in the recipient's language. */
+const describe = (d: AlertDraft, locale: Locale, currency: string) => {
+  const t = MESSAGES[locale];
+  if (!isMetric(d.metric)) {
+    const dataset = d.metric.replace(/^data:/, '');
+    return { label: dataset, detail: d.transition === 'resolved' ? `${dataset}: ${t.transitions.resolved}` : `${dataset}: ${t.transitions.no_data}` };
+  }
+  const name = d.metric;
+  const label = t.metricLabels[name] ?? METRIC_LABELS[name];
+  const value = formatMetric(name, d.value ?? null, locale, currency);
+  const ci = d.ci ? ` [${formatMetric(name, d.ci[0], locale, currency)} – ${formatMetric(name, d.ci[1], locale, currency)}]` : '';
+  const target = d.target ? `, ${t.columns.target} ${formatTarget(name, d.target, locale, currency)}` : '';
+  return { label, detail: `${value}${ci}${target}, n = ${d.n ?? 0}` };
+};
 
 /** One alert email per cooperation and run, carrying every pending transition (no alert storms). */
-export const renderAlertEmail = (input: { cooperationName: string; transitions: readonly AlertDraft[]; locale: Locale }) => {
+export const renderAlertEmail = (input: { cooperationName: string; transitions: readonly AlertDraft[]; locale: Locale; currency: string }) => {
   const t = MESSAGES[input.locale];
   const firing = input.transitions.filter((d) => d.transition !== 'resolved').length;
   const periods = [...new Set(input.transitions.map((d) => d.period))].join(', ');
   const subject = `${t.alertPrefix}${input.cooperationName} ${periods}: ${firing > 0 ? t.subjectOffTarget(firing) : t.transitions.resolved}`;
-  const lines = input.transitions.map((d) => `- ${d.metric}: ${t.transitions[d.transition]} (${d.period}) — ${d.detail}`);
+  const described = input.transitions.map((d) => ({ d, ...describe(d, input.locale, input.currency) }));
+  const lines = described.map(({ d, label, detail }) => `- ${label}: ${t.transitions[d.transition]} (${d.period}): ${detail}`);
   const text = [`${input.cooperationName}`, t.alertIntro(input.transitions.length), '', ...lines].join('\n');
   const colour = { firing: '#b3261e', no_data: '#8a6d00', resolved: '#1b7f3b' } as const;
   const html = `<!doctype html>
@@ -19,12 +39,12 @@ export const renderAlertEmail = (input: { cooperationName: string; transitions: 
 <h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(input.cooperationName)}</h1>
 <p style="font-size:16px;font-weight:bold;margin:0 0 12px;color:${firing > 0 ? '#b3261e' : '#1b7f3b'}">${escapeHtml(t.alertIntro(input.transitions.length))}</p>
 <table cellpadding="6" cellspacing="0" width="100%" style="border-collapse:collapse;font-size:13px">
-${input.transitions
+${described
   .map(
-    (d) =>
-      `<tr style="border-top:1px solid #e3e5e8"><td><b>${escapeHtml(d.metric)}</b></td><td style="color:${colour[d.transition]}">${escapeHtml(
+    ({ d, label, detail }) =>
+      `<tr style="border-top:1px solid #e3e5e8"><td><b>${escapeHtml(label)}</b></td><td style="color:${colour[d.transition]};white-space:nowrap">${escapeHtml(
         t.transitions[d.transition],
-      )}</td><td>${escapeHtml(d.period)}</td><td>${escapeHtml(d.detail)}</td></tr>`,
+      )}</td><td style="white-space:nowrap">${escapeHtml(d.period)}</td><td>${escapeHtml(detail)}</td></tr>`,
   )
   .join('\n')}
 </table>
