@@ -5,19 +5,14 @@ import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, Ti
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 import type { Cooperation } from '../../shared/config/schema';
+import { RECONCILE_CRON, SCHEDULE_CRON } from '../../shared/time/schedules';
 
 /**
- * 06:00 on the first day of the next period, in the cooperation's timezone: Monday for ISO
- * weeks, the 1st for months. The report function reports the last complete period before it.
+ * Schedule expressions come from shared/time/schedules.ts, which `crosslift dev` uses too:
+ * 06:00 on the first day of the next period in the cooperation's timezone (Monday for ISO weeks,
+ * the 1st for months), and the daily reconcile at 03:00 UTC. The report function reports the
+ * last complete period before the scheduled time.
  */
-export const REPORT_CRON: Record<Cooperation['schedule'], string> = {
-  weekly: 'cron(0 6 ? * MON *)',
-  monthly: 'cron(0 6 1 * ? *)',
-};
-
-/** Daily, before the reports: repairs what a lost S3 event left out. */
-export const RECONCILE_CRON = 'cron(0 3 * * ? *)';
-
 export interface ReportSchedulesProps {
   /** The owner's cooperations: one schedule each. */
   readonly cooperations: readonly Cooperation[];
@@ -50,7 +45,7 @@ export class ReportSchedules extends Construct {
     for (const cooperation of props.cooperations) {
       const schedule = new Schedule(this, `Report-${cooperation.id}`, {
         description: `${cooperation.schedule} report of ${cooperation.id}`,
-        schedule: ScheduleExpression.expression(REPORT_CRON[cooperation.schedule], TimeZone.of(cooperation.timezone)),
+        schedule: ScheduleExpression.expression(SCHEDULE_CRON[cooperation.schedule].aws, TimeZone.of(cooperation.timezone)),
         target: new LambdaInvoke(props.reportFunction, {
           role,
           // The scheduled (not actual) time, so a late or retried run reports the same period.
@@ -69,7 +64,7 @@ export class ReportSchedules extends Construct {
     if (props.reconcileFunction) {
       this.reconcile = new Schedule(this, 'Reconcile', {
         description: 'daily reconcile of inbox/ against the ingestion records',
-        schedule: ScheduleExpression.expression(RECONCILE_CRON),
+        schedule: ScheduleExpression.expression(RECONCILE_CRON.aws, TimeZone.ETC_UTC),
         target: new LambdaInvoke(props.reconcileFunction, {
           role,
           input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),

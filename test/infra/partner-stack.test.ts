@@ -1,8 +1,10 @@
 import { Duration, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../shared/config/schema';
 import { CrossliftFunction, REPO_ROOT } from '../../infra/constructs/crosslift-function';
+import { ReportSchedules } from '../../infra/constructs/report-schedules';
 import { MAX_CONFIG_ENV_BYTES } from '../../infra/partner-config';
 import { PartnerStack } from '../../infra/partner-stack';
 import { testApp, testConfig, testConfigInput } from './support';
@@ -357,6 +359,30 @@ describe('schedules', () => {
       ScheduleExpression: 'cron(0 6 1 * ? *)',
       ScheduleExpressionTimezone: 'America/New_York',
       Target: Match.objectLike({ Arn: getAtt(idOf(stack.report)), Input: input }),
+    });
+  });
+});
+
+describe('reconcile schedule', () => {
+  it('runs a given reconcile function daily at 03:00 UTC with the scheduled time', () => {
+    // Prepare
+    const stack = new Stack(testApp(), 'Reconcile');
+    const fn = (id: string) =>
+      new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('export const handler = async () => {};') });
+    // Act
+    new ReportSchedules(stack, 'Schedules', {
+      cooperations: [],
+      reportFunction: fn('Report'),
+      reconcileFunction: fn('Reconcile'),
+    });
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 3 * * ? *)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      Target: Match.objectLike({
+        Arn: getAtt(idOf(stack.node.findChild('Reconcile') as LambdaFunction)),
+        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
+      }),
     });
   });
 });
