@@ -45,6 +45,10 @@ export interface LocalStack {
   sentEmails(): Promise<LocalEmail[]>;
   /** The full MIME message (.eml) of a stored email, as the local SES builds it. */
   emlOf(messageId: string): Promise<string>;
+  /** Stops the DynamoDB emulator (fault tests); with a state folder its data survives. */
+  stopDynamoDb(): Promise<void>;
+  /** Starts it again on the same port and state folder. */
+  startDynamoDb(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -107,12 +111,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   if (options.stateDir) mkdirSync(join(options.stateDir, 'dynamodb'), { recursive: true });
   mkdirSync(s3Dir, { recursive: true });
 
-  const dynamo = dynalite({
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-    ...(options.stateDir ? { path: join(options.stateDir, 'dynamodb') } : {}),
-  }) as Server;
+  const newDynamo = () =>
+    dynalite({
+      createTableMs: 0,
+      deleteTableMs: 0,
+      updateTableMs: 0,
+      ...(options.stateDir ? { path: join(options.stateDir, 'dynamodb') } : {}),
+    }) as Server;
+  let dynamo = newDynamo();
+  let dynamoRunning = true;
   const dynamoAddress = await listen(dynamo, options.ports?.dynamodb);
 
   const s3 = new S3rver({ address: '127.0.0.1', port: options.ports?.s3 ?? 0, silent: true, directory: s3Dir });
@@ -159,8 +166,20 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       const response = await fetch(`${endpoints.sesv2}/get-emlContent?messageId=${encodeURIComponent(messageId)}`);
       return response.text();
     },
+    stopDynamoDb: async () => {
+      if (!dynamoRunning) return;
+      dynamoRunning = false;
+      dynamo.closeAllConnections();
+      await close(dynamo);
+    },
+    startDynamoDb: async () => {
+      if (dynamoRunning) return;
+      dynamo = newDynamo();
+      await listen(dynamo, dynamoAddress.port);
+      dynamoRunning = true;
+    },
     stop: async () => {
-      await Promise.all([s3.close(), close(dynamo), close(ses)]);
+      await Promise.all([s3.close(), dynamoRunning ? close(dynamo) : Promise.resolve(), close(ses)]);
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createLocalPipeline, type LocalPipelineOptions, type LocalPipeline } from '../../cli/local-pipeline';
-import { startLocalStack, type LocalEmail, type LocalStack } from '../../cli/local-stack';
+import { startLocalStack, type LocalEmail, type LocalStack, type LocalStackOptions } from '../../cli/local-stack';
 import { configSchema, type Config, type ConfigInput } from '../../shared/config/schema';
 
 /** A running local stack with the pipeline wired to it, for tests that go through the real emulators. */
@@ -19,9 +19,13 @@ export interface Harness {
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-export const startHarness = async (input: ConfigInput, options: LocalPipelineOptions = {}): Promise<Harness> => {
+export const startHarness = async (
+  input: ConfigInput,
+  options: LocalPipelineOptions = {},
+  stackOptions: LocalStackOptions = {},
+): Promise<Harness> => {
   const config = configSchema.parse(input);
-  const stack = await startLocalStack();
+  const stack = await startLocalStack(stackOptions);
   const logger = new Logger({ serviceName: 'crosslift-test', logLevel: 'SILENT' });
   const pipeline = createLocalPipeline(stack, config, logger, { retryDelayMs: 5, ...options });
   const s3 = pipeline.runtime.clients.s3;
