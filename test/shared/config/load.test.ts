@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../shared/config/load';
+import { ConfigError } from '../../../shared/errors';
+
+const VALID = `# A test config
+partners:
+  - id: zhixue
+    name: Zhixue Online
+    kind: knowledge_platform
+    contacts: [data@zhixue.example]
+    sender: reports@zhixue.example
+  - id: beacon
+    name: Beacon Academy
+    kind: training_institution
+    contacts:
+      - partners@beacon.example
+    locale: zh-CN
+
+cooperations:
+  - id: joint-course
+    name: Joint AI course
+    type: joint_course
+    owner: zhixue
+    partners: [zhixue, beacon]
+    timezone: Asia/Shanghai
+    starts: 2026-10-05
+    schedule: weekly
+    market:
+      totalUsers: 2000000
+      totalBrand: 50000
+    model:
+      capability: { storage: 80, processing: 70, analysis: 60 }
+    targets:
+      enrollments: { min: 80 }
+      refund_rate: { max: 0.1, mode: point, minSample: 50 }
+    expects:
+      enrollments: [zhixue, beacon]
+`;
+
+/** The 1-based line of the first line of `text` containing `needle` (after `from`, if given). */
+const lineOf = (text: string, needle: string, from?: string) => {
+  const lines = text.split('\n');
+  const start = from === undefined ? 0 : lines.findIndex((l) => l.includes(from));
+  const index = lines.findIndex((l, i) => i >= start && l.includes(needle));
+  if (index < 0) throw new Error(`${needle} not in text`);
+  return index + 1;
+};
+
+/** Runs parseConfig expecting a ConfigError, and returns it. */
+const configError = (text: string, file = 'crosslift.config.yaml'): ConfigError => {
+  try {
+    parseConfig(text, file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected parseConfig to throw');
+};
+
+describe('parseConfig: valid configs', () => {
+  it('parses the YAML config and applies defaults', () => {
+    // Prepare: nothing beyond VALID
+    // Act
+    const config = parseConfig(VALID, 'crosslift.config.yaml');
+    // Assess
+    expect(config.partners.map((p) => [p.id, p.locale])).toEqual([
+      ['zhixue', 'en'],
+      ['beacon', 'zh-CN'],
+    ]);
+    const coop = config.cooperations[0]!;
+    expect(coop).toMatchObject({
+      id: 'joint-course',
+      timezone: 'Asia/Shanghai',
+      starts: '2026-10-05',
+      currency: 'CNY',
+      market: { totalUsers: 2_000_000, totalBrand: 50_000 },
+      model: { capability: { storage: 80, processing: 70, analysis: 60 }, alpha: [0.8, 0.2, 0], beta: [0.5, 0.3, 0.2] },
+      targets: { enrollments: { min: 80 }, refund_rate: { max: 0.1, mode: 'point', minSample: 50 } },
+      expects: { enrollments: ['zhixue', 'beacon'] },
+    });
+    expect(config.ingest).toEqual({ maxUncompressedBytes: 2 * 1024 ** 3, maxRejectedShare: 0.05 });
+  });
+
+  it('parses the same config written as JSON', () => {
+    // Prepare
+    const json = JSON.stringify(parseConfig(VALID, 'a.yaml'), null, 2);
+    // Act
+    const config = parseConfig(json, 'crosslift.config.json');
+    // Assess
+    expect(config).toEqual(parseConfig(VALID, 'a.yaml'));
+  });
+});
+
+describe('parseConfig: errors name the file, the line and the path', () => {
+  it('reports a bad timezone at its line with the path cooperations[0].timezone', () => {
+    // Prepare
+    const text = VALID.replace('timezone: Asia/Shanghai', 'timezone: Asia/Beijing');
+    const line = lineOf(text, 'timezone: Asia/Beijing');
+    // Act
+    const error = configError(text, 'conf/file.yaml');
+    // Assess
+    expect(error.message).toContain(
+      `conf/file.yaml:${line}: cooperations[0].timezone: expected an IANA timezone such as Asia/Shanghai or Europe/Berlin`,
+    );
+    expect(error.message.startsWith('invalid config conf/file.yaml:\n')).toBe(true);
+    expect(error.details).toMatchObject({ file: 'conf/file.yaml' });
+  });
+
+  it('reports an unknown partner in a cooperation at the list item', () => {
+    // Prepare
+    const text = VALID.replace('partners: [zhixue, beacon]', 'partners:\n      - zhixue\n      - ghost');
+    const line = lineOf(text, '- ghost');
+    // Act
+    const error = configError(text);
+    // Assess
+    expect(error.message).toContain(`crosslift.config.yaml:${line}: cooperations[0].partners[1]: unknown partner "ghost"`);
+  });
+
+  it('reports an owner without a sender at the partner entry', () => {
+    // Prepare: beacon becomes the owner, but has no sender
+    const text = VALID.replace('owner: zhixue', 'owner: beacon');
+    const line = lineOf(text, 'id: beacon');
+    // Act
+    const error = configError(text);
+    // Assess
+    expect(error.message).toContain(
+      `crosslift.config.yaml:${line}: partners[1].sender: expected a sender email: this partner owns cooperations and sends their reports`,
+    );
+  });
+
+  it('reports duplicate partner and cooperation ids', () => {
+    // Prepare
+    const extraPartner = `  - id: beacon\n    name: Beacon again\n    kind: university\n    contacts: [x@beacon.example]\n\ncooperations:`;
+    const secondCoop = `\n  - id: joint-course\n    name: Again\n    type: referral\n    owner: zhixue\n    partners: [zhixue, beacon]\n    timezone: UTC\n    starts: 2026-01-01\n    schedule: monthly\n`;
+    const text = VALID.replace('\ncooperations:', `\n${extraPartner}`) + secondCoop;
+    // Act
+    const error = configError(text);
+    // Assess
+    expect(error.message).toMatch(/:\d+: partners\[2\]\.id: duplicate partner id "beacon"/);
+    expect(error.message).toMatch(/:\d+: cooperations\[1\]\.id: duplicate cooperation id "joint-course"/);
+    const partnerLine = text.split('\n').findIndex((l, i) => l.includes('- id: beacon') && i > lineOf(text, 'locale: zh-CN')) + 1;
+    expect(error.message).toContain(`crosslift.config.yaml:${partnerLine}: partners[2].id`);
+    const coopLine = text.split('\n').findIndex((l, i) => l.includes('- id: joint-course') && i > lineOf(text, 'expects:')) + 1;
+    expect(error.message).toContain(`crosslift.config.yaml:${coopLine}: cooperations[1].id`);
+  });
+
+  it('lists every problem, one per line', () => {
+    // Prepare
+    const text = VALID.replace('schedule: weekly', 'schedule: daily').replace('starts: 2026-10-05', 'starts: 2026-13-40');
+    // Act
+    const error = configError(text);
+    // Assess
+    const problems = (error.details as { problems: string[] }).problems;
+    expect(problems).toHaveLength(2);
+    expect(problems.some((p) => p.includes(`:${lineOf(text, 'schedule: daily')}: cooperations[0].schedule:`))).toBe(true);
+    expect(problems.some((p) => p.includes(`:${lineOf(text, 'starts: 2026-13-40')}: cooperations[0].starts: expected a date as YYYY-MM-DD`))).toBe(true);
+  });
+
+  it.each([
+    ['a target with both min and max', (t: string) => t.replace('enrollments: { min: 80 }', 'enrollments: { min: 80, max: 90 }'), 'cooperations[0].targets.enrollments: expected exactly one of min or max', 'enrollments: { min: 80, max: 90 }'],
+    ['an unknown metric target', (t: string) => t.replace('enrollments: { min: 80 }', 'signups: { min: 80 }'), 'cooperations[0].targets', 'signups: { min: 80 }'],
+    ['an owner outside the partners', (t: string) => t.replace('partners: [zhixue, beacon]', 'partners: [beacon, zhixue-2]').replace('  - id: beacon\n', '  - id: zhixue-2\n    name: Z2\n    kind: brand\n    contacts: [a@b.example]\n  - id: beacon\n'), "cooperations[0].owner: expected the owner to be one of the cooperation's partners", 'owner: zhixue'],
+    ['an expected partner outside the cooperation', (t: string) => t.replace('enrollments: [zhixue, beacon]', 'enrollments: [zhixue, nobody]'), 'cooperations[0].expects.enrollments[1]: expected a partner of this cooperation, got "nobody"', 'enrollments: [zhixue, nobody]'],
+    ['a bad contact email', (t: string) => t.replace('data@zhixue.example', 'not-an-email'), 'partners[0].contacts[0]:', 'contacts: [not-an-email]'],
+    ['an unknown key', (t: string) => t.replace('schedule: weekly', 'schedule: weekly\n    colour: blue'), 'cooperations[0]:', '- id: joint-course'],
+  ])('reports %s at its line', (_name, edit, expected, needle) => {
+    // Prepare
+    const text = edit(VALID);
+    const line = lineOf(text, needle, needle.startsWith('enrollments') || needle.startsWith('signups') ? 'targets:' : undefined);
+    // Act
+    const error = configError(text);
+    // Assess
+    expect(error.message).toContain(`crosslift.config.yaml:${line}: ${expected}`);
+  });
+
+  it.each([
+    ['an unclosed flow sequence', 'partners:\n  - id: a\n    contacts: [x@y.example\ncooperations: []\n', /Flow sequence/],
+    ['a duplicate key', 'partners: []\npartners: []\n', /Map keys must be unique/],
+  ])('reports YAML syntax errors (%s) with the file and the parser reason', (_name, text, reason) => {
+    // Prepare: nothing beyond the text
+    // Act
+    const error = configError(text, 'bad.yaml');
+    // Assess
+    expect(error.message).toMatch(/^bad\.yaml(:\d+)?: not valid YAML\/JSON: /);
+    expect(error.message).toMatch(reason);
+    expect(error.message).not.toContain('\n');
+    expect(error.details).toEqual({ file: 'bad.yaml' });
+  });
+
+  it('reports an empty document at the root', () => {
+    // Prepare
+    const text = '';
+    // Act
+    const error = configError(text, 'empty.yaml');
+    // Assess
+    expect(error.message).toContain('empty.yaml: (root):');
+  });
+});

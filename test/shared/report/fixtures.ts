@@ -1,0 +1,71 @@
+import { cooperationSchema, type Cooperation } from '../../../shared/config/schema';
+import type { DatasetName } from '../../../shared/datasets/names';
+import { Z95 } from '../../../shared/report/stats';
+import type { DatasetTotals, Totals } from '../../../shared/report/totals';
+import type { DayAggregate, FileRecord } from '../../../shared/storage/table';
+
+/** A cooperation as the config loader would give it (defaults applied). */
+export const cooperation = (overrides: Record<string, unknown> = {}): Cooperation =>
+  cooperationSchema.parse({
+    id: 'coop',
+    name: 'Joint course',
+    type: 'joint_course',
+    owner: 'platform',
+    partners: ['platform', 'school'],
+    timezone: 'Asia/Shanghai',
+    starts: '2026-10-05',
+    schedule: 'weekly',
+    ...overrides,
+  });
+
+/** Totals of one dataset from its per-day measures, summed here. */
+export const datasetTotals = (days: Record<string, Record<string, number>>, partners: string[] = ['platform']): DatasetTotals => {
+  const totals: Record<string, number> = {};
+  for (const m of Object.values(days)) for (const [k, v] of Object.entries(m)) totals[k] = (totals[k] ?? 0) + v;
+  return { days: new Map(Object.entries(days)), totals, partners: new Set(partners) };
+};
+
+export const totalsOf = (entries: Partial<Record<DatasetName, DatasetTotals>>): Totals =>
+  new Map(Object.entries(entries) as [DatasetName, DatasetTotals][]);
+
+/** Wilson bounds as the roots of (p^ - p)^2 = z^2 p (1 - p) / n, by the quadratic formula. */
+export const wilsonRoots = (x: number, n: number) => {
+  const p = x / n;
+  const a = 1 + (Z95 * Z95) / n;
+  const b = -(2 * p + (Z95 * Z95) / n);
+  const d = Math.sqrt(b * b - 4 * a * p * p);
+  return [Math.max(0, (-b - d) / (2 * a)), Math.min(1, (-b + d) / (2 * a))] as const;
+};
+
+/** Standard normal CDF by the Maclaurin series of erf. */
+export const normalCdf = (x: number) => {
+  const t = x / Math.SQRT2;
+  let term = t;
+  let sum = t;
+  for (let n = 1; n < 200; n += 1) {
+    term *= (-t * t) / n;
+    sum += term / (2 * n + 1);
+  }
+  return 0.5 * (1 + (2 / Math.sqrt(Math.PI)) * sum);
+};
+
+export const fileRecord = (overrides: Partial<FileRecord> & Pick<FileRecord, 'key'>): FileRecord => ({
+  cooperationId: 'coop',
+  partnerId: 'platform',
+  dataset: 'enrollments',
+  status: 'accepted',
+  sequencer: '0001',
+  rows: 1,
+  rejectedRows: 0,
+  errorCount: 0,
+  errors: [],
+  days: [],
+  updatedAt: '2026-11-16T00:00:00Z',
+  ...overrides,
+});
+
+export const aggregate = (overrides: Partial<DayAggregate> & Pick<DayAggregate, 'day' | 'fileId' | 'generation' | 'm'>): DayAggregate => ({
+  dataset: 'enrollments',
+  partnerId: 'platform',
+  ...overrides,
+});
