@@ -30,8 +30,9 @@ const stackPropsOf = ({ config: _config, partnerId, ...stackProps }: PartnerStac
 });
 
 /**
- * Everything one owning partner runs: a drop bucket, the aggregates table, the ingest and
- * report functions, their schedules, failure handling and cross-account access for partners.
+ * Everything one owning partner runs: a drop bucket, the aggregates table, the ingest, report,
+ * reconcile and failure-notice functions, the schedules, failure handling and cross-account
+ * access for partners.
  */
 export class PartnerStack extends Stack {
   /** Encrypts the bucket, table, failure queues and alarm topic (retained with the data it protects). */
@@ -44,6 +45,10 @@ export class PartnerStack extends Stack {
   readonly ingest: CrossliftFunction;
   /** Computes and emails scheduled reports. */
   readonly report: CrossliftFunction;
+  /** Daily: ingests what lost S3 events missed, removes what was deleted without an event. */
+  readonly reconcile: CrossliftFunction;
+  /** Emails the owner once when a report job failed after its retries (reads the report failure queue). */
+  readonly failureNotice: CrossliftFunction;
   /** One report schedule per owned cooperation. */
   readonly schedules: ReportSchedules;
   /** Retries, failure queues and alarms of both functions. */
@@ -84,15 +89,35 @@ export class PartnerStack extends Stack {
       configJson,
     });
 
+    this.reconcile = new CrossliftFunction(this, 'Reconcile', {
+      entry: join(REPO_ROOT, 'functions/reconcile/handler.ts'),
+      description: 'Daily: compare inbox/ with the ingestion records and ingest or remove what events missed',
+      // It may ingest the files a lost event left out: the same needs as the ingest.
+      memorySize: 1769,
+      timeout: Duration.minutes(15),
+      configJson,
+    });
+    this.failureNotice = new CrossliftFunction(this, 'FailureNotice', {
+      entry: join(REPO_ROOT, 'functions/failure-notice/handler.ts'),
+      description: 'Report failure records -> one failure email to the owner',
+      memorySize: 512,
+      timeout: Duration.minutes(1),
+      configJson,
+    });
+
     this.bucket = new DropBucket(this, 'Drop', { key: this.key, ingestFunction: this.ingest });
 
     this.ingest.useTable(this.table.table).useBucket(this.bucket.bucket).useSender(owner.sender!);
-    // The report function never touches S3; the settings still require the bucket name.
-    this.report.useTable(this.table.table).useBucket(this.bucket.bucket, { read: [], write: [] }).useSender(owner.sender!);
+    this.reconcile.useTable(this.table.table).useBucket(this.bucket.bucket).useSender(owner.sender!);
+    // These never touch S3; the settings still require the bucket name.
+    const noObjects = { read: [], write: [] };
+    this.report.useTable(this.table.table).useBucket(this.bucket.bucket, noObjects).useSender(owner.sender!);
+    this.failureNotice.useTable(this.table.table).useBucket(this.bucket.bucket, noObjects).useSender(owner.sender!);
 
     this.schedules = new ReportSchedules(this, 'Schedules', {
       cooperations: config.cooperations,
       reportFunction: this.report,
+      reconcileFunction: this.reconcile,
     });
 
     this.alarmTopic = new Topic(this, 'Alarms', {
@@ -106,7 +131,8 @@ export class PartnerStack extends Stack {
     this.failures = new AsyncFailureHandling(this, 'Failures', {
       functions: [
         { name: 'Ingest', fn: this.ingest },
-        { name: 'Report', fn: this.report },
+        { name: 'Report', fn: this.report, failureConsumer: this.failureNotice },
+        { name: 'Reconcile', fn: this.reconcile },
       ],
       key: this.key,
       alarmAction: new SnsAction(this.alarmTopic),

@@ -7,7 +7,8 @@ import {
   type Metric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { Function as LambdaFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -19,6 +20,12 @@ export interface AsyncFunction {
   readonly name: string;
   /** The function. */
   readonly fn: IFunction;
+  /**
+   * Consumes this function's failure queue (e.g. emails a failure notice). The queue then gets a
+   * dead-letter queue, with its own alarm, for the messages the consumer cannot handle.
+   * @default - nothing consumes the failure queue: failed events wait there for an operator
+   */
+  readonly failureConsumer?: LambdaFunction;
 }
 
 export interface AsyncFailureHandlingProps {
@@ -45,18 +52,21 @@ export interface AsyncFailureHandlingProps {
 
 /**
  * For each asynchronously invoked function: bounded retries, an on-failure destination queue
- * that keeps the failed events for inspection and replay, and alarms on errors, throttles and
- * anything waiting in that queue.
+ * that keeps the failed events for inspection and replay (or feeds a consumer that reports them),
+ * and alarms on errors, throttles and anything waiting in that queue.
  */
 export class AsyncFailureHandling extends Construct {
   /** The on-failure queue of each function, by name. */
   readonly queues: ReadonlyMap<string, Queue>;
+  /** The dead-letter queue of each consumed failure queue, by function name. */
+  readonly deadLetterQueues: ReadonlyMap<string, Queue>;
   /** Every alarm created. */
   readonly alarms: readonly Alarm[];
 
   constructor(scope: Construct, id: string, props: AsyncFailureHandlingProps) {
     super(scope, id);
     const queues = new Map<string, Queue>();
+    const deadLetterQueues = new Map<string, Queue>();
     const alarms: Alarm[] = [];
     const alarm = (name: string, metric: Metric, description: string, threshold: number, operator: ComparisonOperator) => {
       const created = metric.createAlarm(this, name, {
@@ -70,19 +80,35 @@ export class AsyncFailureHandling extends Construct {
       alarms.push(created);
     };
 
-    for (const { name, fn } of props.functions) {
+    for (const { name, fn, failureConsumer } of props.functions) {
+      const encrypted = { encryption: QueueEncryption.KMS, encryptionMasterKey: props.key, enforceSSL: true };
+      // The longest SQS allows: failures are investigated by people.
+      const retentionPeriod = Duration.days(14);
+      let consumed: { deadLetters: Queue; visibilityTimeout: Duration } | undefined;
+      if (failureConsumer) {
+        const deadLetters = new Queue(this, `${name}FailuresDeadLetter`, { ...encrypted, retentionPeriod });
+        deadLetterQueues.set(name, deadLetters);
+        // AWS advises six times the consumer's timeout, so a slow batch is not delivered twice.
+        const visibilityTimeout = Duration.seconds(6 * (failureConsumer.timeout ?? Duration.seconds(3)).toSeconds());
+        consumed = { deadLetters, visibilityTimeout };
+      }
       const queue = new Queue(this, `${name}Failures`, {
-        encryption: QueueEncryption.KMS,
-        encryptionMasterKey: props.key,
-        enforceSSL: true,
-        // The longest SQS allows: failures are investigated by people, not drained by code.
-        retentionPeriod: Duration.days(14),
+        ...encrypted,
+        retentionPeriod,
+        ...(consumed
+          ? { deadLetterQueue: { queue: consumed.deadLetters, maxReceiveCount: 5 }, visibilityTimeout: consumed.visibilityTimeout }
+          : {}),
       });
-      Validations.of(queue).acknowledge({
-        id: 'AwsSolutions-SQS3',
-        reason: 'This queue is itself the on-failure destination of a function; nothing consumes it, so it needs no dead-letter queue of its own.',
-      });
+      if (!consumed) {
+        Validations.of(queue).acknowledge({
+          id: 'AwsSolutions-SQS3',
+          reason: 'This queue is itself the on-failure destination of a function; nothing consumes it, so it needs no dead-letter queue of its own.',
+        });
+      }
       queues.set(name, queue);
+      if (failureConsumer) {
+        failureConsumer.addEventSource(new SqsEventSource(queue, { batchSize: 10, reportBatchItemFailures: true }));
+      }
 
       fn.configureAsyncInvoke({
         retryAttempts: props.retryAttempts ?? 2,
@@ -113,8 +139,18 @@ export class AsyncFailureHandling extends Construct {
         0,
         ComparisonOperator.GREATER_THAN_THRESHOLD,
       );
+      if (consumed) {
+        alarm(
+          `${name}FailuresUnhandled`,
+          consumed.deadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+          `${name} failure records that the failure consumer could not handle`,
+          0,
+          ComparisonOperator.GREATER_THAN_THRESHOLD,
+        );
+      }
     }
     this.queues = queues;
+    this.deadLetterQueues = deadLetterQueues;
     this.alarms = alarms;
   }
 }

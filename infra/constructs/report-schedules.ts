@@ -20,7 +20,7 @@ export interface ReportSchedulesProps {
   readonly reportFunction: IFunction;
   /**
    * Invoked daily to compare `inbox/` with the ingestion records (shared/ingest/reconcile.ts).
-   * @default - no reconcile schedule (no deployed reconcile function yet)
+   * @default - no reconcile schedule
    */
   readonly reconcileFunction?: IFunction;
 }

@@ -222,6 +222,21 @@ describe('functions', () => {
     });
   });
 
+  it('runs reconcile like ingest (1769 MB, 15 minutes) and the failure notice on 512 MB, 1 minute', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const sizeOf = (fn: CrossliftFunction) => {
+      const props = template.toJSON().Resources[idOf(fn)].Properties;
+      return [props.Runtime, props.Architectures, props.MemorySize, props.Timeout];
+    };
+    // Assess
+    expect({ reconcile: sizeOf(stack.reconcile), failureNotice: sizeOf(stack.failureNotice) }).toEqual({
+      reconcile: ['nodejs22.x', ['arm64'], 1769, 900],
+      failureNotice: ['nodejs22.x', ['arm64'], 512, 60],
+    });
+  });
+
   it('sets exactly the settings variables (no AWS_REGION, no NODE_OPTIONS without source maps)', () => {
     // Prepare
     const { stack, template } = north();
@@ -275,7 +290,7 @@ describe('functions', () => {
     });
   });
 
-  it('lets both functions send email only as the owner sender identity', () => {
+  it('lets every function send email only as the owner sender identity', () => {
     // Prepare
     const { template } = north();
     // Act
@@ -290,7 +305,7 @@ describe('functions', () => {
     );
     // Assess
     expect(sesStatements).toEqual(
-      [1, 2].flatMap(() => [
+      [1, 2, 3, 4].flatMap(() => [
         {
           Effect: 'Allow',
           Action: ['ses:SendEmail', 'ses:SendRawEmail'],
@@ -302,7 +317,7 @@ describe('functions', () => {
     );
   });
 
-  it('lets ingest read inbox/ and write reports/, and gives report no object access', () => {
+  it('lets ingest and reconcile read inbox/ and write reports/, and the others no object access', () => {
     // Prepare
     const { stack, template } = north();
     // Act
@@ -311,28 +326,28 @@ describe('functions', () => {
       Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))
         .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
         .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    const dropAccess = [
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: objectsArn(bucketId, 'inbox/*') },
+      { Effect: 'Allow', Action: 's3:ListBucket', Resource: getAtt(bucketId) },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsArn(bucketId, 'reports/*') },
+    ];
     // Assess
     expect({
       ingest: objectStatements(idOf(stack.ingest.role!)),
+      reconcile: objectStatements(idOf(stack.reconcile.role!)),
       report: objectStatements(idOf(stack.report.role!)),
-    }).toEqual({
-      ingest: [
-        { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: objectsArn(bucketId, 'inbox/*') },
-        { Effect: 'Allow', Action: 's3:ListBucket', Resource: getAtt(bucketId) },
-        { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsArn(bucketId, 'reports/*') },
-      ],
-      report: [],
-    });
+      failureNotice: objectStatements(idOf(stack.failureNotice.role!)),
+    }).toEqual({ ingest: dropAccess, reconcile: dropAccess, report: [], failureNotice: [] });
   });
 });
 
 describe('schedules', () => {
-  it('creates one schedule per owned cooperation and no reconcile schedule', () => {
+  it('creates one schedule per owned cooperation plus the daily reconcile', () => {
     // Prepare
     const { template } = north();
     // Act: count
     // Assess
-    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 3);
   });
 
   it('runs weekly reports Monday 06:00 in the cooperation timezone with the scheduled time as input', () => {
@@ -364,26 +379,31 @@ describe('schedules', () => {
 });
 
 describe('reconcile schedule', () => {
-  it('runs a given reconcile function daily at 03:00 UTC with the scheduled time', () => {
+  it('runs reconcile daily at 03:00 UTC with the scheduled time', () => {
     // Prepare
-    const stack = new Stack(testApp(), 'Reconcile');
-    const fn = (id: string) =>
-      new LambdaFunction(stack, id, { runtime: Runtime.NODEJS_22_X, handler: 'index.handler', code: Code.fromInline('export const handler = async () => {};') });
+    const { stack, template } = north();
     // Act
-    new ReportSchedules(stack, 'Schedules', {
-      cooperations: [],
-      reportFunction: fn('Report'),
-      reconcileFunction: fn('Reconcile'),
-    });
+    const input = JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' });
     // Assess
-    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 3 * * ? *)',
       ScheduleExpressionTimezone: 'Etc/UTC',
-      Target: Match.objectLike({
-        Arn: getAtt(idOf(stack.node.findChild('Reconcile') as LambdaFunction)),
-        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
-      }),
+      Target: Match.objectLike({ Arn: getAtt(idOf(stack.reconcile)), Input: input }),
     });
+  });
+
+  it('adds no reconcile schedule when no reconcile function is given', () => {
+    // Prepare
+    const stack = new Stack(testApp(), 'NoReconcile');
+    const report = new LambdaFunction(stack, 'Report', {
+      runtime: Runtime.NODEJS_22_X,
+      handler: 'index.handler',
+      code: Code.fromInline('export const handler = async () => {};'),
+    });
+    // Act
+    new ReportSchedules(stack, 'Schedules', { cooperations: testConfig().cooperations.slice(0, 1), reportFunction: report });
+    // Assess
+    Template.fromStack(stack).resourceCountIs('AWS::Scheduler::Schedule', 1);
   });
 });
 
@@ -494,12 +514,38 @@ describe('asynchronous failures', () => {
     });
   });
 
-  it('configures both functions', () => {
+  it('configures every asynchronously invoked function (ingest, report, reconcile)', () => {
     // Prepare
     const { template } = north();
     // Act: count
     // Assess
-    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 2);
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
+  });
+
+  it('feeds report failures to the failure notice, reporting batch item failures', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const queueId = idOf(stack.failures.queues.get('Report')!);
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(queueId),
+      FunctionName: { Ref: idOf(stack.failureNotice) },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('moves report failure records the notice cannot handle to a dead-letter queue after 5 receives', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const queueId = idOf(stack.failures.queues.get('Report')!);
+    const deadLetterId = idOf(stack.failures.deadLetterQueues.get('Report')!);
+    // Assess
+    expect(template.toJSON().Resources[queueId].Properties).toMatchObject({
+      RedrivePolicy: { deadLetterTargetArn: getAtt(deadLetterId), maxReceiveCount: 5 },
+      VisibilityTimeout: 360,
+    });
   });
 
   it('encrypts the failure queues with the stack key', () => {
@@ -508,13 +554,12 @@ describe('asynchronous failures', () => {
     // Act
     const keyArn = getAtt(idOf(stack.key));
     // Assess
-    expect(Object.values(template.findResources('AWS::SQS::Queue')).map((q) => q.Properties.KmsMasterKeyId)).toEqual([
-      keyArn,
-      keyArn,
-    ]);
+    expect(Object.values(template.findResources('AWS::SQS::Queue')).map((q) => q.Properties.KmsMasterKeyId)).toEqual(
+      [1, 2, 3, 4].map(() => keyArn),
+    );
   });
 
-  it('alarms on errors, throttles and failed events of each function', () => {
+  it('alarms on errors, throttles and failed events of each function, and on unhandled failure records', () => {
     // Prepare
     const { template } = north();
     // Act
@@ -528,7 +573,8 @@ describe('asynchronous failures', () => {
         'AWS/Lambda Throttles GreaterThanOrEqualToThreshold 1',
         'AWS/SQS ApproximateNumberOfMessagesVisible GreaterThanThreshold 0',
       ]
-        .flatMap((a) => [a, a])
+        .flatMap((a) => [a, a, a])
+        .concat('AWS/SQS ApproximateNumberOfMessagesVisible GreaterThanThreshold 0')
         .sort(),
     );
   });
