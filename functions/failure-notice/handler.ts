@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { loggableError } from '../../shared/log-safe';
 import { z } from 'zod';
 import { failureRecordSchema, notifyJobFailure } from '../../shared/mail/failure-notice';
 import { runtimeFromEnv } from '../../shared/runtime/from-env';
@@ -30,7 +31,7 @@ export const createFailureNoticeHandler = (getRuntime: () => Runtime, logger: Lo
       try {
         await notifyJobFailure(getRuntime(), parsed);
       } catch (error) {
-        logger.error('failure notice could not be sent; the message will be retried', { messageId: message.messageId, error: error as Error });
+        logger.error('failure notice could not be sent; the message will be retried', { messageId: message.messageId, error: loggableError(error) });
         batchItemFailures.push({ itemIdentifier: message.messageId });
       }
     }

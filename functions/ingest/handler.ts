@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { loggableError } from '../../shared/log-safe';
 import { CrossliftError } from '../../shared/errors';
 import { ingestObject, type IngestOutcome } from '../../shared/ingest/ingest-object';
 import { s3EventSchema, toObjectEvents } from '../../shared/ingest/s3-event';
@@ -37,7 +38,7 @@ export const createIngestHandler = (getRuntime: () => Runtime, logger: Logger) =
         const outcome = await ingestObject(runtime, objectEvent);
         files.push({ key: outcome.key, status: outcome.status, rows: outcome.rows, rejectedRows: outcome.rejectedRows });
       } catch (error) {
-        logger.error('ingest failed; the event will be retried', { key: objectEvent.key, error: error as Error });
+        logger.error('ingest failed; the event will be retried', { key: objectEvent.key, error: loggableError(error) });
         failed.push(objectEvent.key);
       }
     }

@@ -22,11 +22,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 export const startHarness = async (
   input: ConfigInput,
   options: LocalPipelineOptions = {},
-  stackOptions: LocalStackOptions = {},
+  stackOptions: LocalStackOptions & { logLevel?: 'DEBUG' | 'INFO' | 'SILENT' } = {},
 ): Promise<Harness> => {
   const config = configSchema.parse(input);
   const stack = await startLocalStack(stackOptions);
-  const logger = new Logger({ serviceName: 'crosslift-test', logLevel: 'SILENT' });
+  const logger = new Logger({ serviceName: 'crosslift-test', logLevel: stackOptions.logLevel ?? 'SILENT' });
   const pipeline = createLocalPipeline(stack, config, logger, { retryDelayMs: 5, ...options });
   const s3 = pipeline.runtime.clients.s3;
   const startedAt = Math.floor(Date.now() / 1000) - 1;
