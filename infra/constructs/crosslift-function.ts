@@ -70,8 +70,9 @@ export const INGEST_BUCKET_ACCESS: BucketAccess = { read: ['inbox/*'], write: ['
 /**
  * A crosslift Lambda function: Node.js 22 on arm64, bundled locally by esbuild as minified ESM
  * with the AWS SDK left to the runtime, logging to its own log group with a retention.
- * Environment variables are only set by the `use*` methods, which grant the matching access
- * in the same call, so a function never has a name without the permission or the reverse.
+ * CROSSLIFT_CONFIG comes with the props; every variable that names a resource is set by a
+ * `use*` method, which grants the matching access in the same call, so a function never has a
+ * name without the permission or the reverse.
  */
 export class CrossliftFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: CrossliftFunctionProps) {
