@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { DayResolver } from '../time/days';
-import { boolean, decimal, identifier, integer, oneOf, optional, required, timestamp } from './fields';
+import { boolean, DECLINE, decimal, identifier, integer, oneOf, optional, required, row, timestamp, withFastPath, type RowIssue } from './fields';
 import type { DatasetName } from './names';
 
 /** What a row schema needs beyond the row: the cooperation's timezone and currency. */
@@ -32,15 +32,45 @@ export interface DatasetDefinition<Row = unknown> {
 
 const define = <Row>(definition: DatasetDefinition<Row>): DatasetDefinition<Row> => definition;
 
+const CURRENCY_CODE = /^[A-Za-z]{3}$/;
+
 const sameCurrency = (currency: string) =>
   optional(
-    z
-      .string()
-      .trim()
-      .regex(/^[A-Za-z]{3}$/, { message: 'expected an ISO 4217 currency code such as CNY' })
-      .transform((c) => c.toUpperCase())
-      .refine((c) => c === currency, { message: `expected ${currency}, the cooperation's currency` }),
+    withFastPath(
+      z
+        .string()
+        .trim()
+        .regex(CURRENCY_CODE, { message: 'expected an ISO 4217 currency code such as CNY' })
+        .transform((c) => c.toUpperCase())
+        .refine((c) => c === currency, { message: `expected ${currency}, the cooperation's currency` }),
+      (value) => {
+        if (typeof value !== 'string') return DECLINE;
+        const text = value.trim();
+        if (!CURRENCY_CODE.test(text)) return DECLINE;
+        const code = text.toUpperCase();
+        return code === currency ? code : DECLINE;
+      },
+    ),
   );
+
+/**
+ * Cross-field rules, as plain functions: the zod contract (superRefine) and the fast path
+ * run the very same code. Each returns the issues it finds, or undefined.
+ */
+export const referralChecks = (r: { referred_at: { epochMs: number }; converted_at?: { epochMs: number } }): RowIssue[] | undefined =>
+  r.converted_at !== undefined && r.converted_at.epochMs < r.referred_at.epochMs
+    ? [{ column: 'converted_at', message: 'expected converted_at not before referred_at' }]
+    : undefined;
+
+export const campaignChecks = (r: { impressions: number; clicks: number; conversions: number }): RowIssue[] | undefined => {
+  let issues: RowIssue[] | undefined;
+  if (r.clicks > r.impressions) (issues ??= []).push({ column: 'clicks', message: 'expected clicks <= impressions' });
+  if (r.conversions > r.clicks) (issues ??= []).push({ column: 'conversions', message: 'expected conversions <= clicks' });
+  return issues;
+};
+
+export const eventChecks = (r: { registrations: number; attendees: number }): RowIssue[] | undefined =>
+  r.attendees > r.registrations ? [{ column: 'attendees', message: 'expected attendees <= registrations' }] : undefined;
 
 const enrollments = define({
   name: 'enrollments',
@@ -56,7 +86,7 @@ const enrollments = define({
   ],
   measures: ['rows', 'enrollments', 'revenue', 'revenue_sq', 'partner_enrollments', 'refunded'],
   rowSchema: ({ resolver, currency }) =>
-    z.object({
+    row({
       user_id: required(identifier()),
       course_id: required(identifier()),
       enrolled_at: required(timestamp(resolver)),
@@ -90,18 +120,15 @@ const referrals = define({
   ],
   measures: ['rows', 'conversions', 'revenue', 'revenue_sq'],
   rowSchema: ({ resolver }) =>
-    z
-      .object({
+    row(
+      {
         user_id: required(identifier()),
         referred_at: required(timestamp(resolver)),
         converted_at: optional(timestamp(resolver)),
         revenue: optional(decimal({ min: 0 })),
-      })
-      .superRefine((row, ctx) => {
-        if (row.converted_at !== undefined && row.converted_at.epochMs < row.referred_at.epochMs) {
-          ctx.addIssue({ code: 'custom', path: ['converted_at'], message: 'expected converted_at not before referred_at' });
-        }
-      }),
+      },
+      referralChecks,
+    ),
   dayOf: (row) => row.referred_at.day,
   accumulate: (m, row) => {
     m[0]! += 1;
@@ -126,8 +153,8 @@ const campaigns = define({
   ],
   measures: ['rows', 'impressions', 'clicks', 'conversions', 'spend', 'revenue'],
   rowSchema: ({ resolver }) =>
-    z
-      .object({
+    row(
+      {
         date: required(timestamp(resolver)),
         campaign_id: required(identifier()),
         impressions: required(integer({ min: 0 })),
@@ -135,15 +162,9 @@ const campaigns = define({
         conversions: required(integer({ min: 0 })),
         spend: required(decimal({ min: 0 })),
         revenue: required(decimal({ min: 0 })),
-      })
-      .superRefine((row, ctx) => {
-        if (row.clicks > row.impressions) {
-          ctx.addIssue({ code: 'custom', path: ['clicks'], message: 'expected clicks <= impressions' });
-        }
-        if (row.conversions > row.clicks) {
-          ctx.addIssue({ code: 'custom', path: ['conversions'], message: 'expected conversions <= clicks' });
-        }
-      }),
+      },
+      campaignChecks,
+    ),
   dayOf: (row) => row.date.day,
   accumulate: (m, row) => {
     m[0]! += 1;
@@ -165,7 +186,7 @@ const activity = define({
   ],
   measures: ['rows', 'score', 'score_sq'],
   rowSchema: ({ resolver }) =>
-    z.object({
+    row({
       user_id: required(identifier()),
       date: required(timestamp(resolver)),
       score: required(decimal({ min: 0, max: 1 })),
@@ -190,7 +211,7 @@ const feedback = define({
   ],
   measures: ['rows', 'rating', 'rating_sq', 'nps_n', 'promoters', 'detractors'],
   rowSchema: ({ resolver }) =>
-    z.object({
+    row({
       user_id: required(identifier()),
       submitted_at: required(timestamp(resolver)),
       rating: required(integer({ min: 1, max: 5 })),
@@ -223,20 +244,17 @@ const events = define({
   ],
   measures: ['rows', 'registrations', 'attendees', 'new_users'],
   rowSchema: ({ resolver }) =>
-    z
-      .object({
+    row(
+      {
         event_id: required(identifier()),
         date: required(timestamp(resolver)),
         kind: required(oneOf(EVENT_KINDS)),
         registrations: required(integer({ min: 0 })),
         attendees: required(integer({ min: 0 })),
         new_users: required(integer({ min: 0 })),
-      })
-      .superRefine((row, ctx) => {
-        if (row.attendees > row.registrations) {
-          ctx.addIssue({ code: 'custom', path: ['attendees'], message: 'expected attendees <= registrations' });
-        }
-      }),
+      },
+      eventChecks,
+    ),
   dayOf: (row) => row.date.day,
   accumulate: (m, row) => {
     m[0]! += 1;
@@ -257,7 +275,7 @@ const brand = define({
   ],
   measures: ['rows', 'influence', 'influence_sq', 'followers', 'mentions'],
   rowSchema: ({ resolver }) =>
-    z.object({
+    row({
       date: required(timestamp(resolver)),
       influence: required(decimal({ min: 0 })),
       followers: optional(integer({ min: 0 })),

@@ -5,7 +5,30 @@ import type { DayParse, DayResolver } from '../time/days';
  * Field types shared by the dataset contracts. CSV gives every value as a string and JSON
  * as a string, number or boolean; both go through the same schema. Messages say what was
  * expected and never repeat the value (it may be a user id).
+ *
+ * Fast path: every helper also registers a plain-JS converter for the same rule (see
+ * `fastConverterOf`). A converter returns exactly what the schema's successful parse returns,
+ * or DECLINE; it never words an error. Callers run the converters first and, for any row with
+ * one DECLINE, parse that row with zod instead, which gives the messages. The zod schema stays
+ * the contract; the converters are an optimisation proven equal to it by property tests.
  */
+
+/** What a fast converter returns for a value it does not accept: the caller then asks zod. */
+export const DECLINE: unique symbol = Symbol('decline');
+export type Declined = typeof DECLINE;
+export type FastConverter<T = unknown> = (value: unknown) => T | Declined;
+
+const converters = new WeakMap<z.ZodType, FastConverter>();
+
+/** Registers the plain-JS converter of a schema: same accepted values, same outputs. */
+export const withFastPath = <S extends z.ZodType>(schema: S, convert: FastConverter<z.output<S>>): S => {
+  converters.set(schema, convert as FastConverter);
+  return schema;
+};
+
+/** The plain-JS converter registered for a schema, if any. */
+export const fastConverterOf = <S extends z.ZodType>(schema: S): FastConverter<z.output<S>> | undefined =>
+  converters.get(schema) as FastConverter<z.output<S>> | undefined;
 
 // Plain decimal notation only: `1e309`, `0x10`, `NaN` and `Infinity` are refused on purpose.
 const DECIMAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -13,6 +36,18 @@ const INTEGER = /^-?\d+$/;
 
 const blankToUndefined = (value: unknown) =>
   value === '' || value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
+
+/** The fast twin of toNumber + the bound check: the number, or DECLINE. */
+const fastNumber = (pattern: RegExp, accept: (n: number) => boolean): FastConverter<number> => (value) => {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string') {
+    const text = value.trim();
+    if (!pattern.test(text)) return DECLINE;
+    n = Number(text);
+  } else return DECLINE;
+  return Number.isFinite(n) && accept(n) ? n : DECLINE;
+};
 
 const toNumber = (pattern: RegExp, what: string) => (value: unknown, ctx: z.core.$RefinementCtx<unknown>) => {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -35,12 +70,10 @@ export const decimal = (bounds: { min?: number; max?: number } = {}) => {
       : bounds.min !== undefined
         ? `a number >= ${bounds.min}`
         : 'a number';
-  return z.unknown().transform(toNumber(DECIMAL, what)).pipe(
-    z
-      .number()
-      .refine((n) => (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max), {
-        message: `expected ${what}`,
-      }),
+  const inBounds = (n: number) => (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
+  return withFastPath(
+    z.unknown().transform(toNumber(DECIMAL, what)).pipe(z.number().refine(inBounds, { message: `expected ${what}` })),
+    fastNumber(DECIMAL, inBounds),
   );
 };
 
@@ -52,70 +85,160 @@ export const integer = (bounds: { min?: number; max?: number } = {}) => {
       : bounds.min !== undefined
         ? `a whole number >= ${bounds.min}`
         : 'a whole number';
-  return z.unknown().transform(toNumber(INTEGER, what)).pipe(
-    z
-      .number()
-      .refine(
-        (n) =>
-          Number.isSafeInteger(n) && (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max),
-        { message: `expected ${what}` },
-      ),
+  const accept = (n: number) =>
+    Number.isSafeInteger(n) && (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
+  return withFastPath(
+    z.unknown().transform(toNumber(INTEGER, what)).pipe(z.number().refine(accept, { message: `expected ${what}` })),
+    fastNumber(INTEGER, accept),
   );
 };
 
 /** A non-empty identifier (JSON numbers are accepted and read as text). */
 export const identifier = () =>
-  z.unknown().transform((value, ctx) => {
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    if (typeof value === 'string' && value.trim() !== '') return value.trim();
-    ctx.addIssue({ code: 'custom', message: 'expected a non-empty text value' });
-    return z.NEVER;
-  });
+  withFastPath(
+    z.unknown().transform((value, ctx) => {
+      if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+      if (typeof value === 'string' && value.trim() !== '') return value.trim();
+      ctx.addIssue({ code: 'custom', message: 'expected a non-empty text value' });
+      return z.NEVER;
+    }),
+    (value) => {
+      if (typeof value === 'string') {
+        const text = value.trim();
+        return text === '' ? DECLINE : text;
+      }
+      return typeof value === 'number' && Number.isFinite(value) ? String(value) : DECLINE;
+    },
+  );
+
+const readBoolean = (value: unknown): boolean | Declined => {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const text = value.trim().toLowerCase();
+    if (text === 'true' || text === '1') return true;
+    if (text === 'false' || text === '0') return false;
+  }
+  return DECLINE;
+};
 
 export const boolean = () =>
-  z.unknown().transform((value, ctx) => {
-    if (typeof value === 'boolean') return value;
-    if (typeof value === 'string') {
-      const text = value.trim().toLowerCase();
-      if (text === 'true' || text === '1') return true;
-      if (text === 'false' || text === '0') return false;
-    }
-    ctx.addIssue({ code: 'custom', message: 'expected true or false' });
-    return z.NEVER;
-  });
+  withFastPath(
+    z.unknown().transform((value, ctx) => {
+      const result = readBoolean(value);
+      if (result !== DECLINE) return result;
+      ctx.addIssue({ code: 'custom', message: 'expected true or false' });
+      return z.NEVER;
+    }),
+    readBoolean,
+  );
 
-export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.unknown().transform((value, ctx) => {
-    const text = typeof value === 'string' ? value.trim() : value;
-    if (typeof text === 'string' && (values as readonly string[]).includes(text)) return text as T[number];
-    ctx.addIssue({ code: 'custom', message: `expected one of ${values.join(', ')}` });
-    return z.NEVER;
-  });
+export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
+  const allowed = new Set<string>(values);
+  return withFastPath(
+    z.unknown().transform((value, ctx) => {
+      const text = typeof value === 'string' ? value.trim() : value;
+      if (typeof text === 'string' && (values as readonly string[]).includes(text)) return text as T[number];
+      ctx.addIssue({ code: 'custom', message: `expected one of ${values.join(', ')}` });
+      return z.NEVER;
+    }),
+    (value) => {
+      if (typeof value !== 'string') return DECLINE;
+      const text = value.trim();
+      return allowed.has(text) ? (text as Awaited<T[number]>) : DECLINE;
+    },
+  );
+};
 
 /** An ISO 8601 date or date-time, resolved to its day in the cooperation's timezone. */
 export const timestamp = (resolver: DayResolver) =>
-  z.unknown().transform((value, ctx): Extract<DayParse, { ok: true }> => {
-    if (typeof value !== 'string') {
-      ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 date or date-time' });
-      return z.NEVER;
-    }
-    const parsed = resolver.dayOf(value.trim());
-    if (!parsed.ok) {
-      ctx.addIssue({ code: 'custom', message: parsed.reason });
-      return z.NEVER;
-    }
-    return parsed;
-  });
+  withFastPath(
+    z.unknown().transform((value, ctx): Extract<DayParse, { ok: true }> => {
+      if (typeof value !== 'string') {
+        ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 date or date-time' });
+        return z.NEVER;
+      }
+      const parsed = resolver.dayOf(value.trim());
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.reason });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+    (value) => {
+      if (typeof value !== 'string') return DECLINE;
+      const parsed = resolver.dayOf(value.trim());
+      return parsed.ok ? parsed : DECLINE;
+    },
+  );
 
 /** Optional column: a missing key, an empty cell or JSON null all mean "not given". */
-export const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+export const optional = <T extends z.ZodType>(schema: T) => {
+  const wrapped = z.preprocess(blankToUndefined, schema.optional());
+  const inner = fastConverterOf(schema);
+  if (inner === undefined) return wrapped;
+  return withFastPath(wrapped, (value) => {
+    const given = blankToUndefined(value);
+    return given === undefined ? undefined : inner(given);
+  });
+};
 
 /** Required column: a missing key or an empty cell is reported as missing. */
-export const required = <T extends z.ZodType<unknown, unknown>>(schema: T) =>
-  z.preprocess(
+export const required = <T extends z.ZodType<unknown, unknown>>(schema: T) => {
+  const wrapped = z.preprocess(
     blankToUndefined,
     z
       .unknown()
       .refine((v) => v !== undefined, { message: 'missing required value', abort: true })
       .pipe(schema as unknown as z.ZodType<z.output<T>, {} | null>),
   );
+  const inner = fastConverterOf(schema);
+  if (inner === undefined) return wrapped;
+  return withFastPath(wrapped, (value) => {
+    const given = blankToUndefined(value);
+    return given === undefined ? DECLINE : (inner(given) as z.output<T> | Declined);
+  });
+};
+
+/** A cross-field rule of a row: the issues it finds (column and message), or none. */
+export interface RowIssue {
+  readonly column: string;
+  readonly message: string;
+}
+export type RowCheck<Row> = (row: Row) => readonly RowIssue[] | undefined;
+
+/** How the fast path reads a row object: its columns with their converters, then the row check. */
+export interface RowPlan {
+  readonly keys: readonly string[];
+  readonly converters: readonly FastConverter[];
+  readonly check?: RowCheck<Record<string, unknown>>;
+}
+
+const rowPlans = new WeakMap<z.ZodType, RowPlan>();
+
+/** The fast-path plan of a schema built by `row`, when every column has a converter. */
+export const rowPlanOf = (schema: z.ZodType): RowPlan | undefined => rowPlans.get(schema);
+
+/**
+ * A row contract: a zod object of the columns, and the cross-field check as a plain function
+ * that both the zod superRefine and the fast path run (one rule, two callers).
+ */
+export const row = <Shape extends z.ZodRawShape>(
+  shape: Shape,
+  check?: RowCheck<z.output<z.ZodObject<Shape>>>,
+): z.ZodType<z.output<z.ZodObject<Shape>>> => {
+  const base = z.object(shape);
+  const schema: z.ZodType<z.output<z.ZodObject<Shape>>> =
+    check === undefined
+      ? base
+      : base.superRefine((value, ctx) => {
+          const issues = check(value);
+          if (issues === undefined) return;
+          for (const issue of issues) ctx.addIssue({ code: 'custom', path: [issue.column], message: issue.message });
+        });
+  const keys = Object.keys(shape);
+  const fast = keys.map((key) => fastConverterOf(shape[key] as z.ZodType));
+  if (fast.every((c): c is FastConverter => c !== undefined)) {
+    rowPlans.set(schema, { keys, converters: fast, check: check as RowCheck<Record<string, unknown>> | undefined });
+  }
+  return schema;
+};

@@ -1,0 +1,230 @@
+import fc from 'fast-check';
+import type { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { DATASETS } from '../../../shared/datasets/definitions';
+import { boolean, decimal, DECLINE, fastConverterOf, identifier, integer, oneOf, optional, required, rowPlanOf, timestamp } from '../../../shared/datasets/fields';
+import { DATASET_NAMES, type DatasetName } from '../../../shared/datasets/names';
+import { compileRows } from '../../../shared/ingest/fast-rows';
+import { DayResolver } from '../../../shared/time/days';
+
+/**
+ * The fast path must be an exact shortcut of the zod contract: for any input it either declines
+ * or returns what zod's successful parse returns (same values, same keys, -0 stays -0), and it
+ * never accepts what zod rejects.
+ */
+
+const resolver = new DayResolver('Asia/Shanghai');
+const context = { resolver, currency: 'CNY' };
+
+/** Column kinds of the datasets, to draw values that are often, but not always, valid. */
+const KINDS: Record<string, 'id' | 'ts' | 'dec' | 'int' | 'bool' | 'channel' | 'kind' | 'currency'> = {
+  user_id: 'id',
+  course_id: 'id',
+  campaign_id: 'id',
+  event_id: 'id',
+  enrolled_at: 'ts',
+  referred_at: 'ts',
+  converted_at: 'ts',
+  submitted_at: 'ts',
+  date: 'ts',
+  amount: 'dec',
+  revenue: 'dec',
+  spend: 'dec',
+  score: 'dec',
+  influence: 'dec',
+  impressions: 'int',
+  clicks: 'int',
+  conversions: 'int',
+  registrations: 'int',
+  attendees: 'int',
+  new_users: 'int',
+  rating: 'int',
+  nps: 'int',
+  followers: 'int',
+  mentions: 'int',
+  refunded: 'bool',
+  channel: 'channel',
+  kind: 'kind',
+  currency: 'currency',
+};
+
+const EDGE_TEXT = ['', ' ', '  \t', ' 1', '1 ', '1e3', '1E3', '0x1', '0b1', '+1', '-0', '0', '-1', '1.', '.5', '..5', '.', '-', 'NaN', 'Infinity', '1,5', '1_000', '9'.repeat(400), '9007199254740993', '2026-02-30', 'true', 'null', '\u00a01', '１'];
+const NUMBERS = [0, -0, 1, -1, 0.5, 1.5, 2 ** 53, 2 ** 53 + 2, Number.MAX_VALUE, Number.NaN, Number.POSITIVE_INFINITY, 5, 10, 11];
+const TEXTS: Record<string, readonly string[]> = {
+  id: ['u-1', ' u-2 ', 'ai-101', '张三', '0', '"x"', 'a\nb'],
+  ts: [
+    '2026-11-02',
+    ' 2026-11-02 ',
+    '2026-11-02T10:00:00+08:00',
+    '2026-11-02T23:59:59',
+    '2026-11-02 16:00:00Z',
+    '2026-11-02T10:00:00.123456789-18:00',
+    '2026-11-02T10:00:00+18:59',
+    '2026-11-02T10:00:00+19:00',
+    '2026-11-02T24:00:00',
+    '2026-02-29',
+    '2024-02-29',
+    '1969-12-31',
+    '1970-01-01T00:00:00+05:00',
+    '9999-12-31T23:59:59-18:00',
+    '2026-11-03T09:00:00',
+    '2026-11-01T09:00:00Z',
+  ],
+  dec: ['0', '-0', '12', '12.50', '1.', '.5', ' 3.25 ', '-4.5', '0.75', '1', '1.0000001', '000123.4', '199.00'],
+  int: ['0', '-0', '1', '5', '10', '11', ' 7 ', '1.0', '-3', '9007199254740991', '9007199254740992', '100'],
+  bool: ['true', 'false', 'TRUE', ' True ', '1', '0', ' 0 ', 'yes', 'no', '2'],
+  channel: ['referral', 'ad', 'event', 'organic', 'co_brand', ' ad ', 'AD', 'tv', 'live'],
+  kind: ['open_class', 'live', 'offline', 'competition', ' live ', 'Live', 'ad'],
+  currency: ['CNY', 'cny', ' Cny ', 'USD', 'CN', 'CNYY', 'C1Y'],
+};
+
+/** A text a CSV cell could hold for a column of this kind. */
+const textFor = (kind: string) =>
+  fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom(...TEXTS[kind]!) },
+    { weight: 2, arbitrary: fc.constantFrom(...EDGE_TEXT) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
+  );
+
+/** A value a JSON object could hold for a column of this kind (or no key at all: undefined). */
+const jsonFor = (kind: string) =>
+  fc.oneof(
+    { weight: 5, arbitrary: textFor(kind) },
+    { weight: 3, arbitrary: fc.constantFrom<unknown>(...NUMBERS) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, true, false, {}, [], [1]) },
+  );
+
+const recordOf = (columns: readonly string[], value: (kind: string) => fc.Arbitrary<unknown>) =>
+  fc.tuple(...columns.map((c) => fc.option(value(KINDS[c]!), { nil: undefined, freq: 8 }))).map((values) => {
+    const row: Record<string, unknown> = {};
+    columns.forEach((c, i) => {
+      if (values[i] !== undefined) row[c] = values[i];
+    });
+    return row;
+  });
+
+const columnsOf = (name: DatasetName) => DATASETS[name].columns.map((c) => c.name);
+
+/** Asserts the fast result is DECLINE or exactly zod's successful output. */
+const agrees = (schema: z.ZodType, values: Record<string, unknown>, fast: unknown) => {
+  const zod = schema.safeParse(values);
+  if (fast === DECLINE) return;
+  expect(zod.success).toBe(true);
+  expect(fast).toStrictEqual(zod.data);
+};
+
+describe('fast path: every dataset has one', () => {
+  it.each(DATASET_NAMES)('%s compiles every column and its cross-field check', (name) => {
+    const plan = rowPlanOf(DATASETS[name].rowSchema(context));
+    expect(plan?.keys).toEqual(columnsOf(name));
+  });
+});
+
+describe('fast path equals zod for JSON objects (property)', () => {
+  it.each(DATASET_NAMES)('%s: declines or returns exactly the zod output', (name) => {
+    const schema = DATASETS[name].rowSchema(context);
+    const compiled = compileRows(schema);
+    const columns = columnsOf(name);
+    fc.assert(
+      fc.property(recordOf([...columns, 'extra'], (k) => (k === undefined ? fc.string() : jsonFor(k))), (values) => {
+        agrees(schema, values, compiled.fromObject(values));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe('fast path equals zod for CSV records (property)', () => {
+  it.each(DATASET_NAMES)('%s: for any header order and subset, declines or returns exactly the zod output', (name) => {
+    const schema = DATASETS[name].rowSchema(context);
+    const columns = columnsOf(name);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray([...columns, 'note'], { minLength: 1 }).chain((header) =>
+          fc.tuple(fc.constant(header), fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!))))),
+        ),
+        ([header, fields]) => {
+          const values: Record<string, unknown> = {};
+          header.forEach((c, i) => {
+            values[c] = fields[i];
+          });
+          agrees(schema, values, compileRows(schema, header).fromFields(fields));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it.each(DATASET_NAMES)('%s: accepts every valid CSV record on the fast path', (name) => {
+    const schema = DATASETS[name].rowSchema(context);
+    const columns = columnsOf(name);
+    const compiled = compileRows(schema, columns);
+    fc.assert(
+      fc.property(fc.tuple(...columns.map((c) => fc.constantFrom(...TEXTS[KINDS[c]!]!))), (fields) => {
+        const values = Object.fromEntries(columns.map((c, i) => [c, fields[i]]));
+        const zod = schema.safeParse(values);
+        const fast = compiled.fromFields(fields);
+        if (zod.success) expect(fast).toStrictEqual(zod.data);
+        else expect(fast).toBe(DECLINE);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
+describe('fast path: each field helper alone (property)', () => {
+  const helpers: [string, z.ZodType][] = [
+    ['decimal()', decimal()],
+    ['decimal({min: 0})', decimal({ min: 0 })],
+    ['decimal({min: 0, max: 1})', decimal({ min: 0, max: 1 })],
+    ['integer()', integer()],
+    ['integer({min: 1, max: 5})', integer({ min: 1, max: 5 })],
+    ['identifier()', identifier()],
+    ['boolean()', boolean()],
+    ['oneOf', oneOf(['ad', 'organic'])],
+    ['timestamp', timestamp(resolver)],
+    ['required(decimal())', required(decimal())],
+    ['optional(integer())', optional(integer({ min: 0 }))],
+    ['optional(timestamp)', optional(timestamp(resolver))],
+    ['required(identifier())', required(identifier())],
+  ];
+  const anyValue = fc.oneof(
+    fc.constantFrom(...Object.keys(TEXTS)).chain((k) => jsonFor(k)),
+    fc.constantFrom<unknown>(...EDGE_TEXT),
+    fc.string(),
+    fc.double(),
+    fc.integer(),
+  );
+
+  it.each(helpers)('%s: converter declines or equals zod, never accepts what zod refuses', (_name, schema) => {
+    const convert = fastConverterOf(schema)!;
+    expect(convert).toBeTypeOf('function');
+    fc.assert(
+      fc.property(anyValue, (value) => {
+        const zod = schema.safeParse(value);
+        const fast = convert(value);
+        if (fast === DECLINE) {
+          // Declines exactly where zod refuses: the converters are complete, not just safe.
+          expect(zod.success).toBe(false);
+          return;
+        }
+        expect(zod.success).toBe(true);
+        expect(fast).toStrictEqual(zod.data);
+        if (typeof fast === 'number') expect(Object.is(fast, zod.data)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each([
+    [' 1', 1],
+    ['-0', -0],
+    ['1e3', DECLINE],
+    ['0x1', DECLINE],
+    ['', DECLINE],
+    ['1.', 1],
+  ])('decimal reads %j as %s, like zod', (text, expected) => {
+    const convert = fastConverterOf(decimal())!;
+    expect(Object.is(convert(text), expected)).toBe(true);
+  });
+});
