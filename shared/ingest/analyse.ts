@@ -5,7 +5,7 @@ import type { DatasetName } from '../datasets/names';
 import { classifyStreamError, decodeText, type DecodeStats } from './decode';
 import { compileRows, DECLINE } from './fast-rows';
 import type { FileKind } from './formats';
-import { readRecords } from './records';
+import { readRecords, type RecordSink } from './records';
 import { FileRejection, type RowError } from './rejection';
 
 /** How many row errors are kept with a file's outcome (the count is always complete). */
@@ -61,75 +61,100 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
   const schema: z.ZodType = definition.rowSchema(options.context);
   const measureCount = definition.measures.length;
   const { text, stats } = decodeText(source, { gzip: options.kind.gzip, maxUncompressedBytes: options.maxUncompressedBytes });
-  const { header, items } = readRecords(text, options.kind.format);
 
   const days: DayMeasures = new Map();
   const errors: RowError[] = [];
   let rows = 0;
   let rejectedRows = 0;
+  let header: readonly string[] | undefined;
   let headerChecked = options.kind.format !== 'csv';
-  const compiled = compileRows(schema);
-  const addRow = (row: unknown) => {
-    const day = definition.dayOf(row);
-    let measures = days.get(day);
-    if (measures === undefined) {
-      measures = new Array<number>(measureCount).fill(0);
-      days.set(day, measures);
-    }
-    definition.accumulate(measures, row);
-  };
+  // The fast path: the contract compiled to plain JS (for CSV, against the file's header).
+  let compiled = compileRows(schema);
+  // The last day's measures: rows of a file mostly come in day order.
+  let lastDay: string | undefined;
+  let lastMeasures: number[] = [];
+
   const keep = (error: RowError) => {
     if (errors.length < MAX_KEPT_ERRORS) errors.push(error);
   };
+  const checkHeader = (suffix: string) => {
+    headerChecked = true;
+    const columns = header ?? [];
+    const missing = requiredColumns(definition).filter((c) => !columns.includes(c));
+    if (missing.length > 0) {
+      throw new FileRejection(`header is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${suffix}`, 1);
+    }
+  };
+  const addRow = (row: unknown) => {
+    const day = definition.dayOf(row);
+    let measures = lastMeasures;
+    if (day !== lastDay) {
+      let found = days.get(day);
+      if (found === undefined) {
+        found = new Array<number>(measureCount).fill(0);
+        days.set(day, found);
+      }
+      lastDay = day;
+      lastMeasures = found;
+      measures = found;
+    }
+    definition.accumulate(measures, row);
+  };
+  /** zod on a row the fast path declined: its result, or one error per offending column. */
+  const slowRow = (values: Record<string, unknown>, line: number | undefined, record: number | undefined) => {
+    const result = schema.safeParse(values);
+    if (result.success) {
+      addRow(result.data);
+      return;
+    }
+    rejectedRows += 1;
+    // One error per offending column; the message says what was expected, never the value.
+    const seen = new Set<string>();
+    for (const issue of result.error.issues) {
+      const column = String(issue.path[0] ?? '');
+      if (seen.has(column)) continue;
+      seen.add(column);
+      keep({ line, record, column: column || undefined, reason: issue.message });
+    }
+  };
+  const forDataset = ` for dataset ${options.dataset}`;
+
+  const sink: RecordSink = {
+    header(columns) {
+      header = columns;
+      compiled = compileRows(schema, columns);
+    },
+    fields(fields, line) {
+      if (!headerChecked) checkHeader(forDataset);
+      rows += 1;
+      const row = compiled.fromFields(fields);
+      if (row !== DECLINE) {
+        addRow(row);
+        return;
+      }
+      const values: Record<string, unknown> = {};
+      const columns = header!;
+      for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = fields[i];
+      slowRow(values, line, undefined);
+    },
+    object(values, line, record) {
+      rows += 1;
+      const row = compiled.fromObject(values);
+      if (row !== DECLINE) addRow(row);
+      else slowRow(values, line, record);
+    },
+    error(line, record, reason) {
+      if (!headerChecked) checkHeader(forDataset);
+      rows += 1;
+      rejectedRows += 1;
+      keep({ line, record, reason });
+    },
+  };
 
   try {
-    for await (const item of items) {
-      if (!headerChecked) {
-        headerChecked = true;
-        const columns = header() ?? [];
-        const missing = requiredColumns(definition).filter((c) => !columns.includes(c));
-        if (missing.length > 0) {
-          throw new FileRejection(
-            `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for dataset ${options.dataset}`,
-            1,
-          );
-        }
-      }
-      rows += 1;
-      if (item.kind === 'error') {
-        rejectedRows += 1;
-        keep({ line: item.line, record: item.record, reason: item.reason });
-        continue;
-      }
-      // The fast path: plain-JS converters of the same contract; zod only for rows they decline.
-      const fast = compiled.fromObject(item.values);
-      if (fast !== DECLINE) {
-        addRow(fast);
-        continue;
-      }
-      const result = schema.safeParse(item.values);
-      if (!result.success) {
-        rejectedRows += 1;
-        // One error per offending column; the message says what was expected, never the value.
-        const seen = new Set<string>();
-        for (const issue of result.error.issues) {
-          const column = String(issue.path[0] ?? '');
-          if (seen.has(column)) continue;
-          seen.add(column);
-          keep({ line: item.line, record: item.record, column: column || undefined, reason: issue.message });
-        }
-        continue;
-      }
-      addRow(result.data);
-    }
-    if (!headerChecked) {
-      // A CSV with a header and no data rows: check the header anyway, then report it as empty.
-      const columns = header() ?? [];
-      const missing = requiredColumns(definition).filter((c) => !columns.includes(c));
-      if (missing.length > 0) {
-        throw new FileRejection(`header is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, 1);
-      }
-    }
+    await readRecords(text, options.kind.format, sink);
+    // A CSV with a header and no data rows: check the header anyway, then report it as empty.
+    if (!headerChecked) checkHeader('');
   } catch (error) {
     const classified = classifyStreamError(error);
     if (classified instanceof FileRejection) return rejected(classified.reason, stats(), rows, classified.line);

@@ -1,36 +1,30 @@
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
+import { CsvReader, MAX_RECORD_BYTES } from './csv-reader';
 import type { FileFormat } from './formats';
 import { FileRejection } from './rejection';
 
-/** One record of a file, with where it stands, or a structural problem with it. */
-export type RecordItem =
-  | { readonly kind: 'record'; readonly line?: number; readonly record?: number; readonly values: Record<string, unknown> }
-  | { readonly kind: 'error'; readonly line?: number; readonly record?: number; readonly reason: string };
+export { MAX_RECORD_BYTES } from './csv-reader';
 
-export interface RecordSource {
-  /** Columns of the header (CSV), known before the first record; undefined for JSON formats. */
-  readonly header: () => readonly string[] | undefined;
-  readonly items: AsyncIterable<RecordItem>;
+/**
+ * Where the records of a file go, one call each, in file order and synchronously: a chunk of
+ * text is read, every record it completes is handed over, then the next chunk is read. No
+ * per-record promise or iterator step, and the stream is read no faster than the sink keeps up.
+ * A sink method may throw (a FileRejection ends the reading).
+ */
+export interface RecordSink {
+  /** CSV only: the header's column names (trimmed), before any record. */
+  header(columns: readonly string[]): void;
+  /** CSV: a record with as many fields as the header, in header order. */
+  fields(fields: string[], line: number): void;
+  /** JSON and NDJSON: one object, with its line (NDJSON) or its 1-based index (JSON array). */
+  object(values: Record<string, unknown>, line: number | undefined, record: number | undefined): void;
+  /** A record that cannot be read as one (wrong field count, not a JSON object, ...). */
+  error(line: number | undefined, record: number | undefined, reason: string): void;
 }
-
-/** Longest CSV record or NDJSON line we accept; longer means a broken file (a missing newline or quote). */
-export const MAX_RECORD_BYTES = 1024 * 1024;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const countNewlines = (fields: readonly string[]): number => {
-  let n = 0;
-  for (const field of fields) {
-    if (field.includes('\n') || field.includes('\r')) {
-      n += field.replace(/\r\n/g, '\n').split(/[\n\r]/).length - 1;
-    }
-  }
-  return n;
-};
 
 const guessDelimiter = (headerLine: string): string | undefined => {
   for (const [delimiter, name] of [[';', 'semicolons'], ['\t', 'tabs'], ['|', 'pipes']] as const) {
@@ -39,124 +33,163 @@ const guessDelimiter = (headerLine: string): string | undefined => {
   return undefined;
 };
 
-async function* csvItems(text: Readable, setHeader: (h: string[]) => void): AsyncGenerator<RecordItem> {
-  const parser = parseCsv({
-    bom: true,
-    info: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    // Mixed line endings happen when files are concatenated on different systems.
-    record_delimiter: ['\r\n', '\n', '\r'],
-    max_record_size: MAX_RECORD_BYTES,
+const readCsv = async (text: Readable, sink: RecordSink): Promise<void> => {
+  let width = -1; // header length; -1 until the header is read
+  const reader = new CsvReader({
+    record(fields, line) {
+      if (width === fields.length) {
+        sink.fields(fields, line);
+        return;
+      }
+      if (width >= 0) {
+        sink.error(line, undefined, `expected ${width} fields as in the header, found ${fields.length}`);
+        return;
+      }
+      const header = fields.map((h) => h.trim());
+      const seen = new Set<string>();
+      for (const name of header) {
+        if (seen.has(name)) throw new FileRejection(`header names column "${name}" twice`, 1);
+        seen.add(name);
+      }
+      const hint = header.length === 1 ? guessDelimiter(header[0] ?? '') : undefined;
+      if (hint) throw new FileRejection(`header has one column and uses ${hint}: expected comma-separated values`, 1);
+      width = header.length;
+      sink.header(header);
+    },
   });
-  text.on('error', (error) => parser.destroy(error));
-  text.pipe(parser);
-  let header: string[] | undefined;
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = info.lines - countNewlines(record);
-      if (header === undefined) {
-        header = record.map((h) => h.trim());
-        const seen = new Set<string>();
-        for (const name of header) {
-          if (seen.has(name)) throw new FileRejection(`header names column "${name}" twice`, 1);
-          seen.add(name);
-        }
-        const hint = header.length === 1 ? guessDelimiter(header[0] ?? '') : undefined;
-        if (hint) throw new FileRejection(`header has one column and uses ${hint}: expected comma-separated values`, 1);
-        setHeader(header);
-        continue;
-      }
-      if (record.length !== header.length) {
-        yield { kind: 'error', line, reason: `expected ${header.length} fields as in the header, found ${record.length}` };
-        continue;
-      }
-      const values: Record<string, unknown> = {};
-      for (let i = 0; i < header.length; i += 1) values[header[i]!] = record[i];
-      yield { kind: 'record', line, values };
-    }
-  } catch (error) {
-    const csvError = error as { code?: string; lines?: number };
-    if (typeof csvError.code === 'string' && csvError.code.startsWith('CSV_')) {
-      const reason =
-        csvError.code === 'CSV_MAX_RECORD_SIZE'
-          ? `a record is longer than ${MAX_RECORD_BYTES / 1024} KiB: a quote or line break is probably missing`
-          : csvError.code === 'CSV_QUOTE_NOT_CLOSED'
-            ? 'a quoted field is never closed'
-            : `malformed CSV (${csvError.code.replace(/^CSV_/, '').toLowerCase().replace(/_/g, ' ')})`;
-      throw new FileRejection(`${reason} at line ${csvError.lines ?? '?'}`, csvError.lines);
-    }
-    throw error;
-  }
-  if (header === undefined) throw new FileRejection('file is empty: expected a header row');
-}
+  for await (const chunk of text) reader.push(chunk as string);
+  reader.end();
+  if (width < 0) throw new FileRejection('file is empty: expected a header row');
+};
 
-async function* ndjsonItems(text: Readable): AsyncGenerator<RecordItem> {
-  const lines = createInterface({ input: text, crlfDelay: Infinity });
+const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
   let line = 0;
   let any = false;
-  for await (const raw of lines) {
+  let first = true;
+  let pending = '';
+  let carryCr = false;
+  // A line already past the limit is not kept: only whether it holds anything but whitespace.
+  let overlong = false;
+  let overlongBlank = true;
+
+  const take = (content: string) => {
     line += 1;
-    const content = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (content.trim() === '') continue;
+    if (overlong) {
+      const blank = overlongBlank && !/\S/.test(content);
+      overlong = false;
+      overlongBlank = true;
+      if (blank) return;
+      any = true;
+      sink.error(line, undefined, `line is longer than ${MAX_RECORD_BYTES / 1024} KiB`);
+      return;
+    }
+    if (content.trim() === '') return;
     any = true;
     if (content.length > MAX_RECORD_BYTES) {
-      yield { kind: 'error', line, reason: `line is longer than ${MAX_RECORD_BYTES / 1024} KiB` };
-      continue;
+      sink.error(line, undefined, `line is longer than ${MAX_RECORD_BYTES / 1024} KiB`);
+      return;
     }
     let value: unknown;
     try {
       value = JSON.parse(content);
     } catch {
-      yield { kind: 'error', line, reason: 'expected a JSON object on this line' };
-      continue;
+      sink.error(line, undefined, 'expected a JSON object on this line');
+      return;
     }
     if (!isPlainObject(value)) {
-      yield { kind: 'error', line, reason: 'expected a JSON object on this line' };
-      continue;
+      sink.error(line, undefined, 'expected a JSON object on this line');
+      return;
     }
-    yield { kind: 'record', line, values: value };
-  }
-  if (!any) throw new FileRejection('file is empty: expected one JSON object per line');
-}
+    sink.object(value, line, undefined);
+  };
 
-async function* jsonItems(text: Readable): AsyncGenerator<RecordItem> {
-  // Streams the array element by element: a large JSON file never sits in memory whole.
-  const stream = StreamArray.withParser();
-  text.on('error', (error) => stream.destroy(error));
-  text.pipe(stream);
-  let count = 0;
-  try {
-    for await (const { key, value } of stream as AsyncIterable<{ key: number; value: unknown }>) {
+  for await (const chunk of text) {
+    let part = chunk as string;
+    if (first) {
+      if (part === '') continue;
+      first = false;
+      if (part.charCodeAt(0) === 0xfeff) part = part.slice(1);
+    }
+    // Line breaks: LF, CRLF or a lone CR, as readline reads them.
+    if (carryCr) {
+      part = `\r${part}`;
+      carryCr = false;
+    }
+    if (part.length > 0 && part.charCodeAt(part.length - 1) === 13) {
+      carryCr = true;
+      part = part.slice(0, -1);
+    }
+    if (part.indexOf('\r') !== -1) part = part.replace(/\r\n?/g, '\n');
+    let from = 0;
+    for (let at = part.indexOf('\n'); at !== -1; at = part.indexOf('\n', from)) {
+      const piece = part.slice(from, at);
+      take(pending === '' ? piece : pending + piece);
+      pending = '';
+      from = at + 1;
+    }
+    const rest = from === 0 ? part : part.slice(from);
+    if (overlong) {
+      if (overlongBlank && /\S/.test(rest)) overlongBlank = false;
+    } else {
+      pending = pending === '' ? rest : pending + rest;
+      if (pending.length > MAX_RECORD_BYTES) {
+        overlong = true;
+        overlongBlank = !/\S/.test(pending);
+        pending = '';
+      }
+    }
+  }
+  if (carryCr) take(pending);
+  else if (pending !== '' || overlong) take(pending);
+  if (!any) throw new FileRejection('file is empty: expected one JSON object per line');
+};
+
+const readJson = (text: Readable, sink: RecordSink): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    // Streams the array element by element: a large JSON file never sits in memory whole.
+    const stream = StreamArray.withParser();
+    let count = 0;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      stream.destroy();
+      text.destroy();
+      reject(error);
+    };
+    text.on('error', (error) => stream.destroy(error));
+    stream.on('data', ({ key, value }: { key: number; value: unknown }) => {
+      if (settled) return;
       count += 1;
       const record = key + 1;
-      if (!isPlainObject(value)) {
-        yield { kind: 'error', record, reason: 'expected a JSON object' };
-        continue;
+      try {
+        if (!isPlainObject(value)) sink.error(undefined, record, 'expected a JSON object');
+        else sink.object(value, undefined, record);
+      } catch (error) {
+        fail(error);
       }
-      yield { kind: 'record', record, values: value };
-    }
-  } catch (error) {
-    if (error instanceof FileRejection || (error as { code?: string }).code !== undefined) throw error;
-    const message = error instanceof Error ? error.message : '';
-    if (/Top-level object should be an array/i.test(message)) {
-      throw new FileRejection('expected a JSON array of objects, found another JSON value');
-    }
-    throw new FileRejection(`not valid JSON${count > 0 ? ` after record ${count}` : ''}: expected a JSON array of objects`);
-  }
-  if (count === 0) throw new FileRejection('file holds no records: expected a JSON array of objects');
-}
+    });
+    stream.on('error', (error: Error & { code?: string }) => {
+      if (error instanceof FileRejection || error.code !== undefined) return fail(error);
+      const message = error instanceof Error ? error.message : '';
+      if (/Top-level object should be an array/i.test(message)) {
+        return fail(new FileRejection('expected a JSON array of objects, found another JSON value'));
+      }
+      fail(new FileRejection(`not valid JSON${count > 0 ? ` after record ${count}` : ''}: expected a JSON array of objects`));
+    });
+    stream.on('end', () => {
+      if (settled) return;
+      if (count === 0) return fail(new FileRejection('file holds no records: expected a JSON array of objects'));
+      settled = true;
+      resolve();
+    });
+    text.pipe(stream);
+  });
 
-/** Reads the records of a decoded text stream in the given format. */
-export const readRecords = (text: Readable, format: FileFormat): RecordSource => {
-  let header: string[] | undefined;
-  const items =
-    format === 'csv'
-      ? csvItems(text, (h) => {
-          header = h;
-        })
-      : format === 'ndjson'
-        ? ndjsonItems(text)
-        : jsonItems(text);
-  return { header: () => header, items };
-};
+/**
+ * Reads the records of a decoded text stream in the given format into `sink`. Resolves when
+ * the file is read; rejects with a FileRejection for a structural problem with the whole file,
+ * or with the stream's own error (see classifyStreamError).
+ */
+export const readRecords = (text: Readable, format: FileFormat, sink: RecordSink): Promise<void> =>
+  format === 'csv' ? readCsv(text, sink) : format === 'ndjson' ? readNdjson(text, sink) : readJson(text, sink);
