@@ -11,7 +11,7 @@ import { IANAZone } from 'luxon';
  * 15-minute boundary, and local days are cached by their day number. Anything the fast reader
  * does not accept goes through the regex path, which alone words the reasons.
  */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
@@ -19,6 +19,12 @@ const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
 export const daysInMonth = (year: number, month: number): number =>
   month === 2 && isLeap(year) ? 29 : DAYS_IN_MONTH[month - 1]!;
+
+/** Offsets beyond ±18:00 do not exist in ISO 8601 (nor in any zone). */
+const MAX_OFFSET_MINUTES = 18 * 60;
+
+/** 9999-12-31 as a day number: the last day a row may fall on, also after an offset moves it. */
+const LAST_DAY = Date.UTC(9999, 11, 31) / 86_400_000;
 
 /** `epochMs` orders values within one file (a local date-time is placed with the zone's offset). */
 export type DayParse = { ok: true; day: string; epochMs: number } | { ok: false; reason: string };
@@ -109,6 +115,7 @@ export class DayResolver {
     const minute = two(value, 14);
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
     let second = 0;
+    let millis = 0;
     let i = 16;
     // :ss, then .f{1,9} only after seconds
     if (i < length && value.charCodeAt(i) === 58) {
@@ -117,15 +124,20 @@ export class DayResolver {
       i += 3;
       if (i < length && value.charCodeAt(i) === 46) {
         const start = (i += 1);
+        let scale = 100;
         while (i < length) {
           const c = value.charCodeAt(i) - 48;
           if (c < 0 || c > 9) break;
+          // Milliseconds from the first three digits; finer digits cannot change the order of rows.
+          millis += c * scale;
+          scale /= 10;
           i += 1;
         }
         if (i === start || i - start > 9) return undefined;
+        millis = Math.floor(millis);
       }
     }
-    const wall = days * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000;
+    const wall = days * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
     if (i === length) {
       return { ok: true, day: value.slice(0, 10), epochMs: wall - this.offsetAt(wall) * 60_000 };
     }
@@ -137,12 +149,13 @@ export class DayResolver {
       const oh = two(value, i + 1);
       const rest = length - i - 3;
       const om = rest === 0 ? 0 : rest === 2 ? two(value, i + 3) : rest === 3 && value.charCodeAt(i + 3) === 58 ? two(value, i + 4) : -1;
-      if (oh < 0 || oh > 18 || om < 0 || om > 59) return undefined;
+      if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > MAX_OFFSET_MINUTES) return undefined;
       offsetMinutes = (c === 45 ? -1 : 1) * (oh * 60 + om);
     }
     if (offsetMinutes === NOT_FAST) return undefined;
     const utc = wall - offsetMinutes * 60_000;
     const localDay = Math.floor((utc + this.offsetAt(utc) * 60_000) / DAY_MS);
+    if (localDay < 0 || localDay > LAST_DAY) return undefined;
     return { ok: true, day: localDay === days ? value.slice(0, 10) : this.dayName(localDay), epochMs: utc };
   }
 
@@ -167,10 +180,11 @@ export class DayResolver {
       const hour = Number(m[4]);
       const minute = Number(m[5]);
       const second = m[6] === undefined ? 0 : Number(m[6]);
+      const millis = m[7] === undefined ? 0 : Math.floor(Number(`0.${m[7]}`) * 1000);
       if (hour > 23 || minute > 59 || second > 59) {
         return { ok: false, reason: 'expected a time of day between 00:00:00 and 23:59:59' };
       }
-      const offsetText = m[7];
+      const offsetText = m[8];
       if (offsetText !== undefined) {
         let offsetMinutes = 0;
         if (offsetText !== 'Z' && offsetText !== 'z') {
@@ -178,14 +192,19 @@ export class DayResolver {
           const digits = offsetText.slice(1).replace(':', '');
           const oh = Number(digits.slice(0, 2));
           const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-          if (oh > 18 || om > 59) return { ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' };
+          if (om > 59 || oh * 60 + om > MAX_OFFSET_MINUTES) {
+            return { ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' };
+          }
           offsetMinutes = sign * (oh * 60 + om);
         }
-        const utc = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
-        const local = new Date(utc + this.offsetAt(utc) * 60_000);
-        return { ok: true, day: local.toISOString().slice(0, 10), epochMs: utc };
+        const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+        const localDay = Math.floor((utc + this.offsetAt(utc) * 60_000) / DAY_MS);
+        if (localDay < 0 || localDay > LAST_DAY) {
+          return { ok: false, reason: 'expected a real calendar date between 1970 and 9999' };
+        }
+        return { ok: true, day: new Date(localDay * DAY_MS).toISOString().slice(0, 10), epochMs: utc };
       }
-      const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+      const wall = Date.UTC(year, month - 1, day, hour, minute, second, millis);
       return { ok: true, day: value.slice(0, 10), epochMs: wall - this.offsetAt(wall) * 60_000 };
     }
     const midnight = Date.UTC(year, month - 1, day);

@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { DayResolver, type DayParse } from '../../../shared/time/days';
 
 /**
- * The reference: DayResolver.dayOf as it was before the fast reader (one regex, Date.UTC,
- * toISOString), with the zone offset taken from luxon on every call (no cache).
+ * The reference: DayResolver.dayOf as a plain regex reader (Date.UTC, toISOString), with the
+ * zone offset taken from luxon on every call (no cache): milliseconds from the fraction,
+ * offsets up to ±18:00, and a local day that must stay within 1970-01-01..9999-12-31.
  */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const SLOT_MS = 15 * 60 * 1000;
@@ -31,8 +32,9 @@ const referenceDayOf = (timezone: string, value: string): DayParse => {
     const hour = Number(m[4]);
     const minute = Number(m[5]);
     const second = m[6] === undefined ? 0 : Number(m[6]);
+    const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
     if (hour > 23 || minute > 59 || second > 59) return { ok: false, reason: 'expected a time of day between 00:00:00 and 23:59:59' };
-    const offsetText = m[7];
+    const offsetText = m[8];
     if (offsetText !== undefined) {
       let offsetMinutes = 0;
       if (offsetText !== 'Z' && offsetText !== 'z') {
@@ -40,14 +42,15 @@ const referenceDayOf = (timezone: string, value: string): DayParse => {
         const digits = offsetText.slice(1).replace(':', '');
         const oh = Number(digits.slice(0, 2));
         const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-        if (oh > 18 || om > 59) return { ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' };
+        if (om > 59 || oh * 60 + om > 18 * 60) return { ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' };
         offsetMinutes = sign * (oh * 60 + om);
       }
-      const utc = Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000;
-      const local = new Date(utc + offsetAt(utc) * 60_000);
-      return { ok: true, day: local.toISOString().slice(0, 10), epochMs: utc };
+      const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+      const local = new Date(utc + offsetAt(utc) * 60_000).toISOString();
+      if (!/^\d{4}-/.test(local) || local < '1970-01-01') return { ok: false, reason: 'expected a real calendar date between 1970 and 9999' };
+      return { ok: true, day: local.slice(0, 10), epochMs: utc };
     }
-    const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+    const wall = Date.UTC(year, month - 1, day, hour, minute, second, millis);
     return { ok: true, day: value.slice(0, 10), epochMs: wall - offsetAt(wall) * 60_000 };
   }
   const midnight = Date.UTC(year, month - 1, day);

@@ -42,7 +42,7 @@ describe('DayResolver.dayOf: accepted shapes', () => {
     ['2026-11-15T23:59:59', '2026-11-15T23:59:59+08:00'],
     ['2026-11-15 00:00:00', '2026-11-15T00:00:00+08:00'],
     ['2026-11-15T07:30', '2026-11-15T07:30:00+08:00'],
-    ['2026-11-15T07:30:12.123456789', '2026-11-15T07:30:12+08:00'],
+    ['2026-11-15T07:30:12.123456789', '2026-11-15T07:30:12.123+08:00'],
   ])('reads local date-time %s as a local wall time (same day, placed with the zone offset)', (value, instant) => {
     // Prepare: the instant the wall time denotes, written with the zone's fixed +08:00 offset.
     const expectedEpoch = Date.parse(instant);
@@ -461,5 +461,22 @@ describe('addDays and daysBetween', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('DayResolver edges found by review', () => {
+  it('refuses offsets past ±18:00, days pushed outside 1970..9999, and keeps milliseconds for ordering', () => {
+    // Prepare
+    const utc = new DayResolver('UTC');
+    const shanghai = new DayResolver('Asia/Shanghai');
+    // Act / Assess: by the ISO 8601 limits and the documented 1970..9999 range.
+    expect(utc.dayOf('2026-11-15T10:00:00+18:30')).toEqual({ ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' });
+    expect(utc.dayOf('2026-11-15T10:00:00-18:59').ok).toBe(false);
+    expect(utc.dayOf('2026-11-15T10:00:00+18:00').ok).toBe(true);
+    expect(shanghai.dayOf('9999-12-31T23:00:00-18:00').ok).toBe(false);
+    expect(utc.dayOf('1970-01-01T00:00:00+01:00').ok).toBe(false);
+    const early = utc.dayOf('2026-11-02T10:00:00.100Z');
+    const late = utc.dayOf('2026-11-02T10:00:00.900Z');
+    expect(early.ok && late.ok && late.epochMs - early.epochMs).toBe(800);
   });
 });
