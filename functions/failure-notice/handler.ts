@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { loggableError } from '../../shared/log-safe';
-import { z } from 'zod';
+import * as z from 'zod';
 import { failureRecordSchema, notifyJobFailure } from '../../shared/mail/failure-notice';
 import { runtimeFromEnv } from '../../shared/runtime/from-env';
 import { lazy } from '../../shared/runtime/lazy';

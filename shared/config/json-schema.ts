@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema } from './schema';
 
 /** The JSON Schema editors use to validate and complete crosslift.config.yaml. */

@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DATASET_NAMES } from '../datasets/names';
 import { METRIC_NAMES } from '../report/metric-names';
 

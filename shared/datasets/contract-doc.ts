@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DayResolver } from '../time/days';
 import { DATASETS, type DatasetDefinition } from './definitions';
 import { DATASET_NAMES } from './names';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DayResolver } from '../time/days';
 import { boolean, DECLINE, decimal, identifier, integer, oneOf, optional, required, row, timestamp, withFastPath, type RowIssue } from './fields';
 import type { DatasetName } from './names';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ObjectEvent } from './ingest-object';
 
 /** The part of an S3 event notification record the ingest reads. */

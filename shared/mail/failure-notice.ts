@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Config } from '../config/schema';
 import type { TableRef } from '../storage/table';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';

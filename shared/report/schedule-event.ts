@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The input EventBridge Scheduler passes to the report function: the target input template

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { configSchema, type Config } from '../config/schema';
 import { SettingsError } from '../errors';
 

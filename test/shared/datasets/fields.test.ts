@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
 import { boolean, decimal, identifier, integer, oneOf, optional, required, timestamp } from '../../../shared/datasets/fields';
 import { DayResolver } from '../../../shared/time/days';

@@ -27,3 +27,13 @@ declare module 's3rver' {
     close(): Promise<void>;
   }
 }
+
+// jstat ships no types; only the distributions crosslift uses are declared.
+declare module 'jstat' {
+  interface Distribution {
+    cdf(x: number, ...params: number[]): number;
+    inv(p: number, ...params: number[]): number;
+  }
+  const jStat: { studentt: Distribution; normal: Distribution };
+  export default jStat;
+}
