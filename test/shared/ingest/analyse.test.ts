@@ -580,11 +580,12 @@ describe('analyseFile: properties', () => {
     );
   });
 
-  const VALID: Record<'json' | 'ndjson', string> = {
+  const VALID: Record<'csv' | 'json' | 'ndjson', string> = {
     json: JSON.stringify([
       { user_id: 'u1', course_id: 'c', enrolled_at: '2026-11-02', channel: 'ad', amount: 10 },
       { user_id: 'u2', course_id: 'c', enrolled_at: '2026-11-02T10:00:00+08:00', channel: 'organic', amount: '2.5', refunded: true },
     ]),
+    csv: `user_id,course_id,enrolled_at,channel,amount\nu1,"AI, pro",2026-11-02,ad,10\nu2,c,2026-11-03,organic,3\n`,
     ndjson: [
       { user_id: 'u1', course_id: 'c', enrolled_at: '2026-11-02', channel: 'ad', amount: 10 },
       { user_id: 'u2', course_id: 'c', enrolled_at: '2026-11-03', channel: 'event', amount: 3 },
@@ -610,6 +611,8 @@ describe('analyseFile: properties', () => {
   };
 
   it.each([
+    ['csv', false],
+    ['csv', true],
     ['json', false],
     ['ndjson', false],
     ['json', true],
