@@ -164,7 +164,11 @@ export const buildReport = (inputs: ReportInputs): Report => {
   const missing = { ...current.missing };
   for (const name of Object.keys(missing) as MetricName[]) {
     const target = cooperation.targets[name];
-    if (target) metrics[name] = { value: null, n: 0, target, status: 'insufficient_data', note: missing[name] };
+    if (!target) continue;
+    // An expected delivery that has not arrived explains the gap better than "no data".
+    const waiting = missingDeliveries.filter((m) => METRIC_DATASETS[name].includes(m.dataset));
+    const note = waiting.length ? `waiting for ${waiting.map((m) => `${m.dataset} from ${m.partnerId}`).join(', ')}` : missing[name];
+    metrics[name] = { value: null, n: 0, target, status: 'insufficient_data', note };
   }
 
   const counted = inputs.files.filter((f) => (f.status === 'accepted' || f.status === 'partial') && f.generation);

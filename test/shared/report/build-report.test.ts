@@ -235,3 +235,23 @@ describe('buildReport: targets and expected deliveries', () => {
     expect(report.metrics.enrollments?.note).toBeUndefined();
   });
 });
+
+describe('buildReport: a targeted metric with no data from an expected partner', () => {
+  it('names the missing delivery, not just "no data"', async () => {
+    // Prepare: feedback expected from school, nothing delivered; avg_rating has a target.
+    const { buildReport } = await import('../../../shared/report/build-report');
+    const { cooperationSchema } = await import('../../../shared/config/schema');
+    const { periodOfLabel } = await import('../../../shared/time/periods');
+    const cooperation = cooperationSchema.parse({
+      id: 'coop', name: 'C', type: 'joint_course', owner: 'a', partners: ['a', 'school'], timezone: 'UTC',
+      starts: '2026-01-01', schedule: 'weekly', targets: { avg_rating: { min: 4 } }, expects: { feedback: ['school'] },
+    });
+    // Act
+    const report = buildReport({
+      cooperation, period: periodOfLabel('2026-W46', 'UTC')!, files: [], aggregates: [], fileIdOf: (k) => k, crossliftVersion: 't',
+    });
+    // Assess
+    expect(report.state).toBe('provisional');
+    expect(report.metrics.avg_rating).toMatchObject({ value: null, status: 'insufficient_data', note: 'waiting for feedback from school' });
+  });
+});
