@@ -243,7 +243,7 @@ describe('buildReport: a targeted metric with no data from an expected partner',
     const { cooperationSchema } = await import('../../../shared/config/schema');
     const { periodOfLabel } = await import('../../../shared/time/periods');
     const cooperation = cooperationSchema.parse({
-      id: 'coop', name: 'C', type: 'joint_course', owner: 'a', partners: ['a', 'school'], timezone: 'UTC',
+      id: 'coop', name: 'C', type: 'joint_course', owner: 'platform', partners: ['platform', 'school'], timezone: 'UTC',
       starts: '2026-01-01', schedule: 'weekly', targets: { avg_rating: { min: 4 } }, expects: { feedback: ['school'] },
     });
     // Act
