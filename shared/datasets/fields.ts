@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DayParse, DayResolver } from '../time/days';
 
 /**
@@ -37,14 +37,71 @@ const INTEGER = /^-?\d+$/;
 const blankToUndefined = (value: unknown) =>
   value === '' || value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
 
+/**
+ * The value itself when it surely has nothing to trim (printable ASCII at both ends), else its
+ * trim(). Saves the work of trim() on the common, clean cell; the result is always `text.trim()`.
+ */
+const trimmed = (text: string): string => {
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(text.length - 1);
+  return first > 32 && first < 127 && last > 32 && last < 127 ? text : text.trim();
+};
+
+/** blankToUndefined for the fast path: a clean non-blank text is returned at once. */
+const given = (value: unknown): unknown => {
+  if (typeof value === 'string') {
+    const first = value.charCodeAt(0);
+    if (first > 32 && first < 127) return value;
+    return value.trim() === '' ? undefined : value;
+  }
+  return value === null ? undefined : value;
+};
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * Number(text) for plain decimals of at most 15 digits, computed from the digits: the digits
+ * make an exact integer below 2^53 and 10^k is exact, so one division is correctly rounded,
+ * which is what Number() returns (Clinger's fast path). NaN means "not this shape": the caller
+ * then uses the pattern and Number().
+ */
+const readDecimal = (text: string, allowFraction: boolean): number => {
+  const length = text.length;
+  let i = 0;
+  let negative = false;
+  if (text.charCodeAt(0) === 45) {
+    negative = true;
+    i = 1;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0;
+  let dot = false;
+  for (; i < length; i += 1) {
+    const d = text.charCodeAt(i) - 48;
+    if (d >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+      digits += 1;
+      if (dot) scale += 1;
+    } else if (d === -2 && allowFraction && !dot) dot = true;
+    else return Number.NaN;
+  }
+  if (digits === 0 || digits > 15) return Number.NaN;
+  const n = scale === 0 ? mantissa : mantissa / POW10[scale]!;
+  return negative ? -n : n;
+};
+
 /** The fast twin of toNumber + the bound check: the number, or DECLINE. */
-const fastNumber = (pattern: RegExp, accept: (n: number) => boolean): FastConverter<number> => (value) => {
+const fastNumber = (pattern: RegExp, allowFraction: boolean, accept: (n: number) => boolean): FastConverter<number> => (value) => {
   let n: number;
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string') {
-    const text = value.trim();
-    if (!pattern.test(text)) return DECLINE;
-    n = Number(text);
+    const text = trimmed(value);
+    n = readDecimal(text, allowFraction);
+    if (Number.isNaN(n)) {
+      if (!pattern.test(text)) return DECLINE;
+      n = Number(text);
+    }
   } else return DECLINE;
   return Number.isFinite(n) && accept(n) ? n : DECLINE;
 };
@@ -73,7 +130,7 @@ export const decimal = (bounds: { min?: number; max?: number } = {}) => {
   const inBounds = (n: number) => (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
   return withFastPath(
     z.unknown().transform(toNumber(DECIMAL, what)).pipe(z.number().refine(inBounds, { message: `expected ${what}` })),
-    fastNumber(DECIMAL, inBounds),
+    fastNumber(DECIMAL, true, inBounds),
   );
 };
 
@@ -89,7 +146,7 @@ export const integer = (bounds: { min?: number; max?: number } = {}) => {
     Number.isSafeInteger(n) && (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
   return withFastPath(
     z.unknown().transform(toNumber(INTEGER, what)).pipe(z.number().refine(accept, { message: `expected ${what}` })),
-    fastNumber(INTEGER, accept),
+    fastNumber(INTEGER, false, accept),
   );
 };
 
@@ -104,7 +161,7 @@ export const identifier = () =>
     }),
     (value) => {
       if (typeof value === 'string') {
-        const text = value.trim();
+        const text = trimmed(value);
         return text === '' ? DECLINE : text;
       }
       return typeof value === 'number' && Number.isFinite(value) ? String(value) : DECLINE;
@@ -113,6 +170,8 @@ export const identifier = () =>
 
 const readBoolean = (value: unknown): boolean | Declined => {
   if (typeof value === 'boolean') return value;
+  if (value === 'false') return false;
+  if (value === 'true') return true;
   if (typeof value === 'string') {
     const text = value.trim().toLowerCase();
     if (text === 'true' || text === '1') return true;
@@ -143,7 +202,7 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T)
     }),
     (value) => {
       if (typeof value !== 'string') return DECLINE;
-      const text = value.trim();
+      const text = trimmed(value);
       return allowed.has(text) ? (text as Awaited<T[number]>) : DECLINE;
     },
   );
@@ -166,7 +225,7 @@ export const timestamp = (resolver: DayResolver) =>
     }),
     (value) => {
       if (typeof value !== 'string') return DECLINE;
-      const parsed = resolver.dayOf(value.trim());
+      const parsed = resolver.dayOf(trimmed(value));
       return parsed.ok ? parsed : DECLINE;
     },
   );
@@ -177,8 +236,8 @@ export const optional = <T extends z.ZodType>(schema: T) => {
   const inner = fastConverterOf(schema);
   if (inner === undefined) return wrapped;
   return withFastPath(wrapped, (value) => {
-    const given = blankToUndefined(value);
-    return given === undefined ? undefined : inner(given);
+    const v = given(value);
+    return v === undefined ? undefined : inner(v);
   });
 };
 
@@ -194,8 +253,8 @@ export const required = <T extends z.ZodType<unknown, unknown>>(schema: T) => {
   const inner = fastConverterOf(schema);
   if (inner === undefined) return wrapped;
   return withFastPath(wrapped, (value) => {
-    const given = blankToUndefined(value);
-    return given === undefined ? DECLINE : (inner(given) as z.output<T> | Declined);
+    const v = given(value);
+    return v === undefined ? DECLINE : (inner(v) as z.output<T> | Declined);
   });
 };
 

@@ -8,7 +8,8 @@ import { IANAZone } from 'luxon';
  * DateTime.fromISO costs ~10 us a call. The fixed ISO grammar below is read character by
  * character (no regex, no Date objects, no toISOString per row); the zone offset (from luxon)
  * is cached per 15-minute slot, which is exact because every real zone offset changes on a
- * 15-minute boundary, and local days are cached by their day number. Anything the fast reader
+ * 15-minute boundary, and day names are cached by day number (so rows of one day share one
+ * string, which also makes the per-day map lookups of the caller cheap). Anything the fast reader
  * does not accept goes through the regex path, which alone words the reasons.
  */
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
@@ -59,6 +60,8 @@ export class DayResolver {
   private readonly dayNames = new Map<number, string>();
   private lastSlot = Number.NaN;
   private lastOffset = 0;
+  private lastDayNumber = Number.NaN;
+  private lastDayName = '';
 
   constructor(readonly timezone: string) {
     this.zone = IANAZone.create(timezone);
@@ -81,11 +84,14 @@ export class DayResolver {
 
   /** YYYY-MM-DD of a day number (days since 1970-01-01), as toISOString would write it. */
   private dayName(dayNumber: number): string {
+    if (dayNumber === this.lastDayNumber) return this.lastDayName;
     let name = this.dayNames.get(dayNumber);
     if (name === undefined) {
       name = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
       this.dayNames.set(dayNumber, name);
     }
+    this.lastDayNumber = dayNumber;
+    this.lastDayName = name;
     return name;
   }
 
@@ -106,7 +112,7 @@ export class DayResolver {
     const days = daysFromCivil(year, month, day);
     if (length === 10) {
       const midnight = days * DAY_MS;
-      return { ok: true, day: value.slice(0, 10), epochMs: midnight - this.offsetAt(midnight) * 60_000 };
+      return { ok: true, day: this.dayName(days), epochMs: midnight - this.offsetAt(midnight) * 60_000 };
     }
     // [T ]HH:mm
     const sep = value.charCodeAt(10);
@@ -139,7 +145,7 @@ export class DayResolver {
     }
     const wall = days * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
     if (i === length) {
-      return { ok: true, day: value.slice(0, 10), epochMs: wall - this.offsetAt(wall) * 60_000 };
+      return { ok: true, day: this.dayName(days), epochMs: wall - this.offsetAt(wall) * 60_000 };
     }
     // Z | z | [+-]hh | [+-]hhmm | [+-]hh:mm
     let offsetMinutes = NOT_FAST;
@@ -156,7 +162,7 @@ export class DayResolver {
     const utc = wall - offsetMinutes * 60_000;
     const localDay = Math.floor((utc + this.offsetAt(utc) * 60_000) / DAY_MS);
     if (localDay < 0 || localDay > LAST_DAY) return undefined;
-    return { ok: true, day: localDay === days ? value.slice(0, 10) : this.dayName(localDay), epochMs: utc };
+    return { ok: true, day: this.dayName(localDay), epochMs: utc };
   }
 
   /** The local day of an ISO date or date-time; `reason` says what was expected when it is not one. */
