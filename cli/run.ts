@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
@@ -11,6 +12,7 @@ import type { ReportMetric } from '../shared/report/build-report';
 import type { MetricName } from '../shared/report/metric-names';
 import { computeReport } from '../shared/report/compute-report';
 import { getStoredReport } from '../shared/report/store';
+import { listObjects } from '../shared/storage/objects';
 import { listFileRecords } from '../shared/storage/table';
 import { completePeriodsSince, lastCompletePeriod, periodOfDay, type Period } from '../shared/time/periods';
 import { createLocalPipeline, type LocalPipeline } from './local-pipeline';
@@ -106,6 +108,12 @@ export const uploadFile = async (pipeline: LocalPipeline, stack: LocalStack, pat
 const kindOf = (email: LocalEmail & { headers?: { name: string; value: string }[] }) =>
   email.headers?.find((h) => h.name.toLowerCase() === 'x-crosslift-kind')?.value ?? 'unknown';
 
+const md5Of = async (path: string) => {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+};
+
 const safeName = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
 
 
@@ -123,7 +131,13 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
   const startedAt = Math.floor(Date.now() / 1000) - 1;
   const pipeline = createLocalPipeline(stack, config, logger);
   try {
-    const files = listDataFiles(options.dataDir);
+    // With --state, files already in the bucket with the same content are not uploaded again,
+    // like a sync client (S3's ETag of a single-part upload is the MD5 of its bytes).
+    const stored = new Map((await listObjects(pipeline.runtime.bucket, 'inbox/')).map((o) => [o.key, o.etag]));
+    const files: [string, string][] = [];
+    for (const [path, key] of listDataFiles(options.dataDir)) {
+      if (!stored.has(key) || stored.get(key) !== (await md5Of(path))) files.push([path, key]);
+    }
     // A few uploads at a time, like a partner's sync client.
     for (let i = 0; i < files.length; i += 4) {
       await Promise.all(files.slice(i, i + 4).map(([path, key]) => uploadFile(pipeline, stack, path, key)));

@@ -15,10 +15,20 @@ export interface StoredReport {
 const reportSk = (label: string) => `REPORT#${label}`;
 const revisionSk = (label: string, revision: number) => `REPORTREV#${label}#${String(revision).padStart(6, '0')}`;
 
-/** What identifies a report's content: its numbers, verdicts and inputs (not when it ran). */
+/**
+ * What identifies a report's content: its numbers, verdicts and input contents (not when it
+ * ran, nor the object versions: the same bytes uploaded again do not restate a report).
+ */
 export const reportDigest = (report: Report) =>
   createHash('sha256')
-    .update(JSON.stringify({ metrics: report.metrics, missing: report.missing, state: report.state, files: report.manifest.files }))
+    .update(
+      JSON.stringify({
+        metrics: report.metrics,
+        missing: report.missing,
+        state: report.state,
+        files: report.manifest.files.map((f) => [f.key, f.contentHash]),
+      }),
+    )
     .digest('hex');
 
 // DynamoDB has no NaN or Infinity, and undefined attributes are dropped: a JSON round trip

@@ -81,4 +81,24 @@ describe('stored reports', () => {
     expect(report.metrics.enrollments?.comparison).toMatchObject({ value: 14, change: 7, relativeChange: 0.5 });
     expect(report.metrics.partner_enrollment_share?.comparison).toMatchObject({ value: 0, change: 1, significant: true });
   });
+
+  it('does not restate a report when the same bytes are uploaded again', async () => {
+    // Prepare
+    h = await startHarness(testConfig());
+    const body = rows(5, '2026-11-10');
+    await h.put('inbox/coop/platform/enrollments/w46.csv', body);
+    await h.pipeline.drain();
+    const event = { cooperationId: 'coop', scheduledTime: '2026-11-16T06:00:00+08:00' };
+    await h.pipeline.report(event);
+
+    // Act: a sync client uploads the unchanged file again (a new object version, same content).
+    await h.put('inbox/coop/platform/enrollments/w46.csv', body);
+    await h.pipeline.drain();
+    const again = await h.pipeline.report(event);
+
+    // Assess
+    expect(again).toMatchObject({ revision: 1, change: 'unchanged' });
+    const reportEmails = (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') !== 'report');
+    expect(reportEmails).toEqual([]);
+  });
 });
