@@ -217,7 +217,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       }
       process.stdout.write(`${out.join('\n')}\n`);
     }
-    return result.status === 'rejected' ? 1 : 0;
+    // A partly rejected file still loses rows: a partner's pre-upload check should fail on it.
+    return result.status === 'accepted' ? 0 : 1;
   },
 
   model: async (args) => {

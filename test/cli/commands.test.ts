@@ -40,6 +40,11 @@ describe('crosslift validate', () => {
     const dir = temp();
     const file = join(dir, 'bad.csv');
     writeFileSync(file, 'user_id,submitted_at,rating\nu1,2026-11-02,9\n');
+    const partial = join(dir, 'partial.csv');
+    writeFileSync(partial, `user_id,submitted_at,rating\n${Array.from({ length: 30 }, (_, i) => `u${i},2026-11-02,4`).join('\n')}\nx,2026-11-02,0\n`);
+    const partly = await crosslift('validate', partial, '--dataset', 'feedback', '--json');
+    expect(partly.code).toBe(1);
+    expect(JSON.parse(partly.stdout)).toMatchObject({ status: 'partial', rejectedRows: 1, errors: [{ line: 32, column: 'rating' }] });
     const bad = await crosslift('validate', file, '--dataset', 'feedback');
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('line 2, column rating: expected a whole number from 1 to 5');
