@@ -15,7 +15,7 @@ export { MAX_RECORD_BYTES } from './csv-reader';
 export interface RecordSink {
   /** CSV only: the header's column names (trimmed), before any record. */
   header(columns: readonly string[]): void;
-  /** CSV: a record with as many fields as the header, in header order. */
+  /** CSV: a record with as many fields as the header, in header order (the array is reused: read it during the call). */
   fields(fields: string[], line: number): void;
   /** JSON and NDJSON: one object, with its line (NDJSON) or its 1-based index (JSON array). */
   object(values: Record<string, unknown>, line: number | undefined, record: number | undefined): void;
