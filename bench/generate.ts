@@ -1,0 +1,86 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+
+/**
+ * Deterministic benchmark data: the same seed gives the same bytes on every machine.
+ * Rows follow time (as partner exports do), with a mix of the accepted date-time forms.
+ */
+
+/** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
+export const random = (seed: number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+};
+
+const CHANNELS = ['referral', 'ad', 'event', 'organic', 'co_brand'] as const;
+const COURSES = ['ai-101', 'ai-201', 'data-basics', 'ml-ops', 'python-intro', 'stats-pro'] as const;
+/** The cooperation's zone in the benchmark: UTC+8 all year. */
+export const BENCH_TIMEZONE = 'Asia/Shanghai';
+export const BENCH_CURRENCY = 'CNY';
+const START = Date.UTC(2026, 8, 1); // 2026-09-01T00:00Z
+const SPAN = 90 * 86_400_000; // rows spread over about 90 days
+
+const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** Writes ISO text for an instant: with +08:00, with Z, as local wall time, or as a local date. */
+const writeTime = (t: number, form: number): string => {
+  if (form < 0.4) {
+    const d = new Date(t + 8 * 3_600_000);
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+08:00`;
+  }
+  if (form < 0.75) return `${new Date(t).toISOString().slice(0, 19)}Z`;
+  const d = new Date(t + 8 * 3_600_000).toISOString();
+  return form < 0.95 ? `${d.slice(0, 10)} ${d.slice(11, 19)}` : d.slice(0, 10);
+};
+
+const writeLines = async (path: string, header: string | undefined, rows: number, line: (i: number) => string) => {
+  const out = createWriteStream(path);
+  let buffer = header === undefined ? '' : `${header}\n`;
+  for (let i = 0; i < rows; i += 1) {
+    buffer += `${line(i)}\n`;
+    if (buffer.length > 1 << 20) {
+      if (!out.write(buffer)) await once(out, 'drain');
+      buffer = '';
+    }
+  }
+  out.end(buffer);
+  await once(out, 'finish');
+};
+
+export const ENROLLMENTS_HEADER = 'user_id,course_id,enrolled_at,channel,amount,currency,refunded';
+
+/** An enrollments CSV of `rows` valid rows (about 68 bytes a row). */
+export const writeEnrollmentsCsv = (path: string, rows: number, seed = 1) => {
+  const next = random(seed);
+  let t = START;
+  const step = SPAN / rows;
+  return writeLines(path, ENROLLMENTS_HEADER, rows, (i) => {
+    t += Math.floor(next() * 2 * step);
+    const cents = Math.floor(next() * 100_000);
+    const r = next();
+    const refunded = r < 0.05 ? 'true' : r < 0.15 ? '' : 'false';
+    const currency = next() < 0.8 ? 'CNY' : '';
+    const channel = CHANNELS[Math.floor(next() * CHANNELS.length)]!;
+    const course = COURSES[Math.floor(next() * COURSES.length)]!;
+    return `user-${String((i * 7919) % 1_000_003).padStart(7, "0")},${course},${writeTime(t, next())},${channel},${Math.floor(cents / 100)}.${pad(cents % 100)},${currency},${refunded}`;
+  });
+};
+
+/** An activity NDJSON of `rows` valid rows: a user, a day and a score from 0 to 1. */
+export const writeActivityNdjson = (path: string, rows: number, seed = 2) => {
+  const next = random(seed);
+  let t = START;
+  const step = SPAN / rows;
+  return writeLines(path, undefined, rows, (i) => {
+    t += Math.floor(next() * 2 * step);
+    const day = new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+    const score = Math.floor(next() * 1001) / 1000;
+    return `{"user_id":"u-${(i * 7919) % 1_000_003}","date":"${day}","score":${score}}`;
+  });
+};

@@ -1,0 +1,66 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * `npm run bench -- --quick --json` in a child process: the report has its fields, and our
+ * path, DuckDB and the naive path computed the same per-day totals from the same files
+ * (a correctness cross-check of analyseFile against an independent engine). No timing is asserted.
+ */
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+type Totals = Record<string, Record<string, number>>;
+
+const expectSameTotals = (actual: Totals, expected: Totals) => {
+  expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+  for (const [day, measures] of Object.entries(expected)) {
+    expect(Object.keys(actual[day]!).sort()).toEqual(Object.keys(measures).sort());
+    for (const [name, value] of Object.entries(measures)) {
+      const got = actual[day]![name]!;
+      // Counts are exact; sums of decimals may differ in the last bits with the order of addition.
+      if (Number.isInteger(value) && Number.isInteger(got) && !/revenue|score|sq/.test(name)) expect(got).toBe(value);
+      else expect(Math.abs(got - value)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(value)));
+    }
+  }
+};
+
+describe('npm run bench -- --quick --json', () => {
+  it('reports every path and the same per-day totals from ours, DuckDB and the naive loop', () => {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), '--quick', '--json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(child.status, child.stderr).toBe(0);
+    const report = JSON.parse(child.stdout.trim().split('\n').pop()!);
+
+    expect(report).toMatchObject({
+      machine: { cpu: expect.any(String), cores: expect.any(Number), node: process.version },
+      rows: 50_000,
+      runs: 2,
+      quick: true,
+      rss: { bytes: expect.any(Number), rows: expect.any(Number), peakRssMiB: expect.any(Number), baselineRssMiB: expect.any(Number) },
+    });
+    for (const key of ['csv', 'ndjson'] as const) {
+      const r = report[key];
+      expect(r.file).toMatchObject({ rows: 50_000, bytes: expect.any(Number) });
+      for (const path of ['ours', 'duckdb', 'naive'] as const) {
+        expect(r[path]).toMatchObject({ median: expect.any(Number), min: expect.any(Number), max: expect.any(Number), rowsPerSecond: expect.any(Number) });
+        expect(r[path].seconds).toHaveLength(2);
+      }
+      expect(r.ratios.oursOverDuckdb).toMatchObject({ median: expect.any(Number), min: expect.any(Number), max: expect.any(Number) });
+      expect(r.ratios.naiveOverOurs).toMatchObject({ median: expect.any(Number) });
+
+      // The cross-check: every day, every measure.
+      const days = Object.keys(r.totals.ours);
+      expect(days.length).toBeGreaterThan(30);
+      expectSameTotals(r.totals.ours, r.totals.duckdb);
+      expectSameTotals(r.totals.ours, r.totals.naive);
+      const rowsCounted = Object.values(r.totals.ours as Totals).reduce((n, m) => n + m.rows!, 0);
+      expect(rowsCounted).toBe(50_000);
+    }
+    expect(report.rss.rows).toBeGreaterThan(0);
+  });
+});
