@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -20,6 +21,22 @@ export interface DecodeStats {
 export class SourceReadError extends CrossliftError {
   override readonly name = 'SourceReadError';
 }
+
+/**
+ * Whether valid UTF-8 bytes end on a character boundary (the decoder then holds nothing).
+ * Conservative: false when the chunk is too short to tell.
+ */
+const endsOnCharacter = (chunk: Buffer): boolean => {
+  for (let i = chunk.length - 1, seen = 0; i >= 0 && seen < 4; i -= 1, seen += 1) {
+    const byte = chunk[i]!;
+    if (byte < 0x80) return true; // ASCII: a whole character
+    if (byte >= 0xc0) {
+      const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2;
+      return chunk.length - i === length;
+    }
+  }
+  return false;
+};
 
 const formatBytes = (n: number) => (n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(0)} MiB` : `${n} bytes`);
 
@@ -59,8 +76,19 @@ export const decodeText = (source: Readable, options: DecodeOptions): { text: Re
   });
 
   // `fatal` makes TextDecoder throw on the first invalid sequence instead of inserting U+FFFD.
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // The BOM is dropped here rather than by the decoder, which may first see the file mid-way.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let first = true;
+  let atStart = true;
+  // True while the decoder holds no part of a character: a pure ASCII chunk can then skip it.
+  let clean = true;
+  const emit = (text: string): string | undefined => {
+    if (atStart && text !== '') {
+      atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) return text.slice(1);
+    }
+    return text;
+  };
   const toText = new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer, _enc, done: TransformCallback) {
@@ -84,15 +112,21 @@ export const decodeText = (source: Readable, options: DecodeOptions): { text: Re
         done(new FileRejection('file contains NUL bytes: it is binary or not UTF-8 text; save it as UTF-8'));
         return;
       }
+      if (clean && isAscii(chunk)) {
+        done(null, emit(chunk.toString('latin1')));
+        return;
+      }
       try {
-        done(null, decoder.decode(chunk, { stream: true }));
+        const text = decoder.decode(chunk, { stream: true });
+        clean = endsOnCharacter(chunk);
+        done(null, emit(text));
       } catch {
         done(new FileRejection(`file is not valid UTF-8 (near byte ${stats.uncompressedBytes - chunk.length}); save it as UTF-8`));
       }
     },
     flush(done) {
       try {
-        const rest = decoder.decode();
+        const rest = emit(decoder.decode());
         done(null, rest === '' ? undefined : rest);
       } catch {
         done(new FileRejection('file is not valid UTF-8 (it ends inside a character); save it as UTF-8'));
