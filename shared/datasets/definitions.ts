@@ -34,6 +34,14 @@ const define = <Row>(definition: DatasetDefinition<Row>): DatasetDefinition<Row>
 
 const CURRENCY_CODE = /^[A-Za-z]{3}$/;
 
+const readCurrency = (currency: string) => (value: unknown) => {
+  if (typeof value !== 'string') return DECLINE;
+  const text = value.trim();
+  if (!CURRENCY_CODE.test(text)) return DECLINE;
+  const code = text.toUpperCase();
+  return code === currency ? code : DECLINE;
+};
+
 const sameCurrency = (currency: string) =>
   optional(
     withFastPath(
@@ -43,13 +51,9 @@ const sameCurrency = (currency: string) =>
         .regex(CURRENCY_CODE, { message: 'expected an ISO 4217 currency code such as CNY' })
         .transform((c) => c.toUpperCase())
         .refine((c) => c === currency, { message: `expected ${currency}, the cooperation's currency` }),
-      (value) => {
-        if (typeof value !== 'string') return DECLINE;
-        const text = value.trim();
-        if (!CURRENCY_CODE.test(text)) return DECLINE;
-        const code = text.toUpperCase();
-        return code === currency ? code : DECLINE;
-      },
+      readCurrency(currency),
+      (text, start, end) =>
+        end - start === currency.length && text.startsWith(currency, start) ? currency : readCurrency(currency)(text.slice(start, end)),
     ),
   );
 

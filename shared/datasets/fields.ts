@@ -18,17 +18,39 @@ export const DECLINE: unique symbol = Symbol('decline');
 export type Declined = typeof DECLINE;
 export type FastConverter<T = unknown> = (value: unknown) => T | Declined;
 
-const converters = new WeakMap<z.ZodType, FastConverter>();
+/**
+ * The same converter reading a CSV cell in place, text[start, end) (no string made for it):
+ * always the result of `convert(text.slice(start, end))`.
+ */
+export type RangeConverter<T = unknown> = (text: string, start: number, end: number) => T | Declined;
 
-/** Registers the plain-JS converter of a schema: same accepted values, same outputs. */
-export const withFastPath = <S extends z.ZodType>(schema: S, convert: FastConverter<z.output<S>>): S => {
+const converters = new WeakMap<z.ZodType, FastConverter>();
+const rangeConverters = new WeakMap<z.ZodType, RangeConverter>();
+
+/**
+ * Registers the plain-JS converter of a schema (same accepted values, same outputs), and
+ * optionally its in-place twin for CSV cells (by default, the converter on the sliced cell).
+ */
+export const withFastPath = <S extends z.ZodType>(
+  schema: S,
+  convert: FastConverter<z.output<S>>,
+  range?: RangeConverter<z.output<S>>,
+): S => {
   converters.set(schema, convert as FastConverter);
+  rangeConverters.set(schema, (range ?? ((text, start, end) => convert(text.slice(start, end)))) as RangeConverter);
   return schema;
 };
 
 /** The plain-JS converter registered for a schema, if any. */
 export const fastConverterOf = <S extends z.ZodType>(schema: S): FastConverter<z.output<S>> | undefined =>
   converters.get(schema) as FastConverter<z.output<S>> | undefined;
+
+/** The in-place converter registered for a schema, if any. */
+export const rangeConverterOf = <S extends z.ZodType>(schema: S): RangeConverter<z.output<S>> | undefined =>
+  rangeConverters.get(schema) as RangeConverter<z.output<S>> | undefined;
+
+/** Whether the code is printable ASCII other than space: nothing String.prototype.trim removes. */
+const solid = (code: number) => code > 32 && code < 127;
 
 // Plain decimal notation only: `1e309`, `0x10`, `NaN` and `Infinity` are refused on purpose.
 const DECIMAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -65,19 +87,18 @@ const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
  * which is what Number() returns (Clinger's fast path). NaN means "not this shape": the caller
  * then uses the pattern and Number().
  */
-const readDecimal = (text: string, allowFraction: boolean): number => {
-  const length = text.length;
-  let i = 0;
+const readDecimal = (text: string, start: number, end: number, allowFraction: boolean): number => {
+  let i = start;
   let negative = false;
-  if (text.charCodeAt(0) === 45) {
+  if (text.charCodeAt(i) === 45) {
     negative = true;
-    i = 1;
+    i += 1;
   }
   let mantissa = 0;
   let digits = 0;
   let scale = 0;
   let dot = false;
-  for (; i < length; i += 1) {
+  for (; i < end; i += 1) {
     const d = text.charCodeAt(i) - 48;
     if (d >= 0 && d <= 9) {
       mantissa = mantissa * 10 + d;
@@ -97,7 +118,7 @@ const fastNumber = (pattern: RegExp, allowFraction: boolean, accept: (n: number)
   if (typeof value === 'number') n = value;
   else if (typeof value === 'string') {
     const text = trimmed(value);
-    n = readDecimal(text, allowFraction);
+    n = readDecimal(text, 0, text.length, allowFraction);
     if (Number.isNaN(n)) {
       if (!pattern.test(text)) return DECLINE;
       n = Number(text);
@@ -105,6 +126,15 @@ const fastNumber = (pattern: RegExp, allowFraction: boolean, accept: (n: number)
   } else return DECLINE;
   return Number.isFinite(n) && accept(n) ? n : DECLINE;
 };
+
+/** fastNumber on a cell in place: a clean plain decimal is read from its digits, anything else sliced. */
+const rangeNumber =
+  (convert: FastConverter<number>, allowFraction: boolean, accept: (n: number) => boolean): RangeConverter<number> =>
+  (text, start, end) => {
+    const n = start < end ? readDecimal(text, start, end, allowFraction) : Number.NaN;
+    if (Number.isNaN(n)) return convert(text.slice(start, end));
+    return Number.isFinite(n) && accept(n) ? n : DECLINE;
+  };
 
 const toNumber = (pattern: RegExp, what: string) => (value: unknown, ctx: z.core.$RefinementCtx<unknown>) => {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
@@ -128,9 +158,11 @@ export const decimal = (bounds: { min?: number; max?: number } = {}) => {
         ? `a number >= ${bounds.min}`
         : 'a number';
   const inBounds = (n: number) => (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
+  const convert = fastNumber(DECIMAL, true, inBounds);
   return withFastPath(
     z.unknown().transform(toNumber(DECIMAL, what)).pipe(z.number().refine(inBounds, { message: `expected ${what}` })),
-    fastNumber(DECIMAL, true, inBounds),
+    convert,
+    rangeNumber(convert, true, inBounds),
   );
 };
 
@@ -144,10 +176,20 @@ export const integer = (bounds: { min?: number; max?: number } = {}) => {
         : 'a whole number';
   const accept = (n: number) =>
     Number.isSafeInteger(n) && (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
+  const convert = fastNumber(INTEGER, false, accept);
   return withFastPath(
     z.unknown().transform(toNumber(INTEGER, what)).pipe(z.number().refine(accept, { message: `expected ${what}` })),
-    fastNumber(INTEGER, false, accept),
+    convert,
+    rangeNumber(convert, false, accept),
   );
+};
+
+const readIdentifier = (value: unknown): string | Declined => {
+  if (typeof value === 'string') {
+    const text = trimmed(value);
+    return text === '' ? DECLINE : text;
+  }
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : DECLINE;
 };
 
 /** A non-empty identifier (JSON numbers are accepted and read as text). */
@@ -159,13 +201,9 @@ export const identifier = () =>
       ctx.addIssue({ code: 'custom', message: 'expected a non-empty text value' });
       return z.NEVER;
     }),
-    (value) => {
-      if (typeof value === 'string') {
-        const text = trimmed(value);
-        return text === '' ? DECLINE : text;
-      }
-      return typeof value === 'number' && Number.isFinite(value) ? String(value) : DECLINE;
-    },
+    readIdentifier,
+    (text, start, end) =>
+      start < end && solid(text.charCodeAt(start)) && solid(text.charCodeAt(end - 1)) ? text.slice(start, end) : readIdentifier(text.slice(start, end)),
   );
 
 const readBoolean = (value: unknown): boolean | Declined => {
@@ -189,23 +227,34 @@ export const boolean = () =>
       return z.NEVER;
     }),
     readBoolean,
+    (text, start, end) =>
+      end - start === 5 && text.startsWith('false', start)
+        ? false
+        : end - start === 4 && text.startsWith('true', start)
+          ? true
+          : readBoolean(text.slice(start, end)),
   );
 
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
   const allowed = new Set<string>(values);
-  return withFastPath(
-    z.unknown().transform((value, ctx) => {
-      const text = typeof value === 'string' ? value.trim() : value;
-      if (typeof text === 'string' && (values as readonly string[]).includes(text)) return text as T[number];
-      ctx.addIssue({ code: 'custom', message: `expected one of ${values.join(', ')}` });
-      return z.NEVER;
-    }),
-    (value) => {
-      if (typeof value !== 'string') return DECLINE;
-      const text = trimmed(value);
-      return allowed.has(text) ? (text as Awaited<T[number]>) : DECLINE;
-    },
-  );
+  const schema = z.unknown().transform((value, ctx) => {
+    const text = typeof value === 'string' ? value.trim() : value;
+    if (typeof text === 'string' && (values as readonly string[]).includes(text)) return text as T[number];
+    ctx.addIssue({ code: 'custom', message: `expected one of ${values.join(', ')}` });
+    return z.NEVER;
+  });
+  const convert = (value: unknown): Awaited<T[number]> | Declined => {
+    if (typeof value !== 'string') return DECLINE;
+    const text = trimmed(value);
+    return allowed.has(text) ? (text as Awaited<T[number]>) : DECLINE;
+  };
+  return withFastPath(schema, convert, (text, start, end) => {
+    const length = end - start;
+    for (const v of values) {
+      if (v.length === length && text.startsWith(v, start)) return v as Awaited<T[number]>;
+    }
+    return convert(text.slice(start, end));
+  });
 };
 
 /** An ISO 8601 date or date-time, resolved to its day in the cooperation's timezone. */
@@ -228,6 +277,13 @@ export const timestamp = (resolver: DayResolver) =>
       const parsed = resolver.dayOf(trimmed(value));
       return parsed.ok ? parsed : DECLINE;
     },
+    (text, start, end) => {
+      const parsed = resolver.dayOfRange(text, start, end);
+      if (parsed !== undefined) return parsed;
+      const value = text.slice(start, end).trim();
+      const slow = resolver.dayOf(value);
+      return slow.ok ? slow : DECLINE;
+    },
   );
 
 /** Optional column: a missing key, an empty cell or JSON null all mean "not given". */
@@ -235,10 +291,14 @@ export const optional = <T extends z.ZodType>(schema: T) => {
   const wrapped = z.preprocess(blankToUndefined, schema.optional());
   const inner = fastConverterOf(schema);
   if (inner === undefined) return wrapped;
-  return withFastPath(wrapped, (value) => {
+  const innerRange = rangeConverterOf(schema)!;
+  const convert = (value: unknown) => {
     const v = given(value);
     return v === undefined ? undefined : inner(v);
-  });
+  };
+  return withFastPath(wrapped, convert, (text, start, end) =>
+    start === end ? undefined : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
+  );
 };
 
 /** Required column: a missing key or an empty cell is reported as missing. */
@@ -252,10 +312,14 @@ export const required = <T extends z.ZodType<unknown, unknown>>(schema: T) => {
   );
   const inner = fastConverterOf(schema);
   if (inner === undefined) return wrapped;
-  return withFastPath(wrapped, (value) => {
+  const innerRange = rangeConverterOf(schema)! as RangeConverter<z.output<T>>;
+  const convert = (value: unknown) => {
     const v = given(value);
     return v === undefined ? DECLINE : (inner(v) as z.output<T> | Declined);
-  });
+  };
+  return withFastPath(wrapped, convert, (text, start, end) =>
+    start === end ? DECLINE : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
+  );
 };
 
 /** A cross-field rule of a row: the issues it finds (column and message), or none. */
@@ -269,6 +333,7 @@ export type RowCheck<Row> = (row: Row) => readonly RowIssue[] | undefined;
 export interface RowPlan {
   readonly keys: readonly string[];
   readonly converters: readonly FastConverter[];
+  readonly rangeConverters: readonly RangeConverter[];
   readonly check?: RowCheck<Record<string, unknown>>;
 }
 
@@ -296,8 +361,9 @@ export const row = <Shape extends z.ZodRawShape>(
         });
   const keys = Object.keys(shape);
   const fast = keys.map((key) => fastConverterOf(shape[key] as z.ZodType));
-  if (fast.every((c): c is FastConverter => c !== undefined)) {
-    rowPlans.set(schema, { keys, converters: fast, check: check as RowCheck<Record<string, unknown>> | undefined });
+  const ranges = keys.map((key) => rangeConverterOf(shape[key] as z.ZodType));
+  if (fast.every((c): c is FastConverter => c !== undefined) && ranges.every((c): c is RangeConverter => c !== undefined)) {
+    rowPlans.set(schema, { keys, converters: fast, rangeConverters: ranges, check: check as RowCheck<Record<string, unknown>> | undefined });
   }
   return schema;
 };

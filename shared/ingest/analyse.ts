@@ -137,6 +137,19 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
       for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = fields[i];
       slowRow(values, line, undefined);
     },
+    spans(text, bounds, line) {
+      if (!headerChecked) checkHeader(forDataset);
+      rows += 1;
+      const row = compiled.fromSpans(text, bounds);
+      if (row !== DECLINE) {
+        addRow(row);
+        return;
+      }
+      const values: Record<string, unknown> = {};
+      const columns = header!;
+      for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = text.slice(bounds[i]!, bounds[i + 1]! - 1);
+      slowRow(values, line, undefined);
+    },
     object(values, line, record) {
       rows += 1;
       const row = compiled.fromObject(values);

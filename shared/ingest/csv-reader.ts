@@ -30,9 +30,21 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
 const SIZE_CHECK_CHARS = Math.floor(MAX_RECORD_BYTES / 3);
 
 export interface CsvRecordSink {
-  /** One record, in file order, with the line it starts on. `fields` may be reused after the call. */
+  /** One record, in file order, with the line it starts on. */
   record(fields: string[], line: number): void;
+  /**
+   * One record without quotes, in place: field i is text.slice(bounds[i], bounds[i + 1] - 1),
+   * for i < count. `bounds` is reused after the call.
+   */
+  span(text: string, bounds: number[], count: number, line: number): void;
 }
+
+/** The fields of a span record as strings. */
+export const spanFields = (text: string, bounds: readonly number[], count: number): string[] => {
+  const fields = new Array<string>(count);
+  for (let i = 0; i < count; i += 1) fields[i] = text.slice(bounds[i]!, bounds[i + 1]! - 1);
+  return fields;
+};
 
 const tooLong = (line: number) =>
   new FileRejection(`a record is longer than ${MAX_RECORD_BYTES / 1024} KiB: a quote or line break is probably missing at line ${line}`, line);
@@ -90,8 +102,8 @@ export const sizeErrorLine = (text: string, start: number, end: number, line: nu
 };
 
 export class CsvReader {
-  /** The fields of the record being handed over; reused from record to record. */
-  private readonly fields: string[] = [];
+  /** Where the fields of the record being handed over start; reused from record to record. */
+  private readonly bounds: number[] = [];
   /** Unconsumed text: the start of a record not complete yet (LF-normalised). */
   private pending = '';
   /** A CR at the end of the last chunk: a line break, maybe half of a CRLF. */
@@ -162,14 +174,14 @@ export class CsvReader {
   }
 
   /**
-   * Complete lines without quotes: fields are the text between commas. Found with indexOf and
-   * sliced straight out of the chunk into one reused array (papaparse's split path makes a line
-   * string and a new array per row first, which costs more than everything after it).
-   * Returns where the consumed text ends.
+   * Complete lines without quotes: fields are the text between commas, found with indexOf and
+   * handed over in place (where each starts), so no string is made for a cell the row contract
+   * can read where it lies. (papaparse's split path makes a line string, an array and a string
+   * per field first, which cost more than everything after it.) Returns where the consumed text ends.
    */
   private parsePlain(text: string, end: number, final: boolean): number {
     const sink = this.sink;
-    const fields = this.fields;
+    const bounds = this.bounds;
     let line = this.line;
     let pos = 0;
     let comma = text.indexOf(',');
@@ -189,16 +201,14 @@ export class CsvReader {
         if (at >= 0) throw tooLong(at);
       }
       let k = 0;
-      let from = pos;
+      bounds[k++] = pos;
       if (comma !== -1 && comma < pos) comma = text.indexOf(',', pos);
       while (comma !== -1 && comma < eol) {
-        fields[k++] = text.slice(from, comma);
-        from = comma + 1;
-        comma = text.indexOf(',', from);
+        bounds[k++] = comma + 1;
+        comma = text.indexOf(',', comma + 1);
       }
-      fields[k++] = text.slice(from, eol);
-      if (fields.length !== k) fields.length = k;
-      sink.record(fields, line);
+      bounds[k] = eol + 1;
+      sink.span(text, bounds, k, line);
       line += 1;
       pos = eol + 1;
     }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DECLINE, rowPlanOf, type Declined, type FastConverter } from '../datasets/fields';
+import { DECLINE, rowPlanOf, type Declined, type FastConverter, type RangeConverter } from '../datasets/fields';
 
 export { DECLINE, type Declined } from '../datasets/fields';
 
@@ -13,9 +13,14 @@ export interface CompiledRows<Row> {
   fromObject(values: Record<string, unknown>): Row | Declined;
   /** CSV fields, read as the object {header[i]: fields[i]} would be. */
   fromFields(fields: readonly string[]): Row | Declined;
+  /**
+   * CSV fields in place: field i is text[bounds[i], bounds[i + 1] - 1) (bounds hold where each
+   * field starts, then one past the record's end). Same result as fromFields on the slices.
+   */
+  fromSpans(text: string, bounds: readonly number[]): Row | Declined;
 }
 
-const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields: () => DECLINE };
+const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields: () => DECLINE, fromSpans: () => DECLINE };
 
 /**
  * Compiles `schema` for files with the given CSV header (trimmed names; unused for JSON).
@@ -24,7 +29,7 @@ const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields:
 export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string[] = []): CompiledRows<Row> => {
   const plan = rowPlanOf(schema);
   if (plan === undefined) return declineAll;
-  const { keys, converters, check } = plan;
+  const { keys, converters, rangeConverters, check } = plan;
   const n = keys.length;
   // Where each key sits in a CSV record; -1 when the header lacks it (the key is then absent).
   const index = keys.map((key) => header.indexOf(key));
@@ -44,7 +49,8 @@ export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string
       }
       return finish(row);
     },
-    fromFields: compileFieldReader(keys, converters, index, check),
+    fromFields: compileFieldReader(keys, converters, rangeConverters, index, check, false),
+    fromSpans: compileFieldReader(keys, converters, rangeConverters, index, check, true),
   };
 };
 
@@ -56,28 +62,45 @@ export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string
  */
 const compileFieldReader = <Row>(
   keys: readonly string[],
-  converters: readonly FastConverter[],
+  fast: readonly FastConverter[],
+  ranges: readonly RangeConverter[],
   index: readonly number[],
   check: ((row: Record<string, unknown>) => unknown) | undefined,
-): ((fields: readonly string[]) => Row | Declined) => {
+  spans: boolean,
+): ((a: any, b?: any) => Row | Declined) => {
+  const finish = (row: Record<string, unknown>) => (check !== undefined && check(row) !== undefined ? DECLINE : (row as Row));
   if (!keys.every((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== '__proto__')) {
-    return (fields) => {
+    // The general loop, for keys that are not plain identifiers.
+    return (a: any, b?: any) => {
       const row: Record<string, unknown> = {};
       for (let i = 0; i < keys.length; i += 1) {
         const at = index[i]!;
-        const value = converters[i]!(at < 0 ? undefined : fields[at]);
+        const value =
+          at < 0 ? fast[i]!(undefined) : spans ? ranges[i]!(a as string, (b as number[])[at]!, (b as number[])[at + 1]! - 1) : fast[i]!((a as string[])[at]);
         if (value === DECLINE) return DECLINE;
         if (value !== undefined || at >= 0) row[keys[i]!] = value;
       }
-      return check !== undefined && check(row) !== undefined ? DECLINE : (row as Row);
+      return finish(row);
     };
   }
-  const calls = keys.map((_, i) => `const v${i} = c${i}(${index[i]! < 0 ? 'undefined' : `f[${index[i]}]`}); if (v${i} === D) return D;`);
+  // Column i reaches its converter as the field itself, as the text and the field's bounds, or
+  // (a column the header lacks) as undefined, through the plain converter.
+  const call = (i: number) => {
+    const at = index[i]!;
+    if (at < 0) return `u${i}(undefined)`;
+    return spans ? `r${i}(t, b[${at}], b[${at + 1}] - 1)` : `u${i}(f[${at}])`;
+  };
+  const calls = keys.map((_, i) => `const v${i} = ${call(i)}; if (v${i} === D) return D;`);
   const present = keys.flatMap((key, i) => (index[i]! >= 0 ? [`${key}: v${i}`] : []));
   const absent = keys.flatMap((key, i) => (index[i]! < 0 ? [`if (v${i} !== undefined) row.${key} = v${i};`] : []));
-  const body = [...calls, `const row = {${present.join(', ')}};`, ...absent, 'return check !== undefined && check(row) !== undefined ? D : row;'];
-  const names = converters.map((_, i) => `c${i}`);
+  const body = [...calls, `const row = {${present.join(', ')}};`, ...absent, 'return finish(row);'];
   // Code from the schema's own keys (checked to be plain identifiers above), never from file content.
-  const factory = new Function('D', 'check', ...names, `return function fromFields(f) {\n${body.join('\n')}\n};`);
-  return factory(DECLINE, check, ...converters) as (fields: readonly string[]) => Row | Declined;
+  const factory = new Function(
+    'D',
+    'finish',
+    ...keys.map((_, i) => `u${i}`),
+    ...keys.map((_, i) => `r${i}`),
+    `return function ${spans ? 'fromSpans(t, b)' : 'fromFields(f)'} {\n${body.join('\n')}\n};`,
+  );
+  return factory(DECLINE, finish, ...fast, ...ranges) as (a: any, b?: any) => Row | Declined;
 };

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
-import { CsvReader, MAX_RECORD_BYTES } from './csv-reader';
+import { CsvReader, MAX_RECORD_BYTES, spanFields } from './csv-reader';
 import type { FileFormat } from './formats';
 import { FileRejection } from './rejection';
 
@@ -15,8 +15,13 @@ export { MAX_RECORD_BYTES } from './csv-reader';
 export interface RecordSink {
   /** CSV only: the header's column names (trimmed), before any record. */
   header(columns: readonly string[]): void;
-  /** CSV: a record with as many fields as the header, in header order (the array is reused: read it during the call). */
+  /** CSV: a record with as many fields as the header, in header order. */
   fields(fields: string[], line: number): void;
+  /**
+   * CSV, a record without quotes, in place: as many fields as the header, field i being
+   * text.slice(bounds[i], bounds[i + 1] - 1). `bounds` is reused: read it during the call.
+   */
+  spans(text: string, bounds: readonly number[], line: number): void;
   /** JSON and NDJSON: one object, with its line (NDJSON) or its 1-based index (JSON array). */
   object(values: Record<string, unknown>, line: number | undefined, record: number | undefined): void;
   /** A record that cannot be read as one (wrong field count, not a JSON object, ...). */
@@ -35,26 +40,28 @@ const guessDelimiter = (headerLine: string): string | undefined => {
 
 const readCsv = async (text: Readable, sink: RecordSink): Promise<void> => {
   let width = -1; // header length; -1 until the header is read
+  const readHeader = (fields: string[]) => {
+    const header = fields.map((h) => h.trim());
+    const seen = new Set<string>();
+    for (const name of header) {
+      if (seen.has(name)) throw new FileRejection(`header names column "${name}" twice`, 1);
+      seen.add(name);
+    }
+    const hint = header.length === 1 ? guessDelimiter(header[0] ?? '') : undefined;
+    if (hint) throw new FileRejection(`header has one column and uses ${hint}: expected comma-separated values`, 1);
+    width = header.length;
+    sink.header(header);
+  };
   const reader = new CsvReader({
     record(fields, line) {
-      if (width === fields.length) {
-        sink.fields(fields, line);
-        return;
-      }
-      if (width >= 0) {
-        sink.error(line, undefined, `expected ${width} fields as in the header, found ${fields.length}`);
-        return;
-      }
-      const header = fields.map((h) => h.trim());
-      const seen = new Set<string>();
-      for (const name of header) {
-        if (seen.has(name)) throw new FileRejection(`header names column "${name}" twice`, 1);
-        seen.add(name);
-      }
-      const hint = header.length === 1 ? guessDelimiter(header[0] ?? '') : undefined;
-      if (hint) throw new FileRejection(`header has one column and uses ${hint}: expected comma-separated values`, 1);
-      width = header.length;
-      sink.header(header);
+      if (width === fields.length) sink.fields(fields, line);
+      else if (width >= 0) sink.error(line, undefined, `expected ${width} fields as in the header, found ${fields.length}`);
+      else readHeader(fields);
+    },
+    span(text, bounds, count, line) {
+      if (width === count) sink.spans(text, bounds, line);
+      else if (width >= 0) sink.error(line, undefined, `expected ${width} fields as in the header, found ${count}`);
+      else readHeader(spanFields(text, bounds, count));
     },
   });
   for await (const chunk of text) reader.push(chunk as string);

@@ -96,65 +96,67 @@ export class DayResolver {
   }
 
   /**
-   * The fast reader: the same grammar and checks as ISO and the code below, for valid values
-   * only. Returns undefined for anything it does not accept, which then takes the regex path.
+   * The fast reader of text[start, end): the same grammar and checks as ISO and the regex path,
+   * for valid values only (never reading outside the range). Returns undefined for anything it
+   * does not accept, which then takes the regex path.
    */
-  private fastDayOf(value: string): DayParse | undefined {
-    const length = value.length;
-    if (length < 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return undefined;
-    const y1 = two(value, 0);
-    const y2 = two(value, 2);
-    const month = two(value, 5);
-    const day = two(value, 8);
+  dayOfRange(text: string, start: number, end: number): Extract<DayParse, { ok: true }> | undefined {
+    if (end - start < 10 || text.charCodeAt(start + 4) !== 45 || text.charCodeAt(start + 7) !== 45) return undefined;
+    const y1 = two(text, start);
+    const y2 = two(text, start + 2);
+    const month = two(text, start + 5);
+    const day = two(text, start + 8);
     if (y1 < 0 || y2 < 0 || month < 1 || month > 12 || day < 1) return undefined;
     const year = y1 * 100 + y2;
     if (year < 1970 || day > daysInMonth(year, month)) return undefined;
     const days = daysFromCivil(year, month, day);
-    if (length === 10) {
+    if (end - start === 10) {
       const midnight = days * DAY_MS;
       return { ok: true, day: this.dayName(days), epochMs: midnight - this.offsetAt(midnight) * 60_000 };
     }
     // [T ]HH:mm
-    const sep = value.charCodeAt(10);
-    if ((sep !== 84 && sep !== 32) || length < 16 || value.charCodeAt(13) !== 58) return undefined;
-    const hour = two(value, 11);
-    const minute = two(value, 14);
+    const sep = text.charCodeAt(start + 10);
+    if ((sep !== 84 && sep !== 32) || end - start < 16 || text.charCodeAt(start + 13) !== 58) return undefined;
+    const hour = two(text, start + 11);
+    const minute = two(text, start + 14);
     if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
     let second = 0;
     let millis = 0;
-    let i = 16;
+    let i = start + 16;
     // :ss, then .f{1,9} only after seconds
-    if (i < length && value.charCodeAt(i) === 58) {
-      second = two(value, i + 1);
+    if (i < end && text.charCodeAt(i) === 58) {
+      if (i + 3 > end) return undefined;
+      second = two(text, i + 1);
       if (second < 0 || second > 59) return undefined;
       i += 3;
-      if (i < length && value.charCodeAt(i) === 46) {
-        const start = (i += 1);
+      if (i < end && text.charCodeAt(i) === 46) {
+        const from = (i += 1);
         let scale = 100;
-        while (i < length) {
-          const c = value.charCodeAt(i) - 48;
+        while (i < end) {
+          const c = text.charCodeAt(i) - 48;
           if (c < 0 || c > 9) break;
           // Milliseconds from the first three digits; finer digits cannot change the order of rows.
           millis += c * scale;
           scale /= 10;
           i += 1;
         }
-        if (i === start || i - start > 9) return undefined;
+        if (i === from || i - from > 9) return undefined;
         millis = Math.floor(millis);
       }
     }
     const wall = days * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
-    if (i === length) {
+    if (i === end) {
       return { ok: true, day: this.dayName(days), epochMs: wall - this.offsetAt(wall) * 60_000 };
     }
     // Z | z | [+-]hh | [+-]hhmm | [+-]hh:mm
     let offsetMinutes = NOT_FAST;
-    const c = value.charCodeAt(i);
-    if ((c === 90 || c === 122) && i + 1 === length) offsetMinutes = 0;
+    const c = text.charCodeAt(i);
+    if ((c === 90 || c === 122) && i + 1 === end) offsetMinutes = 0;
     else if (c === 43 || c === 45) {
-      const oh = two(value, i + 1);
-      const rest = length - i - 3;
-      const om = rest === 0 ? 0 : rest === 2 ? two(value, i + 3) : rest === 3 && value.charCodeAt(i + 3) === 58 ? two(value, i + 4) : -1;
+      const rest = end - i - 3;
+      if (rest < 0) return undefined;
+      const oh = two(text, i + 1);
+      const om = rest === 0 ? 0 : rest === 2 ? two(text, i + 3) : rest === 3 && text.charCodeAt(i + 3) === 58 ? two(text, i + 4) : -1;
       if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > MAX_OFFSET_MINUTES) return undefined;
       offsetMinutes = (c === 45 ? -1 : 1) * (oh * 60 + om);
     }
@@ -167,7 +169,7 @@ export class DayResolver {
 
   /** The local day of an ISO date or date-time; `reason` says what was expected when it is not one. */
   dayOf(value: string): DayParse {
-    return this.fastDayOf(value) ?? this.slowDayOf(value);
+    return this.dayOfRange(value, 0, value.length) ?? this.slowDayOf(value);
   }
 
   /** The reference reading (one regex): the reasons for refused values, and anything unusual. */

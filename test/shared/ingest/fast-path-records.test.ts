@@ -147,6 +147,7 @@ const actual = async (chunks: string[], format: 'csv' | 'ndjson'): Promise<Outco
   const sink: RecordSink = {
     header: (columns) => void (header = [...columns]),
     fields: (fields, line) => void items.push({ line, fields: [...fields] }),
+    spans: (text, bounds, line) => void items.push({ line, fields: header!.map((_, i) => text.slice(bounds[i]!, bounds[i + 1]! - 1)) }),
     object: (values, line) => void items.push({ line, values }),
     error: (line, _record, reason) => void items.push({ line, reason }),
   };

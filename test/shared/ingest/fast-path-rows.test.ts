@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../../shared/datasets/definitions';
-import { boolean, decimal, DECLINE, fastConverterOf, identifier, integer, oneOf, optional, required, rowPlanOf, timestamp } from '../../../shared/datasets/fields';
+import { boolean, decimal, DECLINE, fastConverterOf, identifier, integer, oneOf, optional, rangeConverterOf, required, rowPlanOf, timestamp } from '../../../shared/datasets/fields';
 import { DATASET_NAMES, type DatasetName } from '../../../shared/datasets/names';
 import { compileRows } from '../../../shared/ingest/fast-rows';
 import { DayResolver } from '../../../shared/time/days';
@@ -72,8 +72,8 @@ const TEXTS: Record<string, readonly string[]> = {
   ],
   dec: ['0', '-0', '12', '12.50', '1.', '.5', ' 3.25 ', '-4.5', '0.75', '1', '1.0000001', '000123.4', '199.00'],
   int: ['0', '-0', '1', '5', '10', '11', ' 7 ', '1.0', '-3', '9007199254740991', '9007199254740992', '100'],
-  bool: ['true', 'false', 'TRUE', ' True ', '1', '0', ' 0 ', 'yes', 'no', '2'],
-  channel: ['referral', 'ad', 'event', 'organic', 'co_brand', ' ad ', 'AD', 'tv', 'live'],
+  bool: ['true', 'false', 'TRUE', ' True ', '1', '0', ' 0 ', 'yes', 'no', '2', 'falsey', 'trueish', 'false '],
+  channel: ['referral', 'ad', 'event', 'organic', 'co_brand', ' ad ', 'AD', 'tv', 'live', 'ads', 'organics'],
   kind: ['open_class', 'live', 'offline', 'competition', ' live ', 'Live', 'ad'],
   currency: ['CNY', 'cny', ' Cny ', 'USD', 'CN', 'CNYY', 'C1Y'],
 };
@@ -226,5 +226,63 @@ describe('fast path: each field helper alone (property)', () => {
   ])('decimal reads %j as %s, like zod', (text, expected) => {
     const convert = fastConverterOf(decimal())!;
     expect(Object.is(convert(text), expected)).toBe(true);
+  });
+});
+
+describe('fast path in place: a CSV cell read where it lies equals the sliced cell (property)', () => {
+  /** A line of cells of one kind, with the cell at `at` to read: the text around it may hold anything. */
+  const around = fc.string({ unit: fc.constantFrom('1', '9', ',', '-', ' ', 'a', 'Z', ':', '.', '2', '"'), maxLength: 6 });
+
+  it.each(DATASET_NAMES)('%s: every column converter in place equals the converter on the slice', (name) => {
+    const schema = DATASETS[name].rowSchema(context);
+    const plan = rowPlanOf(schema)!;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: plan.keys.length - 1 }).chain((i) => fc.tuple(fc.constant(i), textFor(KINDS[plan.keys[i]!]!), around, around)),
+        ([i, cell, before, after]) => {
+          const text = `${before}${cell}${after}`;
+          const start = before.length;
+          const end = start + cell.length;
+          const inPlace = plan.rangeConverters[i]!(text, start, end);
+          const sliced = plan.converters[i]!(text.slice(start, end));
+          expect(inPlace).toStrictEqual(sliced);
+          if (typeof sliced === 'number') expect(Object.is(inPlace, sliced)).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it.each(DATASET_NAMES)('%s: a record read in place equals the record read from its fields, for any header', (name) => {
+    const schema = DATASETS[name].rowSchema(context);
+    const columns = columnsOf(name);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray([...columns, 'note'], { minLength: 1 }).chain((header) =>
+          fc.tuple(fc.constant(header), fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))), around),
+        ),
+        ([header, fields, before]) => {
+          // The record as the plain CSV path hands it over: bounds of each field in a longer text.
+          const line = fields.join(',');
+          const text = `${before}\n${line}\n${before}`;
+          const bounds: number[] = [];
+          let at = before.length + 1;
+          for (const f of fields) {
+            bounds.push(at);
+            at += f.length + 1;
+          }
+          bounds.push(at);
+          const compiled = compileRows(schema, header);
+          expect(compiled.fromSpans(text, bounds)).toStrictEqual(compiled.fromFields(fields));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('registers an in-place converter for every field helper', () => {
+    for (const schema of [decimal(), integer(), identifier(), boolean(), oneOf(['a']), timestamp(resolver), optional(decimal()), required(identifier())]) {
+      expect(rangeConverterOf(schema)).toBeTypeOf('function');
+    }
   });
 });
