@@ -38,20 +38,44 @@ export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string
   const finish = (row: Record<string, unknown>): Row | Declined =>
     check !== undefined && check(row) !== undefined ? DECLINE : (row as Row);
 
+  const fromObject = (values: Record<string, unknown>): Row | Declined => {
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < n; i += 1) {
+      const key = keys[i]!;
+      const value = (converters[i] as FastConverter)(values[key]);
+      if (value === DECLINE) return DECLINE;
+      if (value !== undefined || key in values) row[key] = value;
+    }
+    return finish(row);
+  };
   return {
-    fromObject(values) {
-      const row: Record<string, unknown> = {};
-      for (let i = 0; i < n; i += 1) {
-        const key = keys[i]!;
-        const value = (converters[i] as FastConverter)(values[key]);
-        if (value === DECLINE) return DECLINE;
-        if (value !== undefined || key in values) row[key] = value;
-      }
-      return finish(row);
-    },
+    fromObject: plainKeys(keys) ? compileObjectReader<Row>(keys, converters, finish) : fromObject,
     fromFields: compileFieldReader(keys, converters, rangeConverters, index, check, false),
     fromSpans: compileFieldReader(keys, converters, rangeConverters, index, check, true),
   };
+};
+
+/** Keys that can be written as plain property names in generated code. */
+const plainKeys = (keys: readonly string[]) => keys.every((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== '__proto__');
+
+/**
+ * The JSON object reader, generated as straight-line code: named property reads (one inline
+ * cache each) instead of keyed reads in a loop. Same rule as the loop: a key whose value came
+ * out undefined is kept only when the object has it (`in`, as zod checks it).
+ */
+const compileObjectReader = <Row>(
+  keys: readonly string[],
+  converters: readonly FastConverter[],
+  finish: (row: Record<string, unknown>) => Row | Declined,
+): ((values: Record<string, unknown>) => Row | Declined) => {
+  const body = [
+    ...keys.map((key, i) => `const v${i} = u${i}(o.${key}); if (v${i} === D) return D;`),
+    'const row = {};',
+    ...keys.map((key, i) => `if (v${i} !== undefined || ${JSON.stringify(key)} in o) row.${key} = v${i};`),
+    'return finish(row);',
+  ];
+  const factory = new Function('D', 'finish', ...keys.map((_, i) => `u${i}`), `return function fromObject(o) {\n${body.join('\n')}\n};`);
+  return factory(DECLINE, finish, ...converters) as (values: Record<string, unknown>) => Row | Declined;
 };
 
 /**
@@ -69,7 +93,7 @@ const compileFieldReader = <Row>(
   spans: boolean,
 ): ((a: any, b?: any) => Row | Declined) => {
   const finish = (row: Record<string, unknown>) => (check !== undefined && check(row) !== undefined ? DECLINE : (row as Row));
-  if (!keys.every((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== '__proto__')) {
+  if (!plainKeys(keys)) {
     // The general loop, for keys that are not plain identifiers.
     return (a: any, b?: any) => {
       const row: Record<string, unknown> = {};
