@@ -16,6 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeActivityNdjson, writeEnrollmentsCsv } from './generate';
+import { measureBundles, measureCostPerFile, measureEndToEnd, measureReport, type Stats } from './pipeline';
 import { DuckDb, runNaive, runOurs, type BenchFile, type DayTotals } from './paths';
 
 const args = process.argv.slice(2);
@@ -136,7 +137,35 @@ const int = (n: number) => n.toLocaleString('en');
 
 type FileResult = Awaited<ReturnType<typeof benchFile>>;
 
-export const renderTable = (report: { machine: ReturnType<typeof machine>; rows: number; runs: number; csv: FileResult; ndjson: FileResult; rss: Awaited<ReturnType<typeof measureRss>> }) => {
+/** The pipeline figures: cost per file, report latency, end to end, bundles (bench/pipeline.ts). */
+const measurePipeline = async () => {
+  log('measuring DynamoDB cost of one 31-day file');
+  const cost = await measureCostPerFile(QUICK ? 10_000 : 100_000);
+  log(`measuring a report over ${QUICK ? 120 : 730} days of aggregates in every dataset`);
+  const report = await measureReport(RUNS, QUICK ? 120 : 730);
+  log('measuring crosslift run on the shipped example');
+  const endToEnd = await measureEndToEnd(QUICK ? 1 : 3);
+  log('building the Lambda bundles and timing a cold import');
+  const bundles = await measureBundles(QUICK ? 2 : 5);
+  return { cost, report, endToEnd, bundles };
+};
+
+type PipelineResult = Awaited<ReturnType<typeof measurePipeline>>;
+const ms = (s: Stats) => `${s.median.toFixed(0)} ms (${s.min.toFixed(0)}-${s.max.toFixed(0)})`;
+
+const renderPipeline = (p: PipelineResult) => [
+  '',
+  '| Pipeline (embedded local stack) | Figure |',
+  '| --- | --- |',
+  `| DynamoDB cost of one file: ${int(p.cost.rows)} enrollments over ${p.cost.days} days | ${p.cost.writeRequests} write requests, ${p.cost.itemsWritten} items written, ${p.cost.readRequests} reads |`,
+  `| Report: one cooperation, ${p.report.days} days of aggregates in all 7 datasets (${p.report.files} files) | ${ms(p.report.ms)}; ${p.report.dynamodbReadRequests.median} DynamoDB reads (${p.report.dynamodbReadRequests.min}-${p.report.dynamodbReadRequests.max}) |`,
+  `| \`crosslift run\` on the shipped example, start to last email | ${ms(p.endToEnd.ms)} |`,
+  ...Object.entries(p.bundles).map(
+    ([name, b]) => `| Lambda bundle \`${name}\` (esbuild, minified, AWS SDK external) | ${(b.bytes / 1024).toFixed(0)} KiB; cold import ${ms(b.importMs)} |`,
+  ),
+];
+
+export const renderTable = (report: { machine: ReturnType<typeof machine>; rows: number; runs: number; csv: FileResult; ndjson: FileResult; rss: Awaited<ReturnType<typeof measureRss>>; pipeline?: PipelineResult }) => {
   const lines = [
     `Machine: ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node} (${report.machine.platform}); ${report.runs} runs each after one warm-up round, median (min-max).`,
     '',
@@ -158,6 +187,7 @@ export const renderTable = (report: { machine: ReturnType<typeof machine>; rows:
     `Peak RSS ingesting a ${mb(report.rss.bytes)} enrollments CSV (${int(report.rss.rows)} rows) in a child process: ` +
       `${report.rss.peakRssMiB} MiB (${report.rss.baselineRssMiB} MiB before reading), ${fmt(report.rss.seconds, 1)} s, ${int(report.rss.rowsPerSecond)} rows/s.`,
   );
+  if (report.pipeline) lines.push(...renderPipeline(report.pipeline));
   return lines.join('\n');
 };
 
@@ -190,7 +220,8 @@ const main = async () => {
       duck.close();
     }
     const rss = await measureRss(dir);
-    const report = { machine: machine(), rows: ROWS, runs: RUNS, quick: QUICK, seed: SEED, csv: csvResult, ndjson: ndjsonResult, rss };
+    const pipeline = await measurePipeline();
+    const report = { machine: machine(), rows: ROWS, runs: RUNS, quick: QUICK, seed: SEED, csv: csvResult, ndjson: ndjsonResult, rss, pipeline };
     if (JSON_OUT) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {

@@ -31,7 +31,7 @@ describe('npm run bench -- --quick --json', () => {
     const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'run.ts'), '--quick', '--json'], {
       cwd: ROOT,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 240_000,
     });
     expect(child.status, child.stderr).toBe(0);
     const report = JSON.parse(child.stdout.trim().split('\n').pop()!);
@@ -43,6 +43,15 @@ describe('npm run bench -- --quick --json', () => {
       quick: true,
       rss: { bytes: expect.any(Number), rows: expect.any(Number), peakRssMiB: expect.any(Number), baselineRssMiB: expect.any(Number) },
     });
+    // DynamoDB cost grows with the days a file covers, not with its rows: 31 day items plus a few records.
+    expect(report.pipeline.cost).toMatchObject({ rows: 10_000, days: 31 });
+    expect(report.pipeline.cost.itemsWritten).toBeGreaterThanOrEqual(31);
+    expect(report.pipeline.cost.itemsWritten).toBeLessThan(31 + 15);
+    // A report reads DynamoDB a constant, small number of times.
+    expect(report.pipeline.report.dynamodbReadRequests.max).toBeLessThanOrEqual(8);
+    for (const name of ['ingest', 'report', 'reconcile', 'failure-notice']) {
+      expect(report.pipeline.bundles[name].bytes).toBeGreaterThan(10_000);
+    }
     for (const key of ['csv', 'ndjson'] as const) {
       const r = report[key];
       expect(r.file).toMatchObject({ rows: 50_000, bytes: expect.any(Number) });
