@@ -19,6 +19,8 @@ import { writeActivityNdjson, writeEnrollmentsCsv } from './generate';
 import { measureBundles, measureCostPerFile, measureEndToEnd, measureReport, type Stats } from './pipeline';
 import { DuckDb, runNaive, runOurs, type BenchFile, type DayTotals } from './paths';
 
+// Lambda runs Node 22; the SDK's notice about Node 20 would only clutter the output here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const option = (name: string) => {
