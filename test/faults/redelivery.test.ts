@@ -63,11 +63,14 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
     const key = 'inbox/coop/platform/enrollments/a.csv';
     let release!: () => void;
     const paused = new Promise<void>((r) => (release = r));
+    let reachedPause!: () => void;
+    const v1Paused = new Promise<void>((r) => (reachedPause = r));
     let pausedOnce = false;
     (h.pipeline.runtime.clients.dynamodb.middlewareStack as MiddlewareStack<object, object>).add(
       (next, context) => async (args) => {
         if (!pausedOnce && (context as { commandName?: string }).commandName === 'BatchWriteItemCommand') {
           pausedOnce = true;
+          reachedPause();
           await paused;
         }
         return next(args);
@@ -78,7 +81,7 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
 
     // Act: v1 starts; v2 is uploaded and fully ingested while v1 waits; then v1 resumes.
     const v1 = h.pipeline.ingest(held[0]);
-    await new Promise((r) => setTimeout(r, 50));
+    await v1Paused;
     await h.put(key, fileBody(4, 100, 1));
     await h.pipeline.ingest(held[1]);
     release();
