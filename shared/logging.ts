@@ -1,7 +1,4 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 
 /** The part of Powertools' Logger the domain code uses: structured, with correlation keys only. */
 export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
-
-export const createLogger = (serviceName: string, logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT'): Logger =>
-  new Logger({ serviceName, ...(logLevel ? { logLevel } : {}) });

@@ -264,10 +264,6 @@ export const putItem = async (t: TableRef, item: Record<string, unknown> & { pk:
   await t.db.send(new PutCommand({ TableName: t.tableName, Item: item }));
 };
 
-export const deleteItem = async (t: TableRef, pk: string, sk: string) => {
-  await t.db.send(new DeleteCommand({ TableName: t.tableName, Key: { pk, sk } }));
-};
-
 /** Replaces an item only while one of its attributes still has the value read before. */
 export const replaceIf = async (
   t: TableRef,
