@@ -127,7 +127,10 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
     log.info('older event ignored: a newer one was already taken', { key: event.key, cooperationId });
     return outcomeOf(previous, 'stale');
   }
-  if (previous && previous.sequencer === sequencer && previous.status !== 'failed') {
+  // A repeated event is a no-op, except for files with rejected rows: their error report and
+  // email come after the commit, so a retry must redo them (all idempotent) or they could be lost.
+  const redo = previous?.status === 'failed' || previous?.status === 'rejected' || previous?.status === 'partial';
+  if (previous && previous.sequencer === sequencer && !redo) {
     await cleanupStale(deps, cooperationId, fileId, previous);
     log.info('repeated event ignored', { key: event.key, cooperationId });
     return outcomeOf(previous, 'unchanged');

@@ -157,3 +157,40 @@ describe('exactly once from at-least-once events', () => {
     }
   });
 });
+
+describe('the rejection report of a partly bad file', () => {
+  it('is still written and emailed when the first attempt died after committing', async () => {
+    // Prepare: the error report's S3 write fails once, after the file record was committed.
+    const { startHarness: start, testConfig: cfg, header } = await import('../support/harness');
+    const h = await start(cfg());
+    try {
+      let failed = false;
+      (h.pipeline.runtime.clients.s3.middlewareStack as MiddlewareStack<object, object>).add(
+        (next, context) => async (args) => {
+          const key = (args as { input: { Key?: string } }).input.Key ?? '';
+          if (!failed && (context as { commandName?: string }).commandName === 'PutObjectCommand' && key.startsWith('reports/rejected/')) {
+            failed = true;
+            throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
+          }
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      const rows = Array.from({ length: 40 }, (_, i) => `u${i},c,2026-11-02,ad,1`);
+      rows.push('bad,c,2026-11-02,ad,-1');
+
+      // Act: Lambda retries the failed invocation.
+      await h.put('inbox/coop/school/enrollments/p.csv', `${HEADER}\n${rows.join('\n')}\n`);
+      await h.pipeline.drain();
+
+      // Assess
+      expect(failed).toBe(true);
+      expect(JSON.parse((await h.get('reports/rejected/inbox/coop/school/enrollments/p.csv.errors.json'))!)).toMatchObject({ rejectedRows: 1 });
+      const rejections = (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') === 'rejection');
+      expect(rejections).toHaveLength(h.config.partners[1]!.contacts.length);
+      expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 40 });
+    } finally {
+      await h.close();
+    }
+  });
+});
