@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { coopPk, getItem, putIfAbsent, queryAll, replaceIf, type TableRef } from '../storage/table';
+import { coopPk, getItem, putIfAbsent, queryAll, type TableRef } from '../storage/table';
 import type { Report } from './build-report';
 
 export interface StoredReport {
@@ -48,7 +48,7 @@ export const listStoredReports = async (
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
     ExpressionAttributeValues: { ':pk': coopPk(cooperationId), ':p': 'REPORT#' },
   });
-  return items.map((i) => ({ ...(i.stored as StoredReport), stale: i.stale === true }));
+  return items.map((i) => ({ ...(i.stored as StoredReport), stale: Number(i.staleSeq ?? 0) > Number(i.computedSeq ?? 0) }));
 };
 
 /**
@@ -62,9 +62,10 @@ export const markReportsStale = async (t: TableRef, cooperationId: string, label
         new UpdateCommand({
           TableName: t.tableName,
           Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
-          UpdateExpression: 'SET stale = :t',
+          // A counter, not a flag: a report computed while an ingest landed must stay stale.
+          UpdateExpression: 'ADD staleSeq :one',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':t': true },
+          ExpressionAttributeValues: { ':one': 1 },
         }),
       );
     } catch (error) {
@@ -73,19 +74,54 @@ export const markReportsStale = async (t: TableRef, cooperationId: string, label
   }
 };
 
-const clearStale = async (t: TableRef, cooperationId: string, label: string, revision: number) => {
+/** Records which stale marks a computation has seen; marks added since keep the report stale. */
+const markComputed = async (t: TableRef, cooperationId: string, label: string, revision: number, seenSeq: number) => {
   try {
     await t.db.send(
       new UpdateCommand({
         TableName: t.tableName,
         Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
-        UpdateExpression: 'REMOVE stale',
-        ConditionExpression: 'revision = :r',
-        ExpressionAttributeValues: { ':r': revision },
+        UpdateExpression: 'SET computedSeq = :seen',
+        ConditionExpression: 'revision = :r AND (attribute_not_exists(computedSeq) OR computedSeq < :seen)',
+        ExpressionAttributeValues: { ':r': revision, ':seen': seenSeq },
       }),
     );
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+  }
+};
+
+/**
+ * How many times ingests have marked a period's report stale, read before its inputs are read:
+ * saveReport records it, so a mark added during the computation keeps the report stale.
+ */
+export const readStaleSeq = async (t: TableRef, cooperationId: string, label: string): Promise<number> => {
+  const item = await getItem(t, coopPk(cooperationId), reportSk(label));
+  return Number(item?.staleSeq ?? 0);
+};
+
+/** Writes the latest report item without touching staleSeq (which ingests may bump at any time). */
+const writeLatest = async (t: TableRef, report: Report, stored: StoredReport, previousRevision: number | undefined, seenSeq: number) => {
+  try {
+    await t.db.send(
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: coopPk(report.cooperationId), sk: reportSk(report.period.label) },
+        UpdateExpression: 'SET #stored = :stored, revision = :rev, computedSeq = :seen',
+        ConditionExpression: previousRevision === undefined ? 'attribute_not_exists(revision)' : 'revision = :prev',
+        ExpressionAttributeNames: { '#stored': 'stored' },
+        ExpressionAttributeValues: {
+          ':stored': stored,
+          ':rev': stored.revision,
+          ':seen': seenSeq,
+          ...(previousRevision === undefined ? {} : { ':prev': previousRevision }),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
   }
 };
 
@@ -96,12 +132,12 @@ export type SaveResult = { readonly stored: StoredReport; readonly change: 'new'
  * The latest item is replaced with a condition on the revision read, so two concurrent runs
  * store one revision; the loser returns what the winner stored.
  */
-export const saveReport = async (t: TableRef, report: Report, now: Date): Promise<SaveResult> => {
+export const saveReport = async (t: TableRef, report: Report, now: Date, seenStaleSeq = 0): Promise<SaveResult> => {
   const digest = reportDigest(report);
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const current = await getStoredReport(t, report.cooperationId, report.period.label);
     if (current && current.digest === digest) {
-      await clearStale(t, report.cooperationId, report.period.label, current.revision);
+      await markComputed(t, report.cooperationId, report.period.label, current.revision, seenStaleSeq);
       return { stored: current, change: 'unchanged' };
     }
     const revision = (current?.revision ?? 0) + 1;
@@ -119,8 +155,7 @@ export const saveReport = async (t: TableRef, report: Report, now: Date): Promis
     const stored: StoredReport = plain({ report, revision, digest, computedAt: now.toISOString(), restatement });
     const pk = coopPk(report.cooperationId);
     await putIfAbsent(t, { pk, sk: revisionSk(report.period.label, revision), stored });
-    const item = { pk, sk: reportSk(report.period.label), revision, stored };
-    const won = current ? await replaceIf(t, item, 'revision', current.revision) : await putIfAbsent(t, item);
+    const won = await writeLatest(t, report, stored, current?.revision, seenStaleSeq);
     if (won) return { stored, change: current ? 'restated' : 'new' };
   }
   const latest = await getStoredReport(t, report.cooperationId, report.period.label);
