@@ -103,7 +103,9 @@ export const processAlerts = async (
       ),
     );
   }
-  // Every recipient has it (or another invocation is sending it): the transitions are no longer pending.
+  // Clear the transitions only once every recipient has them: an email another invocation
+  // claimed but may never send (it crashed) stays pending, and the next run sends it.
+  if (emails.some((e) => e.state === 'in_progress')) return { transitions, emails };
   for (const alert of pendingAlerts) {
     await saveAlert(deps, cooperation.id, { ...alert, pending: [], version: alert.version + 1 }, alert.version);
   }

@@ -193,6 +193,8 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
   } catch (error) {
     if (error instanceof SourceReadError) {
       // Recorded so the failure is visible, then rethrown so Lambda retries the event.
+      // The version counted so far stays counted (generation, days and pending cleanup carried
+      // over) until this one is read: a failed read never silently drops data from reports.
       await putFileRecordIfNewer(deps.table, {
         ...base,
         status: 'failed',
@@ -200,8 +202,11 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
         rejectedRows: 0,
         errorCount: 1,
         errors: [{ reason: 'reading the object failed half-way; the event will be retried' }],
-        days: [],
-        ...stale,
+        days: previous?.days ?? [],
+        generation: previous?.generation,
+        contentHash: previous?.contentHash,
+        staleGeneration: previous?.staleGeneration,
+        staleDays: previous?.staleDays,
         updatedAt: new Date().toISOString(),
       });
       log.error('reading the object failed', { key: event.key, cooperationId, error: error.details });

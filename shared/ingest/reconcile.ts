@@ -34,11 +34,13 @@ const justAbove = (sequencer: string | undefined) => {
  * what was deleted without an event. Runs daily in AWS and at the end of `crosslift run`.
  */
 export const reconcile = async (deps: IngestDeps): Promise<ReconcileOutcome[]> => {
-  const objects = await listObjects(deps.bucket, INBOX_PREFIX);
+  // Records first, then objects: a file uploaded and ingested between the two listings is then
+  // seen as present, never mistaken for one deleted without an event.
   const records = new Map<string, FileRecord>();
   for (const id of [...deps.config.cooperations.map((c) => c.id), UNROUTED_COOPERATION]) {
     for (const record of await listFileRecords(deps.table, id)) records.set(record.key, record);
   }
+  const objects = await listObjects(deps.bucket, INBOX_PREFIX);
   const outcomes: ReconcileOutcome[] = [];
   const present = new Set<string>();
   for (const object of objects) {

@@ -171,7 +171,7 @@ export const buildReport = (inputs: ReportInputs): Report => {
     metrics[name] = { value: null, n: 0, target, status: 'insufficient_data', note };
   }
 
-  const counted = inputs.files.filter((f) => (f.status === 'accepted' || f.status === 'partial') && f.generation);
+  const counted = inputs.files.filter((f) => (f.status === 'accepted' || f.status === 'partial' || f.status === 'failed') && f.generation);
   const touching = counted.filter((f) => f.days.some((d) => d >= period.startDay && d <= period.endDay));
   return {
     cooperationId: cooperation.id,

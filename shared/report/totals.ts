@@ -15,7 +15,10 @@ export type Totals = Map<DatasetName, DatasetTotals>;
 export const activeGenerations = (records: readonly FileRecord[], fileIdOf: (key: string) => string): Map<string, string> => {
   const active = new Map<string, string>();
   for (const r of records) {
-    if ((r.status === 'accepted' || r.status === 'partial') && r.generation) active.set(fileIdOf(r.key), r.generation);
+    // A `failed` record keeps the previously counted generation until its retry succeeds.
+    if ((r.status === 'accepted' || r.status === 'partial' || r.status === 'failed') && r.generation) {
+      active.set(fileIdOf(r.key), r.generation);
+    }
   }
   return active;
 };

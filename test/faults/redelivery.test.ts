@@ -3,7 +3,7 @@ import type { MiddlewareStack } from '@smithy/types';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../shared/config/schema';
-import { getFileRecord, listFileRecords } from '../../shared/storage/table';
+import { getFileRecord, listFileRecords, queryDayAggregates } from '../../shared/storage/table';
 import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
@@ -134,4 +134,48 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
     expect(totalsAfterFailure).toEqual({});
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 5_000, revenue: 15_000 });
   });
+
+  it('keeps counting the previous version while a new version\'s read fails, then replaces it cleanly', async () => {
+    // Prepare: version 1 (January) counted; version 2 (February) fails half-way once.
+    const held: unknown[] = [];
+    h = await startHarness(testConfig(), { deliver: (event) => held.push(event) });
+    const key = 'inbox/coop/platform/enrollments/a.csv';
+    const month = (m: string, n: number) => `${HEADER}\n${Array.from({ length: n }, (_, i) => `u${i},c,2026-${m}-${String(1 + (i % 28)).padStart(2, '0')},ad,1`).join('\n')}\n`;
+    await h.put(key, month('01', 3_000));
+    await h.pipeline.ingest(held[0]);
+    await h.put(key, month('02', 4_000));
+    let broken = false;
+    (h.pipeline.runtime.clients.s3.middlewareStack as MiddlewareStack<object, object>).add(
+      (next, context) => async (args) => {
+        const out = (await next(args)) as Awaited<ReturnType<typeof next>> & { output?: { Body?: Readable } };
+        if (!broken && (context as { commandName?: string }).commandName === 'GetObjectCommand' && out.output?.Body) {
+          broken = true;
+          const body = out.output.Body;
+          out.output.Body = Readable.from(
+            (async function* () {
+              let sent = 0;
+              for await (const chunk of body) {
+                sent += (chunk as Buffer).length;
+                if (sent > 20_000) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+                yield chunk;
+              }
+            })(),
+          );
+        }
+        return out;
+      },
+      { step: 'initialize' },
+    );
+
+    // Act
+    await expect(h.pipeline.ingest(held[1])).rejects.toThrow();
+    const during = await countedTotals(h, 'enrollments');
+    await h.pipeline.ingest(held[1]);
+
+    // Assess: January stayed counted during the failure; afterwards only February, and January's items are gone.
+    expect(during).toMatchObject({ rows: 3_000 });
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 4_000 });
+    expect(await queryDayAggregates(h.pipeline.runtime.table, 'coop', '2026-01-01', '2026-01-31')).toEqual([]);
+  });
 });
+

@@ -7,7 +7,7 @@ import { aggregate, fileRecord } from './fixtures';
 const fileIdOf = (key: string) => `id:${key}`;
 
 describe('activeGenerations', () => {
-  it('maps each accepted or partial file to its generation, and skips everything else', () => {
+  it('maps each accepted or partial file, and a failed re-read that keeps its previous version, to its generation; skips everything else', () => {
     // Prepare
     const records = [
       fileRecord({ key: 'a.csv', status: 'accepted', generation: 'g2' }),
@@ -24,6 +24,7 @@ describe('activeGenerations', () => {
     expect([...active]).toEqual([
       ['id:a.csv', 'g2'],
       ['id:b.csv', 'g7'],
+      ['id:f.csv', 'g1'],
     ]);
   });
 });
