@@ -21,6 +21,10 @@ export interface ReportDeps {
   readonly now?: () => Date;
 }
 
+export class DeliveryPendingError extends CrossliftError {
+  override readonly name = 'DeliveryPendingError';
+}
+
 export class UnknownCooperationError extends CrossliftError {
   override readonly name = 'UnknownCooperationError';
 }
@@ -113,6 +117,14 @@ export const computeReport = async (
         ),
       );
     }
+  }
+  if (emails.some((e) => e.state === 'in_progress')) {
+    // Another invocation claimed a send and has not confirmed it (it may have crashed): fail so
+    // Lambda retries; after the claim's lease the retry sends it, or finds it sent.
+    throw new DeliveryPendingError('a report email is being sent by another invocation', {
+      cooperationId: cooperation.id,
+      period: period.label,
+    });
   }
   return { ...saved, emails, files };
 };
