@@ -6,7 +6,8 @@ import { CrossliftError } from '../shared/errors';
 import { evaluateEffectModel, effectModelInputSchema } from '../shared/report/effect-model';
 import { CROSSLIFT_VERSION } from '../shared/version';
 import { formatRunSummary } from './print';
-import { reconcileLocal, runLocal } from './run';
+import { reconcileLocal, runLocal, type RunResult } from './run';
+import type { Config } from '../shared/config/schema';
 import { startDev } from './dev';
 import { periodRange } from '../shared/time/periods';
 import { validateFile } from './validate';
@@ -34,6 +35,17 @@ Usage:
 class UsageError extends Error {
   override readonly name = 'UsageError';
 }
+
+/** `run` and `report` print the same result: one JSON document, or the readable summary. */
+const printRunResult = (result: RunResult, json: boolean | undefined, config: Config) => {
+  if (json) {
+    const { deadLetters: _dead, ...document } = result;
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+    return;
+  }
+  const currencyOf = (id: string) => config.cooperations.find((c) => c.id === id)?.currency ?? 'CNY';
+  process.stdout.write(`${formatRunSummary(result, currencyOf)}\n`);
+};
 
 const logLevel = (verbose: boolean | undefined) => (verbose ? 'INFO' : 'ERROR') as 'INFO' | 'ERROR';
 
@@ -64,13 +76,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       stateDir: values.state,
       logLevel: logLevel(values.verbose),
     });
-    if (values.json) {
-      const { deadLetters: _dead, ...json } = result;
-      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-    } else {
-      const currencyOf = (id: string) => config.cooperations.find((c) => c.id === id)?.currency ?? 'CNY';
-      process.stdout.write(`${formatRunSummary(result, currencyOf)}\n`);
-    }
+    printRunResult(result, values.json, config);
     return result.deadLetters > 0 ? 1 : 0;
   },
 
@@ -147,12 +153,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       logLevel: logLevel(values.verbose),
       recompute: { cooperationId: cooperation.id, periods },
     });
-    if (values.json) {
-      const { deadLetters: _dead, ...json } = result;
-      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-    } else {
-      process.stdout.write(`${formatRunSummary(result, () => cooperation.currency)}\n`);
-    }
+    printRunResult(result, values.json, config);
     return 0;
   },
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { coopPk, getItem, putIfAbsent, queryAll, type TableRef } from '../storage/table';
+import { coopPk, getItem, putIfAbsent, queryAll, writeIfCondition, type TableRef } from '../storage/table';
 import type { Report } from './build-report';
 
 export interface StoredReport {
@@ -57,39 +57,32 @@ export const listStoredReports = async (
  */
 export const markReportsStale = async (t: TableRef, cooperationId: string, labels: Iterable<string>) => {
   for (const label of new Set(labels)) {
-    try {
-      await t.db.send(
-        new UpdateCommand({
-          TableName: t.tableName,
-          Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
-          // A counter, not a flag: a report computed while an ingest landed must stay stale.
-          UpdateExpression: 'ADD staleSeq :one',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-    }
+    await writeIfCondition(
+      t,
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
+        // A counter, not a flag: a report computed while an ingest landed must stay stale.
+        UpdateExpression: 'ADD staleSeq :one',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
   }
 };
 
 /** Records which stale marks a computation has seen; marks added since keep the report stale. */
-const markComputed = async (t: TableRef, cooperationId: string, label: string, revision: number, seenSeq: number) => {
-  try {
-    await t.db.send(
-      new UpdateCommand({
-        TableName: t.tableName,
-        Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
-        UpdateExpression: 'SET computedSeq = :seen',
-        ConditionExpression: 'revision = :r AND (attribute_not_exists(computedSeq) OR computedSeq < :seen)',
-        ExpressionAttributeValues: { ':r': revision, ':seen': seenSeq },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
-};
+const markComputed = (t: TableRef, cooperationId: string, label: string, revision: number, seenSeq: number) =>
+  writeIfCondition(
+    t,
+    new UpdateCommand({
+      TableName: t.tableName,
+      Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
+      UpdateExpression: 'SET computedSeq = :seen',
+      ConditionExpression: 'revision = :r AND (attribute_not_exists(computedSeq) OR computedSeq < :seen)',
+      ExpressionAttributeValues: { ':r': revision, ':seen': seenSeq },
+    }),
+  );
 
 /**
  * How many times ingests have marked a period's report stale, read before its inputs are read:
@@ -101,29 +94,23 @@ export const readStaleSeq = async (t: TableRef, cooperationId: string, label: st
 };
 
 /** Writes the latest report item without touching staleSeq (which ingests may bump at any time). */
-const writeLatest = async (t: TableRef, report: Report, stored: StoredReport, previousRevision: number | undefined, seenSeq: number) => {
-  try {
-    await t.db.send(
-      new UpdateCommand({
-        TableName: t.tableName,
-        Key: { pk: coopPk(report.cooperationId), sk: reportSk(report.period.label) },
-        UpdateExpression: 'SET #stored = :stored, revision = :rev, computedSeq = :seen',
-        ConditionExpression: previousRevision === undefined ? 'attribute_not_exists(revision)' : 'revision = :prev',
-        ExpressionAttributeNames: { '#stored': 'stored' },
-        ExpressionAttributeValues: {
-          ':stored': stored,
-          ':rev': stored.revision,
-          ':seen': seenSeq,
-          ...(previousRevision === undefined ? {} : { ':prev': previousRevision }),
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-};
+const writeLatest = (t: TableRef, report: Report, stored: StoredReport, previousRevision: number | undefined, seenSeq: number) =>
+  writeIfCondition(
+    t,
+    new UpdateCommand({
+      TableName: t.tableName,
+      Key: { pk: coopPk(report.cooperationId), sk: reportSk(report.period.label) },
+      UpdateExpression: 'SET #stored = :stored, revision = :rev, computedSeq = :seen',
+      ConditionExpression: previousRevision === undefined ? 'attribute_not_exists(revision)' : 'revision = :prev',
+      ExpressionAttributeNames: { '#stored': 'stored' },
+      ExpressionAttributeValues: {
+        ':stored': stored,
+        ':rev': stored.revision,
+        ':seen': seenSeq,
+        ...(previousRevision === undefined ? {} : { ':prev': previousRevision }),
+      },
+    }),
+  );
 
 export type SaveResult = { readonly stored: StoredReport; readonly change: 'new' | 'restated' | 'unchanged' };
 

@@ -33,6 +33,20 @@ export interface TableRef {
 }
 
 export const coopPk = (cooperationId: string) => `COOP#${cooperationId}`;
+
+/**
+ * Sends a conditional write. Returns false when its condition did not hold: with single-item
+ * conditional writes standing in for transactions, that is the expected outcome of a lost race.
+ */
+export const writeIfCondition = async (t: TableRef, command: PutCommand | UpdateCommand | DeleteCommand): Promise<boolean> => {
+  try {
+    await t.db.send(command as never);
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+};
 export const dayPk = (cooperationId: string) => `COOP#${cooperationId}#DAY`;
 
 /** A short stable id of an object key (keys can be long; aggregates repeat it). */
@@ -120,19 +134,16 @@ export const putFileRecordIfNewer = async (t: TableRef, record: FileRecord): Pro
 
 /** Clears the cleanup marker once the stale generation's aggregates are gone. */
 export const clearStaleGeneration = async (t: TableRef, cooperationId: string, key: string, generation: string) => {
-  try {
-    await t.db.send(
-      new UpdateCommand({
-        TableName: t.tableName,
-        Key: { pk: coopPk(cooperationId), sk: `FILE#${key}` },
-        UpdateExpression: 'REMOVE staleGeneration, staleDays',
-        ConditionExpression: 'staleGeneration = :g',
-        ExpressionAttributeValues: { ':g': generation },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  await writeIfCondition(
+    t,
+    new UpdateCommand({
+      TableName: t.tableName,
+      Key: { pk: coopPk(cooperationId), sk: `FILE#${key}` },
+      UpdateExpression: 'REMOVE staleGeneration, staleDays',
+      ConditionExpression: 'staleGeneration = :g',
+      ExpressionAttributeValues: { ':g': generation },
+    }),
+  );
 };
 
 const aggregateSk = (a: Pick<DayAggregate, 'day' | 'dataset' | 'fileId' | 'generation'>) =>
@@ -190,8 +201,10 @@ export const claimContent = async (
   claim: { cooperationId: string; partnerId: string; dataset: string; contentHash: string; key: string },
 ): Promise<string | undefined> => {
   const Key = { pk: coopPk(claim.cooperationId), sk: `HASH#${claim.partnerId}#${claim.dataset}#${claim.contentHash}` };
-  try {
-    await t.db.send(
+  // Loop: a holder can release its claim between our failed put and our read.
+  for (;;) {
+    const claimed = await writeIfCondition(
+      t,
       new PutCommand({
         TableName: t.tableName,
         Item: { ...Key, key: claim.key },
@@ -200,11 +213,10 @@ export const claimContent = async (
         ExpressionAttributeValues: { ':key': claim.key },
       }),
     );
-    return undefined;
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (claimed) return undefined;
     const out = await t.db.send(new GetCommand({ TableName: t.tableName, Key, ConsistentRead: true }));
-    return out.Item?.key as string | undefined;
+    const holder = out.Item?.key as string | undefined;
+    if (holder !== undefined) return holder;
   }
 };
 
@@ -213,19 +225,16 @@ export const releaseContent = async (
   t: TableRef,
   claim: { cooperationId: string; partnerId: string; dataset: string; contentHash: string; key: string },
 ) => {
-  try {
-    await t.db.send(
-      new DeleteCommand({
-        TableName: t.tableName,
-        Key: { pk: coopPk(claim.cooperationId), sk: `HASH#${claim.partnerId}#${claim.dataset}#${claim.contentHash}` },
-        ConditionExpression: '#key = :key',
-        ExpressionAttributeNames: { '#key': 'key' },
-        ExpressionAttributeValues: { ':key': claim.key },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  await writeIfCondition(
+    t,
+    new DeleteCommand({
+      TableName: t.tableName,
+      Key: { pk: coopPk(claim.cooperationId), sk: `HASH#${claim.partnerId}#${claim.dataset}#${claim.contentHash}` },
+      ConditionExpression: '#key = :key',
+      ExpressionAttributeNames: { '#key': 'key' },
+      ExpressionAttributeValues: { ':key': claim.key },
+    }),
+  );
 };
 
 export const queryAll = async (
@@ -245,15 +254,8 @@ export const queryAll = async (
 };
 
 /** Stores an item under a key unless it exists. Returns false when it did. */
-export const putIfAbsent = async (t: TableRef, item: Record<string, unknown> & { pk: string; sk: string }) => {
-  try {
-    await t.db.send(new PutCommand({ TableName: t.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-};
+export const putIfAbsent = (t: TableRef, item: Record<string, unknown> & { pk: string; sk: string }) =>
+  writeIfCondition(t, new PutCommand({ TableName: t.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
 
 export const getItem = async (t: TableRef, pk: string, sk: string) => {
   const out = await t.db.send(new GetCommand({ TableName: t.tableName, Key: { pk, sk }, ConsistentRead: true }));
@@ -265,25 +267,19 @@ export const putItem = async (t: TableRef, item: Record<string, unknown> & { pk:
 };
 
 /** Replaces an item only while one of its attributes still has the value read before. */
-export const replaceIf = async (
+export const replaceIf = (
   t: TableRef,
   item: Record<string, unknown> & { pk: string; sk: string },
   attribute: string,
   expected: unknown,
-) => {
-  try {
-    await t.db.send(
-      new PutCommand({
-        TableName: t.tableName,
-        Item: item,
-        ConditionExpression: '#a = :v',
-        ExpressionAttributeNames: { '#a': attribute },
-        ExpressionAttributeValues: { ':v': expected },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
-};
+) =>
+  writeIfCondition(
+    t,
+    new PutCommand({
+      TableName: t.tableName,
+      Item: item,
+      ConditionExpression: '#a = :v',
+      ExpressionAttributeNames: { '#a': attribute },
+      ExpressionAttributeValues: { ':v': expected },
+    }),
+  );

@@ -17,6 +17,33 @@ const fiveCooperations = (): ConfigInput => {
   return { ...base, cooperations: [0, 1, 2, 3, 4].map((i) => ({ ...template, id: `coop-${i}`, name: `Coop ${i}` })) };
 };
 
+/** Makes the next GetObject body die with a connection reset after `bytes` bytes; tells whether it happened. */
+const breakNextObjectBody = (h: Harness, bytes: number) => {
+  let broken = false;
+  (h.pipeline.runtime.clients.s3.middlewareStack as MiddlewareStack<object, object>).add(
+    (next, context) => async (args) => {
+      const out = (await next(args)) as Awaited<ReturnType<typeof next>> & { output?: { Body?: Readable } };
+      if (!broken && (context as { commandName?: string }).commandName === 'GetObjectCommand' && out.output?.Body) {
+        broken = true;
+        const body = out.output.Body;
+        out.output.Body = Readable.from(
+          (async function* () {
+            let sent = 0;
+            for await (const chunk of body) {
+              sent += (chunk as Buffer).length;
+              if (sent > bytes) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+              yield chunk;
+            }
+          })(),
+        );
+      }
+      return out;
+    },
+    { step: 'initialize' },
+  );
+  return () => broken;
+};
+
 describe('S3 at-least-once delivery, shuffled, concurrent', () => {
   let h: Harness | undefined;
   afterEach(async () => {
@@ -98,28 +125,7 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
     h = await startHarness(testConfig(), { deliver: (event) => held.push(event) });
     const key = 'inbox/coop/platform/enrollments/a.csv';
     await h.put(key, fileBody(5_000, 3, 0));
-    let broken = false;
-    (h.pipeline.runtime.clients.s3.middlewareStack as MiddlewareStack<object, object>).add(
-      (next, context) => async (args) => {
-        const out = (await next(args)) as Awaited<ReturnType<typeof next>> & { output?: { Body?: Readable } };
-        if (!broken && (context as { commandName?: string }).commandName === 'GetObjectCommand' && out.output?.Body) {
-          broken = true;
-          const body = out.output.Body;
-          let sent = 0;
-          out.output.Body = Readable.from(
-            (async function* () {
-              for await (const chunk of body) {
-                sent += (chunk as Buffer).length;
-                if (sent > 20_000) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-                yield chunk;
-              }
-            })(),
-          );
-        }
-        return out;
-      },
-      { step: 'initialize' },
-    );
+    const wasBroken = breakNextObjectBody(h, 20_000);
 
     // Act
     const first = await h.pipeline.ingest(held[0]).then(() => 'succeeded', (e: Error) => e.name);
@@ -128,6 +134,7 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
     await h.pipeline.ingest(held[0]);
 
     // Assess
+    expect(wasBroken()).toBe(true);
     expect(first).toBe('IngestFailedError');
     expect(afterFailure).toMatchObject({ status: 'failed' });
     expect(afterFailure?.errors[0]?.reason).toMatch(/reading the object failed/);
@@ -144,28 +151,7 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
     await h.put(key, month('01', 3_000));
     await h.pipeline.ingest(held[0]);
     await h.put(key, month('02', 4_000));
-    let broken = false;
-    (h.pipeline.runtime.clients.s3.middlewareStack as MiddlewareStack<object, object>).add(
-      (next, context) => async (args) => {
-        const out = (await next(args)) as Awaited<ReturnType<typeof next>> & { output?: { Body?: Readable } };
-        if (!broken && (context as { commandName?: string }).commandName === 'GetObjectCommand' && out.output?.Body) {
-          broken = true;
-          const body = out.output.Body;
-          out.output.Body = Readable.from(
-            (async function* () {
-              let sent = 0;
-              for await (const chunk of body) {
-                sent += (chunk as Buffer).length;
-                if (sent > 20_000) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-                yield chunk;
-              }
-            })(),
-          );
-        }
-        return out;
-      },
-      { step: 'initialize' },
-    );
+    breakNextObjectBody(h, 20_000);
 
     // Act
     await expect(h.pipeline.ingest(held[1])).rejects.toThrow();
