@@ -10,7 +10,7 @@ import { reportToCsv } from './export';
 import { lastCompletePeriod, periodOfLabel, type Period } from '../time/periods';
 import { buildReport, comparisonWindow } from './build-report';
 import { renderReportEmail } from './render-email';
-import { listStoredReports, readStaleSeq, saveReport, type SaveResult, type StoredReport } from './store';
+import { listStoredReports, readReportState, saveReport, type SaveResult, type StoredReport } from './store';
 
 export interface ReportDeps {
   readonly config: Config;
@@ -74,11 +74,11 @@ export const computeReport = async (
   const to = window.to > period.endDay ? window.to : period.endDay;
   // Read the stale counter first, then the file records, then the aggregates: an ingest that
   // commits meanwhile bumps the counter after its commit, so this report stays marked stale.
-  const seenStaleSeq = await readStaleSeq(deps.table, cooperation.id, period.label);
+  const seen = await readReportState(deps.table, cooperation.id, period.label);
   const files = await listFileRecords(deps.table, cooperation.id);
   const aggregates = await queryDayAggregates(deps.table, cooperation.id, from, to);
   const report = buildReport({ cooperation, period, files, aggregates, fileIdOf, crossliftVersion: deps.crossliftVersion });
-  const saved = await saveReport(deps.table, report, (deps.now ?? (() => new Date()))(), seenStaleSeq);
+  const saved = await saveReport(deps.table, report, (deps.now ?? (() => new Date()))(), seen);
   deps.log.info('report computed', {
     cooperationId: cooperation.id,
     period: period.label,

@@ -84,13 +84,20 @@ const markComputed = (t: TableRef, cooperationId: string, label: string, revisio
     }),
   );
 
+/** A period's latest stored report and its stale counter, as read before a recomputation. */
+export interface ReportState {
+  readonly current: StoredReport | undefined;
+  /** How many times ingests have marked the report stale. */
+  readonly staleSeq: number;
+}
+
 /**
- * How many times ingests have marked a period's report stale, read before its inputs are read:
- * saveReport records it, so a mark added during the computation keeps the report stale.
+ * Read before a report's inputs are read: saveReport records the stale counter seen here, so a
+ * mark added during the computation keeps the report stale, and reuses the stored report.
  */
-export const readStaleSeq = async (t: TableRef, cooperationId: string, label: string): Promise<number> => {
+export const readReportState = async (t: TableRef, cooperationId: string, label: string): Promise<ReportState> => {
   const item = await getItem(t, coopPk(cooperationId), reportSk(label));
-  return Number(item?.staleSeq ?? 0);
+  return { current: item ? (item.stored as StoredReport) : undefined, staleSeq: Number(item?.staleSeq ?? 0) };
 };
 
 /** Writes the latest report item without touching staleSeq (which ingests may bump at any time). */
@@ -119,10 +126,17 @@ export type SaveResult = { readonly stored: StoredReport; readonly change: 'new'
  * The latest item is replaced with a condition on the revision read, so two concurrent runs
  * store one revision; the loser returns what the winner stored.
  */
-export const saveReport = async (t: TableRef, report: Report, now: Date, seenStaleSeq = 0): Promise<SaveResult> => {
+export const saveReport = async (
+  t: TableRef,
+  report: Report,
+  now: Date,
+  seen: ReportState = { current: undefined, staleSeq: 0 },
+): Promise<SaveResult> => {
   const digest = reportDigest(report);
+  const seenStaleSeq = seen.staleSeq;
   for (let attempt = 0; attempt < 5; attempt += 1) {
-    const current = await getStoredReport(t, report.cooperationId, report.period.label);
+    // The first attempt uses the state read before the computation; a lost race reads again.
+    const current = attempt === 0 && seen.current ? seen.current : await getStoredReport(t, report.cooperationId, report.period.label);
     if (current && current.digest === digest) {
       await markComputed(t, report.cooperationId, report.period.label, current.revision, seenStaleSeq);
       return { stored: current, change: 'unchanged' };

@@ -113,14 +113,15 @@ describe('stored reports', () => {
     await h.put('inbox/coop/platform/enrollments/w46.csv', rows(3, '2026-11-10'));
     await h.pipeline.drain();
     await h.pipeline.report({ cooperationId: 'coop', scheduledTime: '2026-11-16T06:00:00+08:00' });
-    const { readStaleSeq, saveReport, getStoredReport: get } = await import('../../shared/report/store');
+    const { readReportState, saveReport, getStoredReport: get } = await import('../../shared/report/store');
     const { markReportsStale } = await import('../../shared/report/store');
 
     // Act: a recomputation reads the stale counter, then an ingest marks the period stale, then it saves.
-    const seen = await readStaleSeq(table, 'coop', '2026-W46');
+    const seen = await readReportState(table, 'coop', '2026-W46');
     await markReportsStale(table, 'coop', ['2026-W46']);
     const current = (await get(table, 'coop', '2026-W46'))!;
     await saveReport(table, current.report, new Date(), seen);
+    expect(seen.current?.revision).toBe(1);
 
     // Assess: the mark that arrived during the computation survives.
     expect((await listStoredReports(table, 'coop')).map((r) => r.stale)).toEqual([true]);
