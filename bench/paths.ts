@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
-import { DATASETS } from '../shared/datasets/definitions';
+import { DATASETS, namedMeasures } from '../shared/datasets/definitions';
 import { analyseFile } from '../shared/ingest/analyse';
 import { DayResolver } from '../shared/time/days';
 import { BENCH_CURRENCY, BENCH_TIMEZONE } from './generate';
@@ -18,11 +18,10 @@ export interface BenchFile {
 }
 
 const totalsOf = (dataset: BenchFile['dataset'], days: Map<string, number[]>): DayTotals => {
-  const measures = DATASETS[dataset].measures;
   const out: DayTotals = {};
   for (const day of [...days.keys()].sort()) {
     const values = days.get(day)!;
-    out[day] = Object.fromEntries(measures.map((m, i) => [m, values[i] ?? 0]));
+    out[day] = namedMeasures(dataset, values);
   }
   return out;
 };

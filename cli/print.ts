@@ -1,6 +1,5 @@
-import type { MetricName } from '../shared/report/metric-names';
-import { formatMetric, formatTarget, METRIC_LABELS } from '../shared/report/format';
-import { METRIC_NAMES } from '../shared/report/metric-names';
+import { formatMetric, formatTarget, metricLabel } from '../shared/report/format';
+import { METRIC_NAMES, type MetricName } from '../shared/report/metrics';
 import type { RunResult } from './run';
 
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
@@ -38,7 +37,7 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
       const m = r.metrics[name]!;
       const ci = m.ci ? `${formatMetric(name, m.ci[0], 'en', currency)} - ${formatMetric(name, m.ci[1], 'en', currency)}` : '';
       lines.push(
-        `  ${pad(METRIC_LABELS[name], 30)} ${pad(formatMetric(name, m.value, 'en', currency), 14)} ${pad(ci, 26)} ${pad(
+        `  ${pad(metricLabel(name), 30)} ${pad(formatMetric(name, m.value, 'en', currency), 14)} ${pad(ci, 26)} ${pad(
           formatTarget(name, m.target, 'en', currency),
           12,
         )} ${m.target ? m.status : ''}`,

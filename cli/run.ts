@@ -9,7 +9,7 @@ import type { Config, Cooperation } from '../shared/config/schema';
 import { UNROUTED_COOPERATION } from '../shared/ingest/ingest-object';
 import type { RowError } from '../shared/ingest/rejection';
 import type { ReportMetric } from '../shared/report/build-report';
-import type { MetricName } from '../shared/report/metric-names';
+import type { MetricName } from '../shared/report/metrics';
 import { computeReport } from '../shared/report/compute-report';
 import { getStoredReport } from '../shared/report/store';
 import { listObjects } from '../shared/storage/objects';

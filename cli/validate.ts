@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { DATASETS } from '../shared/datasets/definitions';
+import { namedMeasures } from '../shared/datasets/definitions';
 import type { DatasetName } from '../shared/datasets/names';
 import { analyseFile, type FileAnalysis } from '../shared/ingest/analyse';
 import { fileKindOf } from '../shared/ingest/formats';
@@ -38,7 +38,6 @@ export const validateFile = async (options: ValidateOptions): Promise<ValidateRe
     maxUncompressedBytes: options.maxUncompressedBytes,
     maxRejectedShare: options.maxRejectedShare,
   });
-  const measures = DATASETS[options.dataset].measures;
   return {
     file: options.file,
     dataset: options.dataset,
@@ -50,6 +49,6 @@ export const validateFile = async (options: ValidateOptions): Promise<ValidateRe
     errors: analysis.errors,
     days: [...analysis.days.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([day, values]) => ({ day, totals: Object.fromEntries(measures.map((m, i) => [m, values[i] ?? 0])) })),
+      .map(([day, values]) => ({ day, totals: namedMeasures(options.dataset, values) })),
   };
 };

@@ -1,6 +1,6 @@
 import type { DatasetName } from '../datasets/names';
 import type { Report } from '../report/build-report';
-import { METRIC_NAMES } from '../report/metric-names';
+import { METRIC_NAMES } from '../report/metrics';
 
 export type AlertTransition = 'firing' | 'resolved' | 'no_data';
 

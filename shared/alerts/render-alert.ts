@@ -2,20 +2,18 @@ import escapeHtml from 'escape-html';
 import { MESSAGES } from '../mail/i18n';
 import type { Locale } from '../mail/locale';
 import type { AlertDraft } from './evaluate';
-import { formatMetric, formatTarget, METRIC_LABELS } from '../report/format';
-import { METRIC_NAMES, type MetricName } from '../report/metric-names';
-
-const isMetric = (name: string): name is MetricName => (METRIC_NAMES as readonly string[]).includes(name);
+import { formatMetric, formatTarget, metricLabel } from '../report/format';
+import { isMetricName } from '../report/metrics';
 
 /** What the alert is about, and its numbers, in the recipient's language. */
 const describe = (d: AlertDraft, locale: Locale, currency: string) => {
   const t = MESSAGES[locale];
-  if (!isMetric(d.metric)) {
+  if (!isMetricName(d.metric)) {
     const dataset = d.metric.replace(/^data:/, '');
     return { label: dataset, detail: d.transition === 'resolved' ? `${dataset}: ${t.transitions.resolved}` : `${dataset}: ${t.transitions.no_data}` };
   }
   const name = d.metric;
-  const label = t.metricLabels[name] ?? METRIC_LABELS[name];
+  const label = metricLabel(name, locale);
   const value = formatMetric(name, d.value ?? null, locale, currency);
   const ci = d.ci ? ` [${formatMetric(name, d.ci[0], locale, currency)} – ${formatMetric(name, d.ci[1], locale, currency)}]` : '';
   const target = d.target ? `, ${t.columns.target} ${formatTarget(name, d.target, locale, currency)}` : '';

@@ -17,20 +17,38 @@ export const EVENT_KINDS = ['open_class', 'live', 'offline', 'competition'] as c
  * error messages and the docs), the measures stored per day, and how a valid row adds to them.
  * Measures are sums (counts, totals, sums of squares), so days and files add up exactly.
  */
-export interface DatasetDefinition<Row = unknown> {
+export interface DatasetDefinition<Row = unknown, Measure extends string = string> {
   readonly name: DatasetName;
   readonly description: string;
   /** Columns in the documented order, with a one-line meaning for the data-contract page. */
   readonly columns: readonly { name: string; required: boolean; meaning: string }[];
-  readonly measures: readonly string[];
+  /** The sums stored per day, by name; the ingest's hot path keeps them in an array in this order. */
+  readonly measures: readonly Measure[];
   rowSchema(context: RowContext): z.ZodType<Row>;
   /** The local day the row belongs to. */
   dayOf(row: Row): string;
-  /** Adds a valid row to a day's measures (indexed like `measures`). */
+  /** Adds a valid row to a day's measures (an array in `measures` order, indexed through `measureIndex`). */
   accumulate(measures: number[], row: Row): void;
 }
 
-const define = <Row>(definition: DatasetDefinition<Row>): DatasetDefinition<Row> => definition;
+const define = <Row, const Measure extends string>(definition: DatasetDefinition<Row, Measure>) => definition;
+
+/**
+ * Names the positions of a dataset's measures: `at.revenue` instead of `m[2]`, so the order is
+ * written once. The hot path still adds into a plain array (an object per day costs more).
+ */
+const measureIndex = <const Measure extends string>(...names: Measure[]) => ({
+  names,
+  at: Object.fromEntries(names.map((name, i) => [name, i])) as { readonly [K in Measure]: number },
+});
+
+const ENROLLMENT = measureIndex('rows', 'enrollments', 'revenue', 'revenue_sq', 'partner_enrollments', 'refunded');
+const REFERRAL = measureIndex('rows', 'conversions', 'revenue', 'revenue_sq');
+const CAMPAIGN = measureIndex('rows', 'impressions', 'clicks', 'conversions', 'spend', 'revenue');
+const ACTIVITY = measureIndex('rows', 'score', 'score_sq');
+const FEEDBACK = measureIndex('rows', 'rating', 'rating_sq', 'nps_n', 'promoters', 'detractors');
+const EVENT = measureIndex('rows', 'registrations', 'attendees', 'new_users');
+const BRAND = measureIndex('rows', 'influence', 'influence_sq', 'followers', 'mentions');
 
 const CURRENCY_CODE = /^[A-Za-z]{3}$/;
 
@@ -88,7 +106,7 @@ const enrollments = define({
     { name: 'currency', required: false, meaning: 'ISO 4217 code; must be the cooperation\'s currency when given' },
     { name: 'refunded', required: false, meaning: 'true or false (default false)' },
   ],
-  measures: ['rows', 'enrollments', 'revenue', 'revenue_sq', 'partner_enrollments', 'refunded'],
+  measures: ENROLLMENT.names,
   rowSchema: ({ resolver, currency }) =>
     row({
       user_id: required(identifier()),
@@ -101,15 +119,16 @@ const enrollments = define({
     }),
   dayOf: (row) => row.enrolled_at.day,
   accumulate: (m, row) => {
-    m[0]! += 1;
+    const at = ENROLLMENT.at;
+    m[at.rows]! += 1;
     if (row.refunded === true) {
-      m[5]! += 1;
+      m[at.refunded]! += 1;
       return;
     }
-    m[1]! += 1;
-    m[2]! += row.amount;
-    m[3]! += row.amount * row.amount;
-    if (row.channel !== 'organic') m[4]! += 1;
+    m[at.enrollments]! += 1;
+    m[at.revenue]! += row.amount;
+    m[at.revenue_sq]! += row.amount * row.amount;
+    if (row.channel !== 'organic') m[at.partner_enrollments]! += 1;
   },
 });
 
@@ -122,7 +141,7 @@ const referrals = define({
     { name: 'converted_at', required: false, meaning: 'When the referral became a paying user; not before referred_at' },
     { name: 'revenue', required: false, meaning: 'Revenue from the converted user, >= 0' },
   ],
-  measures: ['rows', 'conversions', 'revenue', 'revenue_sq'],
+  measures: REFERRAL.names,
   rowSchema: ({ resolver }) =>
     row(
       {
@@ -135,11 +154,12 @@ const referrals = define({
     ),
   dayOf: (row) => row.referred_at.day,
   accumulate: (m, row) => {
-    m[0]! += 1;
-    if (row.converted_at !== undefined) m[1]! += 1;
+    const at = REFERRAL.at;
+    m[at.rows]! += 1;
+    if (row.converted_at !== undefined) m[at.conversions]! += 1;
     const revenue = row.revenue ?? 0;
-    m[2]! += revenue;
-    m[3]! += revenue * revenue;
+    m[at.revenue]! += revenue;
+    m[at.revenue_sq]! += revenue * revenue;
   },
 });
 
@@ -155,7 +175,7 @@ const campaigns = define({
     { name: 'spend', required: true, meaning: 'Ad spend >= 0, in the cooperation\'s currency' },
     { name: 'revenue', required: true, meaning: 'Attributed revenue >= 0' },
   ],
-  measures: ['rows', 'impressions', 'clicks', 'conversions', 'spend', 'revenue'],
+  measures: CAMPAIGN.names,
   rowSchema: ({ resolver }) =>
     row(
       {
@@ -171,12 +191,13 @@ const campaigns = define({
     ),
   dayOf: (row) => row.date.day,
   accumulate: (m, row) => {
-    m[0]! += 1;
-    m[1]! += row.impressions;
-    m[2]! += row.clicks;
-    m[3]! += row.conversions;
-    m[4]! += row.spend;
-    m[5]! += row.revenue;
+    const at = CAMPAIGN.at;
+    m[at.rows]! += 1;
+    m[at.impressions]! += row.impressions;
+    m[at.clicks]! += row.clicks;
+    m[at.conversions]! += row.conversions;
+    m[at.spend]! += row.spend;
+    m[at.revenue]! += row.revenue;
   },
 });
 
@@ -188,7 +209,7 @@ const activity = define({
     { name: 'date', required: true, meaning: 'The day (YYYY-MM-DD)' },
     { name: 'score', required: true, meaning: 'Activity score from 0 to 1' },
   ],
-  measures: ['rows', 'score', 'score_sq'],
+  measures: ACTIVITY.names,
   rowSchema: ({ resolver }) =>
     row({
       user_id: required(identifier()),
@@ -197,9 +218,10 @@ const activity = define({
     }),
   dayOf: (row) => row.date.day,
   accumulate: (m, row) => {
-    m[0]! += 1;
-    m[1]! += row.score;
-    m[2]! += row.score * row.score;
+    const at = ACTIVITY.at;
+    m[at.rows]! += 1;
+    m[at.score]! += row.score;
+    m[at.score_sq]! += row.score * row.score;
   },
 });
 
@@ -213,7 +235,7 @@ const feedback = define({
     { name: 'nps', required: false, meaning: 'Likelihood to recommend, whole number from 0 to 10' },
     { name: 'course_id', required: false, meaning: 'The course rated' },
   ],
-  measures: ['rows', 'rating', 'rating_sq', 'nps_n', 'promoters', 'detractors'],
+  measures: FEEDBACK.names,
   rowSchema: ({ resolver }) =>
     row({
       user_id: required(identifier()),
@@ -224,13 +246,14 @@ const feedback = define({
     }),
   dayOf: (row) => row.submitted_at.day,
   accumulate: (m, row) => {
-    m[0]! += 1;
-    m[1]! += row.rating;
-    m[2]! += row.rating * row.rating;
+    const at = FEEDBACK.at;
+    m[at.rows]! += 1;
+    m[at.rating]! += row.rating;
+    m[at.rating_sq]! += row.rating * row.rating;
     if (row.nps !== undefined) {
-      m[3]! += 1;
-      if (row.nps >= 9) m[4]! += 1;
-      else if (row.nps <= 6) m[5]! += 1;
+      m[at.nps_n]! += 1;
+      if (row.nps >= 9) m[at.promoters]! += 1;
+      else if (row.nps <= 6) m[at.detractors]! += 1;
     }
   },
 });
@@ -246,7 +269,7 @@ const events = define({
     { name: 'attendees', required: true, meaning: 'Whole number, not more than registrations' },
     { name: 'new_users', required: true, meaning: 'Whole number >= 0 of users new to the partner' },
   ],
-  measures: ['rows', 'registrations', 'attendees', 'new_users'],
+  measures: EVENT.names,
   rowSchema: ({ resolver }) =>
     row(
       {
@@ -261,10 +284,11 @@ const events = define({
     ),
   dayOf: (row) => row.date.day,
   accumulate: (m, row) => {
-    m[0]! += 1;
-    m[1]! += row.registrations;
-    m[2]! += row.attendees;
-    m[3]! += row.new_users;
+    const at = EVENT.at;
+    m[at.rows]! += 1;
+    m[at.registrations]! += row.registrations;
+    m[at.attendees]! += row.attendees;
+    m[at.new_users]! += row.new_users;
   },
 });
 
@@ -277,7 +301,7 @@ const brand = define({
     { name: 'followers', required: false, meaning: 'Whole number >= 0' },
     { name: 'mentions', required: false, meaning: 'Whole number >= 0' },
   ],
-  measures: ['rows', 'influence', 'influence_sq', 'followers', 'mentions'],
+  measures: BRAND.names,
   rowSchema: ({ resolver }) =>
     row({
       date: required(timestamp(resolver)),
@@ -287,15 +311,16 @@ const brand = define({
     }),
   dayOf: (row) => row.date.day,
   accumulate: (m, row) => {
-    m[0]! += 1;
-    m[1]! += row.influence;
-    m[2]! += row.influence * row.influence;
-    m[3]! += row.followers ?? 0;
-    m[4]! += row.mentions ?? 0;
+    const at = BRAND.at;
+    m[at.rows]! += 1;
+    m[at.influence]! += row.influence;
+    m[at.influence_sq]! += row.influence * row.influence;
+    m[at.followers]! += row.followers ?? 0;
+    m[at.mentions]! += row.mentions ?? 0;
   },
 });
 
-export const DATASETS: { readonly [K in DatasetName]: DatasetDefinition<any> } = {
+const DEFINITIONS = {
   enrollments,
   referrals,
   campaigns,
@@ -303,6 +328,18 @@ export const DATASETS: { readonly [K in DatasetName]: DatasetDefinition<any> } =
   feedback,
   events,
   brand,
+} satisfies { readonly [K in DatasetName]: DatasetDefinition<any, string> };
+
+/** The measure names of a dataset, as a type: a misspelt measure is a compile error. */
+export type MeasureOf<D extends DatasetName> = (typeof DEFINITIONS)[D]['measures'][number];
+
+/** Every dataset by name; rows are typed per dataset inside each definition, opaque outside. */
+export const DATASETS: { readonly [K in DatasetName]: DatasetDefinition<any, MeasureOf<K>> } = DEFINITIONS;
+
+/** A day's measures by name, from the array the hot path fills. */
+export const namedMeasures = <D extends DatasetName>(dataset: D, values: readonly number[]): Record<MeasureOf<D>, number> => {
+  const names: readonly string[] = DATASETS[dataset].measures;
+  return Object.fromEntries(names.map((name, i) => [name, values[i] ?? 0])) as Record<MeasureOf<D>, number>;
 };
 
 export const requiredColumns = (definition: DatasetDefinition<unknown>): string[] =>

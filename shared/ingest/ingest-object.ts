@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Config } from '../config/schema';
-import { DATASETS } from '../datasets/definitions';
+import { namedMeasures } from '../datasets/definitions';
 import type { Log } from '../logging';
 import { deliverOnce } from '../mail/deliver';
 import { openObject, putJsonObject, type BucketRef } from '../storage/objects';
@@ -66,14 +66,13 @@ const generationOf = (event: ObjectEvent) =>
     .slice(0, 12);
 
 const toAggregates = (drop: DropKey, fileId: string, generation: string, analysis: FileAnalysis): DayAggregate[] => {
-  const names = DATASETS[drop.dataset].measures;
   return [...analysis.days.entries()].map(([day, values]) => ({
     day,
     dataset: drop.dataset,
     partnerId: drop.partner.id,
     fileId,
     generation,
-    m: Object.fromEntries(names.map((name, i) => [name, values[i] ?? 0])),
+    m: namedMeasures(drop.dataset, values),
   }));
 };
 

@@ -1,4 +1,3 @@
-import type { MetricName } from '../report/metric-names';
 import type { Locale } from './locale';
 
 /** The words of the emails, per locale. Values from data and config are inserted escaped, never here. */
@@ -25,7 +24,7 @@ export interface Messages {
   readonly transitions: { firing: string; resolved: string; no_data: string };
   readonly alertIntro: (n: number) => string;
   readonly periodRange: (from: string, to: string) => string;
-  readonly metricLabels: Partial<Record<MetricName, string>>;
+  readonly locale: Locale;
 }
 
 const en: Messages = {
@@ -51,7 +50,7 @@ const en: Messages = {
   transitions: { firing: 'off target', resolved: 'back to normal', no_data: 'no data arrived' },
   alertIntro: (n) => `${n} alert${n > 1 ? 's' : ''} changed state.`,
   periodRange: (from, to) => `${from} to ${to}`,
-  metricLabels: {},
+  locale: 'en',
 };
 
 const zhCN: Messages = {
@@ -77,39 +76,7 @@ const zhCN: Messages = {
   transitions: { firing: '未达标', resolved: '已恢复', no_data: '未收到数据' },
   alertIntro: (n) => `${n} 项告警状态发生变化。`,
   periodRange: (from, to) => `${from} 至 ${to}`,
-  metricLabels: {
-    enrollments: '报名人数',
-    revenue: '收入',
-    partner_enrollment_share: '合作渠道报名占比',
-    refund_rate: '退款率',
-    referrals: '推荐人数',
-    referral_conversions: '推荐转化数',
-    referral_conversion_rate: '推荐转化率',
-    referral_revenue: '推荐收入',
-    ad_impressions: '广告曝光',
-    ad_clicks: '广告点击',
-    ad_conversions: '广告转化',
-    ad_spend: '广告花费',
-    ad_revenue: '广告收入',
-    ad_ctr: '广告点击率',
-    ad_cvr: '广告转化率',
-    ad_roas: '广告投资回报率',
-    ad_cac: '单次转化成本',
-    feedback_count: '反馈数',
-    avg_rating: '平均评分',
-    nps: '净推荐值',
-    event_registrations: '活动报名',
-    event_attendees: '活动出席',
-    event_attendance_rate: '活动出席率',
-    event_new_users: '活动新用户',
-    user_scale: '用户规模 (U)',
-    market_share: '市场份额 (S)',
-    brand_influence: '品牌影响力 (B)',
-    brand_share: "品牌份额 (S')",
-    capability_score: '能力评分 (A_C)',
-    recommendation_score: '推荐评分 (A_A)',
-    effect_score: '效果评分 (M)',
-  },
+  locale: 'zh-CN',
 };
 
 export const MESSAGES: Record<Locale, Messages> = { en, 'zh-CN': zhCN };

@@ -3,8 +3,7 @@ import type { DatasetName } from '../datasets/names';
 import type { DayAggregate, FileRecord } from '../storage/table';
 import { daysBetween } from '../time/days';
 import { previousPeriod, type Period } from '../time/periods';
-import { computeMetrics, DEFAULT_MIN_SAMPLE, METRIC_DATASETS, METRIC_KINDS, type MetricValue } from './metrics';
-import { METRIC_NAMES, type MetricName } from './metric-names';
+import { computeMetrics, defaultMinSample, metricDefinition, METRIC_NAMES, type MetricName, type MetricValue } from './metrics';
 import { twoProportionPValue, welchPValue, type Interval } from './stats';
 import { activeGenerations, sumAggregates } from './totals';
 
@@ -64,8 +63,7 @@ export interface Report {
 /** Judges a metric against its target; `confident` needs the whole interval on the wrong side. */
 export const judge = (name: MetricName, metric: MetricValue, target: Target | undefined): { status: MetricStatus; note?: string } => {
   if (!target) return { status: 'ok' };
-  const kind = METRIC_KINDS[name];
-  const minSample = target.minSample ?? DEFAULT_MIN_SAMPLE[kind];
+  const minSample = target.minSample ?? defaultMinSample(name);
   if (metric.n < minSample) return { status: 'insufficient_data', note: `n = ${metric.n} is below the minimum sample of ${minSample}` };
   const hasInterval = metric.ci !== undefined;
   const mode = target.mode ?? (hasInterval ? 'confident' : 'point');
@@ -75,13 +73,8 @@ export const judge = (name: MetricName, metric: MetricValue, target: Target | un
   return { status: 'ok' };
 };
 
-const scalable = (name: MetricName) => {
-  const kind = METRIC_KINDS[name];
-  return kind === 'count' || kind === 'sum' || name === 'recommendation_score' || name === 'effect_score';
-};
-
 const compare = (name: MetricName, current: MetricValue, base: MetricValue, scale: number): Comparison => {
-  const value = scalable(name) ? base.value * scale : base.value;
+  const value = metricDefinition(name).scalesWithPeriod ? base.value * scale : base.value;
   const change = current.value - value;
   let pValue: number | undefined;
   if (current.basis?.type === 'proportion' && base.basis?.type === 'proportion') {
@@ -138,7 +131,7 @@ export const buildReport = (inputs: ReportInputs): Report => {
     const value = current.values[name];
     if (!value) continue;
     const target = cooperation.targets[name];
-    const incomplete = METRIC_DATASETS[name].filter((d) => missingDatasets.has(d));
+    const incomplete = metricDefinition(name).datasets.filter((d) => missingDatasets.has(d));
     const verdict =
       incomplete.length > 0
         ? {
@@ -166,7 +159,7 @@ export const buildReport = (inputs: ReportInputs): Report => {
     const target = cooperation.targets[name];
     if (!target) continue;
     // An expected delivery that has not arrived explains the gap better than "no data".
-    const waiting = missingDeliveries.filter((m) => METRIC_DATASETS[name].includes(m.dataset));
+    const waiting = missingDeliveries.filter((m) => metricDefinition(name).datasets.includes(m.dataset));
     const note = waiting.length ? `waiting for ${waiting.map((m) => `${m.dataset} from ${m.partnerId}`).join(', ')}` : missing[name];
     metrics[name] = { value: null, n: 0, target, status: 'insufficient_data', note };
   }

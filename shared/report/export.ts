@@ -1,5 +1,5 @@
 import type { Report } from './build-report';
-import { METRIC_NAMES } from './metric-names';
+import { METRIC_NAMES } from './metrics';
 
 /**
  * Spreadsheets run cells that start with = + - @ (or tab / carriage return) as formulas:

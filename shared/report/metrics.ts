@@ -1,7 +1,6 @@
-import type { Cooperation } from '../config/schema';
 import type { DatasetName } from '../datasets/names';
+import type { Locale } from '../mail/locale';
 import { capabilityScore, DEFAULT_ALPHA, DEFAULT_BETA, effectScore, recommendationScore } from './effect-model';
-import type { MetricName } from './metric-names';
 import {
   meanAndVariance,
   npsWithInterval,
@@ -10,7 +9,7 @@ import {
   wilsonInterval,
   type Interval,
 } from './stats';
-import type { Totals } from './totals';
+import { measuresOf, type Totals } from './totals';
 
 /**
  * How a metric is estimated, which decides its interval, its significance test and its
@@ -27,88 +26,62 @@ export type Basis =
 export interface MetricValue {
   readonly kind: MetricKind;
   readonly value: number;
-  /** Observations behind the value: rows, days or answers (said by `unitOfN`). */
+  /** Observations behind the value: rows, days or answers (the metric's `unitOfAnalysis`). */
   readonly n: number;
   readonly ci?: Interval;
   readonly basis?: Basis;
 }
 
-export interface ComputedMetrics {
-  readonly values: Partial<Record<MetricName, MetricValue>>;
-  /** Metrics that could not be computed, with the reason. */
-  readonly missing: Partial<Record<MetricName, string>>;
+/** How a value is shown to people. */
+export type MetricUnit = 'count' | 'money' | 'percent' | 'share' | 'number';
+
+/** How the 95% interval is computed (docs/metrics.md explains each). */
+export type IntervalMethod = 'none' | 'wilson' | 't' | 'delta_days' | 'nps_normal';
+
+type Triple = readonly [number, number, number];
+
+/**
+ * The cooperation settings metrics read (a structural part of the config's Cooperation: the
+ * config schema takes its target names from this registry, so it cannot be imported here).
+ */
+export interface MetricSettings {
+  readonly market?: { readonly totalUsers: number; readonly totalBrand: number };
+  readonly model?: {
+    readonly alpha?: Triple;
+    readonly beta?: Triple;
+    readonly capability?: { readonly storage: number; readonly processing: number; readonly analysis: number };
+  };
 }
 
-export const METRIC_KINDS: Record<MetricName, MetricKind> = {
-  enrollments: 'count',
-  revenue: 'sum',
-  partner_enrollment_share: 'proportion',
-  refund_rate: 'proportion',
-  referrals: 'count',
-  referral_conversions: 'count',
-  referral_conversion_rate: 'proportion',
-  referral_revenue: 'sum',
-  ad_impressions: 'count',
-  ad_clicks: 'count',
-  ad_conversions: 'count',
-  ad_spend: 'sum',
-  ad_revenue: 'sum',
-  ad_ctr: 'proportion',
-  ad_cvr: 'proportion',
-  ad_roas: 'ratio',
-  ad_cac: 'ratio',
-  feedback_count: 'count',
-  avg_rating: 'mean',
-  nps: 'score',
-  event_registrations: 'count',
-  event_attendees: 'count',
-  event_attendance_rate: 'proportion',
-  event_new_users: 'count',
-  user_scale: 'mean',
-  market_share: 'model',
-  brand_influence: 'mean',
-  brand_share: 'model',
-  capability_score: 'model',
-  recommendation_score: 'model',
-  effect_score: 'model',
-};
+/** What the metric needs to be computed: one window's totals and the cooperation's settings. */
+export interface MetricInput {
+  readonly totals: Totals;
+  readonly cooperation: MetricSettings;
+}
 
-/** The dataset each metric is computed from (the effect model's composites name their first input). */
-export const METRIC_DATASETS: Record<MetricName, readonly DatasetName[]> = {
-  enrollments: ['enrollments'],
-  revenue: ['enrollments'],
-  partner_enrollment_share: ['enrollments'],
-  refund_rate: ['enrollments'],
-  referrals: ['referrals'],
-  referral_conversions: ['referrals'],
-  referral_conversion_rate: ['referrals'],
-  referral_revenue: ['referrals'],
-  ad_impressions: ['campaigns'],
-  ad_clicks: ['campaigns'],
-  ad_conversions: ['campaigns'],
-  ad_spend: ['campaigns'],
-  ad_revenue: ['campaigns'],
-  ad_ctr: ['campaigns'],
-  ad_cvr: ['campaigns'],
-  ad_roas: ['campaigns'],
-  ad_cac: ['campaigns'],
-  feedback_count: ['feedback'],
-  avg_rating: ['feedback'],
-  nps: ['feedback'],
-  event_registrations: ['events'],
-  event_attendees: ['events'],
-  event_attendance_rate: ['events'],
-  event_new_users: ['events'],
-  user_scale: ['activity'],
-  market_share: ['activity'],
-  brand_influence: ['brand'],
-  brand_share: ['brand'],
-  capability_score: [],
-  recommendation_score: ['activity', 'enrollments', 'feedback'],
-  effect_score: ['activity', 'brand', 'enrollments', 'feedback'],
-};
+/** A metric's value, or the reason it cannot be computed (never a 0 or NaN standing in). */
+export type MetricResult = MetricValue | { readonly missing: string };
 
-/** Default minimum sample per kind before a target is judged (overridable per target). */
+/** Everything about one metric. Adding a metric is one entry here (plus its tests). */
+export interface MetricDefinition {
+  readonly kind: MetricKind;
+  /** The datasets it is computed from: a missing delivery of one of them holds its verdict. */
+  readonly datasets: readonly DatasetName[];
+  /** One line for docs/metrics.md. */
+  readonly definition: string;
+  /** What `n` counts, and what its interval treats as independent observations. */
+  readonly unitOfAnalysis: string;
+  readonly interval: IntervalMethod;
+  readonly unit: MetricUnit;
+  readonly labels: Readonly<Record<Locale, string>>;
+  /** Whether the value grows with the period's length (baselines of other lengths are scaled). */
+  readonly scalesWithPeriod: boolean;
+  /** Minimum n before a target is judged; the kind's default when absent. */
+  readonly minSample?: number;
+  compute(input: MetricInput): MetricResult | undefined;
+}
+
+/** Default minimum sample per kind before a target is judged (overridable per metric and per target). */
 export const DEFAULT_MIN_SAMPLE: Record<MetricKind, number> = {
   count: 1,
   sum: 1,
@@ -119,165 +92,559 @@ export const DEFAULT_MIN_SAMPLE: Record<MetricKind, number> = {
   model: 1,
 };
 
-const proportion = (successes: number, n: number): MetricValue | undefined =>
+const noData = (dataset: DatasetName) => ({ missing: `no ${dataset} data in this period` });
+const count = (value: number, n: number): MetricValue => ({ kind: 'count', value, n });
+const sum = (value: number, n: number): MetricValue => ({ kind: 'sum', value, n });
+const model = (value: number, n: number): MetricValue => ({ kind: 'model', value, n });
+
+const proportion = (successes: number, n: number, reason: string): MetricResult =>
   n > 0
     ? { kind: 'proportion', value: successes / n, n, ci: wilsonInterval(successes, n), basis: { type: 'proportion', successes, n } }
-    : undefined;
+    : { missing: reason };
 
-const meanOf = (n: number, sum: number, sumSq: number): MetricValue | undefined => {
+const meanOf = (n: number, total: number, totalSq: number): MetricValue | undefined => {
   if (n <= 0) return undefined;
-  const { mean, variance } = meanAndVariance(n, sum, sumSq);
+  const { mean, variance } = meanAndVariance(n, total, totalSq);
   return { kind: 'mean', value: mean, n, ci: tInterval(n, mean, variance), basis: { type: 'mean', n, mean, variance } };
 };
 
 /** Mean over days of a day's sum of a measure (the model's U and B), with a t interval over days. */
-const dailyMean = (days: Map<string, Record<string, number>>, measure: string): MetricValue | undefined => {
+const dailyMean = (days: ReadonlyMap<string, Readonly<Record<string, number>>>, measure: string): MetricValue | undefined => {
   const values = [...days.values()].map((d) => d[measure] ?? 0);
-  const n = values.length;
-  if (n === 0) return undefined;
-  const sum = values.reduce((s, v) => s + v, 0);
-  const sumSq = values.reduce((s, v) => s + v * v, 0);
-  return meanOf(n, sum, sumSq);
+  const total = values.reduce((s, v) => s + v, 0);
+  const totalSq = values.reduce((s, v) => s + v * v, 0);
+  return meanOf(values.length, total, totalSq);
 };
 
-const ratio = (days: Map<string, Record<string, number>>, numerator: string, denominator: string): MetricValue | undefined => {
+const ratio = (
+  days: ReadonlyMap<string, Readonly<Record<string, number>>>,
+  numerator: string,
+  denominator: string,
+  reason: string,
+): MetricResult => {
   const series = [...days.values()].map((d) => ({ x: d[denominator] ?? 0, y: d[numerator] ?? 0 }));
   const r = ratioWithInterval(series);
-  return r ? { kind: 'ratio', value: r.value, n: series.length, ci: r.ci } : undefined;
+  return r ? { kind: 'ratio', value: r.value, n: series.length, ...(r.ci ? { ci: r.ci } : {}) } : { missing: reason };
 };
+
+// The effect model's parts, shared by the metrics that combine them.
+const userScale = ({ totals }: MetricInput) => {
+  const activity = measuresOf(totals, 'activity');
+  return activity && dailyMean(activity.days, 'score');
+};
+const brandInfluence = ({ totals }: MetricInput) => {
+  const brand = measuresOf(totals, 'brand');
+  return brand && dailyMean(brand.days, 'influence');
+};
+const capability = ({ cooperation }: MetricInput) => {
+  const input = cooperation.model?.capability;
+  return input ? capabilityScore(cooperation.model?.alpha ?? [...DEFAULT_ALPHA], input) : undefined;
+};
+const RECOMMENDATION_DATASETS = ['activity', 'enrollments', 'feedback'] as const;
+const recommendation = ({ totals, cooperation }: MetricInput) => {
+  const activity = measuresOf(totals, 'activity');
+  const enrollments = measuresOf(totals, 'enrollments');
+  const feedback = measuresOf(totals, 'feedback');
+  if (!activity || !enrollments || !feedback) return undefined;
+  const records = [activity.totals.rows, enrollments.totals.enrollments, feedback.totals.rows] as const;
+  return { value: recommendationScore(cooperation.model?.beta ?? [...DEFAULT_BETA], records), n: records[0] + records[1] + records[2] };
+};
+
+const labels = (en: string, zhCN: string) => ({ en, 'zh-CN': zhCN });
+
+/**
+ * The metric registry. Its keys are a public contract: the keys of `targets` in the config,
+ * of `metrics` in stored reports and in `crosslift run --json`; the order is the order reports
+ * show them. `compute` returns undefined only when the metric's dataset has no data at all.
+ */
+export const METRICS = {
+  enrollments: {
+    kind: 'count',
+    datasets: ['enrollments'],
+    definition: 'enrollment rows not refunded',
+    unitOfAnalysis: 'enrollment rows',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('Enrollments', '报名人数'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'enrollments')?.totals;
+      return t && count(t.enrollments, t.rows);
+    },
+  },
+  revenue: {
+    kind: 'sum',
+    datasets: ['enrollments'],
+    definition: 'sum of `amount`, not refunded',
+    unitOfAnalysis: 'kept enrollments',
+    interval: 'none',
+    unit: 'money',
+    labels: labels('Revenue', '收入'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'enrollments')?.totals;
+      return t && sum(t.revenue, t.enrollments);
+    },
+  },
+  partner_enrollment_share: {
+    kind: 'proportion',
+    datasets: ['enrollments'],
+    definition: 'share of not-refunded enrollments whose channel is not `organic`',
+    unitOfAnalysis: 'kept enrollments (each an independent learner)',
+    interval: 'wilson',
+    unit: 'percent',
+    labels: labels('Partner enrollment share', '合作渠道报名占比'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'enrollments')?.totals;
+      return t && proportion(t.partner_enrollments, t.enrollments, 'no enrollments that were not refunded');
+    },
+  },
+  refund_rate: {
+    kind: 'proportion',
+    datasets: ['enrollments'],
+    definition: 'refunded rows / all enrollment rows',
+    unitOfAnalysis: 'enrollment rows (each an independent learner)',
+    interval: 'wilson',
+    unit: 'percent',
+    labels: labels('Refund rate', '退款率'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'enrollments')?.totals;
+      return t && proportion(t.refunded, t.rows, 'no enrollment rows');
+    },
+  },
+  referrals: {
+    kind: 'count',
+    datasets: ['referrals'],
+    definition: 'referral rows',
+    unitOfAnalysis: 'referral rows',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('Referrals', '推荐人数'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'referrals')?.totals;
+      return t && count(t.rows, t.rows);
+    },
+  },
+  referral_conversions: {
+    kind: 'count',
+    datasets: ['referrals'],
+    definition: 'referrals with `converted_at` (counted on the referral day)',
+    unitOfAnalysis: 'referral rows',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('Referral conversions', '推荐转化数'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'referrals')?.totals;
+      return t && count(t.conversions, t.rows);
+    },
+  },
+  referral_conversion_rate: {
+    kind: 'proportion',
+    datasets: ['referrals'],
+    definition: 'conversions / referrals',
+    unitOfAnalysis: 'referred users (each an independent trial)',
+    interval: 'wilson',
+    unit: 'percent',
+    labels: labels('Referral conversion rate', '推荐转化率'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'referrals')?.totals;
+      return t && proportion(t.conversions, t.rows, 'no referrals');
+    },
+  },
+  referral_revenue: {
+    kind: 'sum',
+    datasets: ['referrals'],
+    definition: 'sum of `revenue` of referrals',
+    unitOfAnalysis: 'conversions',
+    interval: 'none',
+    unit: 'money',
+    labels: labels('Referral revenue', '推荐收入'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'referrals')?.totals;
+      return t && sum(t.revenue, t.conversions);
+    },
+  },
+  ad_impressions: {
+    kind: 'count',
+    datasets: ['campaigns'],
+    definition: 'sum of `impressions` over campaign days',
+    unitOfAnalysis: 'campaign-day rows',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('Ad impressions', '广告曝光'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'campaigns')?.totals;
+      return t && count(t.impressions, t.rows);
+    },
+  },
+  ad_clicks: {
+    kind: 'count',
+    datasets: ['campaigns'],
+    definition: 'sum of `clicks` over campaign days',
+    unitOfAnalysis: 'campaign-day rows',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('Ad clicks', '广告点击'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'campaigns')?.totals;
+      return t && count(t.clicks, t.rows);
+    },
+  },
+  ad_conversions: {
+    kind: 'count',
+    datasets: ['campaigns'],
+    definition: 'sum of `conversions` over campaign days',
+    unitOfAnalysis: 'campaign-day rows',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('Ad conversions', '广告转化'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'campaigns')?.totals;
+      return t && count(t.conversions, t.rows);
+    },
+  },
+  ad_spend: {
+    kind: 'sum',
+    datasets: ['campaigns'],
+    definition: 'sum of `spend` over campaign days',
+    unitOfAnalysis: 'campaign-day rows',
+    interval: 'none',
+    unit: 'money',
+    labels: labels('Ad spend', '广告花费'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'campaigns')?.totals;
+      return t && sum(t.spend, t.rows);
+    },
+  },
+  ad_revenue: {
+    kind: 'sum',
+    datasets: ['campaigns'],
+    definition: 'sum of `revenue` over campaign days',
+    unitOfAnalysis: 'campaign-day rows',
+    interval: 'none',
+    unit: 'money',
+    labels: labels('Ad revenue', '广告收入'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'campaigns')?.totals;
+      return t && sum(t.revenue, t.rows);
+    },
+  },
+  ad_ctr: {
+    kind: 'proportion',
+    datasets: ['campaigns'],
+    definition: 'clicks / impressions',
+    unitOfAnalysis: 'impressions',
+    interval: 'wilson',
+    unit: 'percent',
+    labels: labels('Ad click-through rate', '广告点击率'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'campaigns')?.totals;
+      return t && proportion(t.clicks, t.impressions, 'no ad impressions');
+    },
+  },
+  ad_cvr: {
+    kind: 'proportion',
+    datasets: ['campaigns'],
+    definition: 'conversions / clicks',
+    unitOfAnalysis: 'clicks',
+    interval: 'wilson',
+    unit: 'percent',
+    labels: labels('Ad conversion rate', '广告转化率'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'campaigns')?.totals;
+      return t && proportion(t.conversions, t.clicks, 'no ad clicks');
+    },
+  },
+  ad_roas: {
+    kind: 'ratio',
+    datasets: ['campaigns'],
+    definition: 'revenue / spend',
+    unitOfAnalysis: 'days',
+    interval: 'delta_days',
+    unit: 'number',
+    labels: labels('Ad ROAS', '广告投资回报率'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const c = measuresOf(totals, 'campaigns');
+      return c && ratio(c.days, 'revenue', 'spend', 'no ad spend');
+    },
+  },
+  ad_cac: {
+    kind: 'ratio',
+    datasets: ['campaigns'],
+    definition: 'spend / conversions',
+    unitOfAnalysis: 'days',
+    interval: 'delta_days',
+    unit: 'money',
+    labels: labels('Ad cost per conversion', '单次转化成本'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const c = measuresOf(totals, 'campaigns');
+      return c && ratio(c.days, 'spend', 'conversions', 'no ad conversions');
+    },
+  },
+  feedback_count: {
+    kind: 'count',
+    datasets: ['feedback'],
+    definition: 'feedback rows',
+    unitOfAnalysis: 'answers',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('Feedback answers', '反馈数'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'feedback')?.totals;
+      return t && count(t.rows, t.rows);
+    },
+  },
+  avg_rating: {
+    kind: 'mean',
+    datasets: ['feedback'],
+    definition: 'mean `rating`',
+    unitOfAnalysis: 'answers',
+    interval: 't',
+    unit: 'number',
+    labels: labels('Average rating', '平均评分'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'feedback')?.totals;
+      return t && (meanOf(t.rows, t.rating, t.rating_sq) ?? { missing: 'no ratings' });
+    },
+  },
+  nps: {
+    kind: 'score',
+    datasets: ['feedback'],
+    definition: '% promoters (9-10) minus % detractors (0-6) among answers with `nps`',
+    unitOfAnalysis: 'answers with `nps`',
+    interval: 'nps_normal',
+    unit: 'number',
+    labels: labels('NPS', '净推荐值'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'feedback')?.totals;
+      if (!t) return undefined;
+      const nps = npsWithInterval(t.promoters, t.detractors, t.nps_n);
+      return nps ? { kind: 'score', value: nps.value, n: t.nps_n, ci: nps.ci } : { missing: 'no nps answers' };
+    },
+  },
+  event_registrations: {
+    kind: 'count',
+    datasets: ['events'],
+    definition: 'sum of `registrations` over events',
+    unitOfAnalysis: 'event rows',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('Event registrations', '活动报名'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'events')?.totals;
+      return t && count(t.registrations, t.rows);
+    },
+  },
+  event_attendees: {
+    kind: 'count',
+    datasets: ['events'],
+    definition: 'sum of `attendees` over events',
+    unitOfAnalysis: 'event rows',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('Event attendees', '活动出席'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'events')?.totals;
+      return t && count(t.attendees, t.rows);
+    },
+  },
+  event_attendance_rate: {
+    kind: 'proportion',
+    datasets: ['events'],
+    definition: 'attendees / registrations',
+    unitOfAnalysis: 'registrations',
+    interval: 'wilson',
+    unit: 'percent',
+    labels: labels('Event attendance rate', '活动出席率'),
+    scalesWithPeriod: false,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'events')?.totals;
+      return t && proportion(t.attendees, t.registrations, 'no event registrations');
+    },
+  },
+  event_new_users: {
+    kind: 'count',
+    datasets: ['events'],
+    definition: 'sum of `new_users` over events',
+    unitOfAnalysis: 'event rows',
+    interval: 'none',
+    unit: 'count',
+    labels: labels('New users from events', '活动新用户'),
+    scalesWithPeriod: true,
+    compute: ({ totals }) => {
+      const t = measuresOf(totals, 'events')?.totals;
+      return t && count(t.new_users, t.rows);
+    },
+  },
+  user_scale: {
+    kind: 'mean',
+    datasets: ['activity'],
+    definition: 'U: mean over days of the day\'s summed activity `score` (see effect-model.md)',
+    unitOfAnalysis: 'days',
+    interval: 't',
+    unit: 'number',
+    labels: labels('User scale (U)', '用户规模 (U)'),
+    scalesWithPeriod: false,
+    compute: (input) => userScale(input) ?? noData('activity'),
+  },
+  market_share: {
+    kind: 'model',
+    datasets: ['activity'],
+    definition: 'S = U / market.totalUsers',
+    unitOfAnalysis: 'days',
+    interval: 'none',
+    unit: 'share',
+    labels: labels('Market share (S)', '市场份额 (S)'),
+    scalesWithPeriod: false,
+    compute: (input) => {
+      const u = userScale(input);
+      const market = input.cooperation.market;
+      if (!u) return noData('activity');
+      return market ? model(u.value / market.totalUsers, u.n) : { missing: 'no market.totalUsers in the cooperation config' };
+    },
+  },
+  brand_influence: {
+    kind: 'mean',
+    datasets: ['brand'],
+    definition: 'B: mean over days of the day\'s summed `influence` (see effect-model.md)',
+    unitOfAnalysis: 'days',
+    interval: 't',
+    unit: 'number',
+    labels: labels('Brand influence (B)', '品牌影响力 (B)'),
+    scalesWithPeriod: false,
+    compute: (input) => brandInfluence(input) ?? noData('brand'),
+  },
+  brand_share: {
+    kind: 'model',
+    datasets: ['brand'],
+    definition: "S' = B / market.totalBrand",
+    unitOfAnalysis: 'days',
+    interval: 'none',
+    unit: 'share',
+    labels: labels("Brand share (S')", "品牌份额 (S')"),
+    scalesWithPeriod: false,
+    compute: (input) => {
+      const b = brandInfluence(input);
+      const market = input.cooperation.market;
+      if (!b) return noData('brand');
+      return market ? model(b.value / market.totalBrand, b.n) : { missing: 'no market.totalBrand in the cooperation config' };
+    },
+  },
+  capability_score: {
+    kind: 'model',
+    datasets: [],
+    definition: 'A_C = alpha . capability (from the config)',
+    unitOfAnalysis: 'the config',
+    interval: 'none',
+    unit: 'number',
+    labels: labels('Capability score (A_C)', '能力评分 (A_C)'),
+    scalesWithPeriod: false,
+    compute: (input) => {
+      const c = capability(input);
+      return c === undefined ? { missing: 'no model.capability in the cooperation config' } : model(c, 1);
+    },
+  },
+  recommendation_score: {
+    kind: 'model',
+    datasets: [...RECOMMENDATION_DATASETS],
+    definition: 'A_A = beta . (activity rows, enrollments, feedback rows)',
+    unitOfAnalysis: 'rows',
+    interval: 'none',
+    unit: 'number',
+    labels: labels('Recommendation score (A_A)', '推荐评分 (A_A)'),
+    scalesWithPeriod: true,
+    compute: (input) => {
+      const r = recommendation(input);
+      if (r) return model(r.value, r.n);
+      const absent = RECOMMENDATION_DATASETS.filter((d) => !input.totals.has(d));
+      return { missing: `no ${absent.join(', ')} data in this period` };
+    },
+  },
+  effect_score: {
+    kind: 'model',
+    datasets: ['activity', 'brand', 'enrollments', 'feedback'],
+    definition: 'M = (U + B) / market.totalUsers x A_C x A_A (see effect-model.md)',
+    unitOfAnalysis: 'days',
+    interval: 'none',
+    unit: 'number',
+    labels: labels('Effect score (M)', '效果评分 (M)'),
+    scalesWithPeriod: true,
+    compute: (input) => {
+      const u = userScale(input);
+      const b = brandInfluence(input);
+      const market = input.cooperation.market;
+      const c = capability(input);
+      const r = recommendation(input);
+      if (u && b && market && c !== undefined && r) {
+        return model(effectScore(u.value, b.value, market.totalUsers, c, r.value), u.n);
+      }
+      const needs = [
+        !u && 'activity data',
+        !b && 'brand data',
+        !market && 'market in the config',
+        c === undefined && 'model.capability in the config',
+        !r && 'activity, enrollments and feedback data',
+      ].filter(Boolean);
+      return { missing: `needs ${needs.join(', ')}` };
+    },
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+export type MetricName = keyof typeof METRICS;
+
+/** The metric names in report order. */
+export const METRIC_NAMES = Object.keys(METRICS) as [MetricName, ...MetricName[]];
+
+export const isMetricName = (value: string): value is MetricName => Object.hasOwn(METRICS, value);
+
+export const metricDefinition = (name: MetricName): MetricDefinition => METRICS[name];
+
+/** The minimum sample before a target on this metric is judged, unless the target sets its own. */
+export const defaultMinSample = (name: MetricName) => {
+  const definition = metricDefinition(name);
+  return definition.minSample ?? DEFAULT_MIN_SAMPLE[definition.kind];
+};
+
+export interface ComputedMetrics {
+  readonly values: Partial<Record<MetricName, MetricValue>>;
+  /** Metrics that could not be computed, with the reason. */
+  readonly missing: Partial<Record<MetricName, string>>;
+}
 
 /**
  * Every metric of a window of totals. A metric whose inputs are missing goes to `missing`
  * with the reason: never a 0 or a NaN standing in for "no data".
  */
-export const computeMetrics = (totals: Totals, cooperation: Cooperation): ComputedMetrics => {
+export const computeMetrics = (totals: Totals, cooperation: MetricSettings): ComputedMetrics => {
   const values: Partial<Record<MetricName, MetricValue>> = {};
   const missing: Partial<Record<MetricName, string>> = {};
-  const set = (name: MetricName, value: MetricValue | undefined, reason: string) => {
-    if (value && Number.isFinite(value.value)) values[name] = value;
-    else missing[name] = reason;
-  };
-  const noData = (dataset: DatasetName) => `no ${dataset} data in this period`;
-  const count = (value: number, n: number): MetricValue => ({ kind: 'count', value, n });
-  const sum = (value: number, n: number): MetricValue => ({ kind: 'sum', value, n });
-
-  const enrollments = totals.get('enrollments');
-  if (enrollments) {
-    const t = enrollments.totals;
-    const kept = t.enrollments ?? 0;
-    set('enrollments', count(kept, t.rows ?? 0), '');
-    set('revenue', sum(t.revenue ?? 0, kept), '');
-    set('partner_enrollment_share', proportion(t.partner_enrollments ?? 0, kept), 'no enrollments that were not refunded');
-    set('refund_rate', proportion(t.refunded ?? 0, t.rows ?? 0), 'no enrollment rows');
-  } else {
-    for (const m of ['enrollments', 'revenue', 'partner_enrollment_share', 'refund_rate'] as const) missing[m] = noData('enrollments');
-  }
-
-  const referrals = totals.get('referrals');
-  if (referrals) {
-    const t = referrals.totals;
-    set('referrals', count(t.rows ?? 0, t.rows ?? 0), '');
-    set('referral_conversions', count(t.conversions ?? 0, t.rows ?? 0), '');
-    set('referral_conversion_rate', proportion(t.conversions ?? 0, t.rows ?? 0), 'no referrals');
-    set('referral_revenue', sum(t.revenue ?? 0, t.conversions ?? 0), '');
-  } else {
-    for (const m of ['referrals', 'referral_conversions', 'referral_conversion_rate', 'referral_revenue'] as const) {
-      missing[m] = noData('referrals');
-    }
-  }
-
-  const campaigns = totals.get('campaigns');
-  if (campaigns) {
-    const t = campaigns.totals;
-    const rows = t.rows ?? 0;
-    set('ad_impressions', count(t.impressions ?? 0, rows), '');
-    set('ad_clicks', count(t.clicks ?? 0, rows), '');
-    set('ad_conversions', count(t.conversions ?? 0, rows), '');
-    set('ad_spend', sum(t.spend ?? 0, rows), '');
-    set('ad_revenue', sum(t.revenue ?? 0, rows), '');
-    set('ad_ctr', proportion(t.clicks ?? 0, t.impressions ?? 0), 'no ad impressions');
-    set('ad_cvr', proportion(t.conversions ?? 0, t.clicks ?? 0), 'no ad clicks');
-    set('ad_roas', ratio(campaigns.days, 'revenue', 'spend'), 'no ad spend');
-    set('ad_cac', ratio(campaigns.days, 'spend', 'conversions'), 'no ad conversions');
-  } else {
-    for (const m of ['ad_impressions', 'ad_clicks', 'ad_conversions', 'ad_spend', 'ad_revenue', 'ad_ctr', 'ad_cvr', 'ad_roas', 'ad_cac'] as const) {
-      missing[m] = noData('campaigns');
-    }
-  }
-
-  const feedback = totals.get('feedback');
-  if (feedback) {
-    const t = feedback.totals;
-    const rows = t.rows ?? 0;
-    set('feedback_count', count(rows, rows), '');
-    set('avg_rating', meanOf(rows, t.rating ?? 0, t.rating_sq ?? 0), 'no ratings');
-    const nps = npsWithInterval(t.promoters ?? 0, t.detractors ?? 0, t.nps_n ?? 0);
-    set('nps', nps ? { kind: 'score', value: nps.value, n: t.nps_n ?? 0, ci: nps.ci } : undefined, 'no nps answers');
-  } else {
-    for (const m of ['feedback_count', 'avg_rating', 'nps'] as const) missing[m] = noData('feedback');
-  }
-
-  const events = totals.get('events');
-  if (events) {
-    const t = events.totals;
-    const rows = t.rows ?? 0;
-    set('event_registrations', count(t.registrations ?? 0, rows), '');
-    set('event_attendees', count(t.attendees ?? 0, rows), '');
-    set('event_attendance_rate', proportion(t.attendees ?? 0, t.registrations ?? 0), 'no event registrations');
-    set('event_new_users', count(t.new_users ?? 0, rows), '');
-  } else {
-    for (const m of ['event_registrations', 'event_attendees', 'event_attendance_rate', 'event_new_users'] as const) {
-      missing[m] = noData('events');
-    }
-  }
-
-  // The cross-over effect model.
-  const activity = totals.get('activity');
-  const brand = totals.get('brand');
-  const market = cooperation.market;
-  const userScale = activity ? dailyMean(activity.days, 'score') : undefined;
-  set('user_scale', userScale, noData('activity'));
-  const brandInfluence = brand ? dailyMean(brand.days, 'influence') : undefined;
-  set('brand_influence', brandInfluence, noData('brand'));
-  const model = (value: number, n: number): MetricValue => ({ kind: 'model', value, n });
-  if (userScale && market) set('market_share', model(userScale.value / market.totalUsers, userScale.n), '');
-  else missing.market_share = userScale ? 'no market.totalUsers in the cooperation config' : noData('activity');
-  if (brandInfluence && market) set('brand_share', model(brandInfluence.value / market.totalBrand, brandInfluence.n), '');
-  else missing.brand_share = brandInfluence ? 'no market.totalBrand in the cooperation config' : noData('brand');
-
-  const capabilityInput = cooperation.model?.capability;
-  const alpha = cooperation.model?.alpha ?? [...DEFAULT_ALPHA];
-  const beta = cooperation.model?.beta ?? [...DEFAULT_BETA];
-  const capability = capabilityInput ? capabilityScore(alpha, capabilityInput) : undefined;
-  if (capability !== undefined) set('capability_score', model(capability, 1), '');
-  else missing.capability_score = 'no model.capability in the cooperation config';
-
-  const recordsMissing = (['activity', 'enrollments', 'feedback'] as const).filter((d) => !totals.has(d));
-  let recommendation: number | undefined;
-  if (recordsMissing.length === 0) {
-    const records = [activity!.totals.rows ?? 0, enrollments!.totals.enrollments ?? 0, feedback!.totals.rows ?? 0] as const;
-    recommendation = recommendationScore(beta, records);
-    set('recommendation_score', model(recommendation, records[0] + records[1] + records[2]), '');
-  } else {
-    missing.recommendation_score = `no ${recordsMissing.join(', ')} data in this period`;
-  }
-
-  if (userScale && brandInfluence && market && capability !== undefined && recommendation !== undefined) {
-    set(
-      'effect_score',
-      model(effectScore(userScale.value, brandInfluence.value, market.totalUsers, capability, recommendation), userScale.n),
-      '',
-    );
-  } else {
-    missing.effect_score = `needs ${[
-      !userScale && 'activity data',
-      !brandInfluence && 'brand data',
-      !market && 'market in the config',
-      capability === undefined && 'model.capability in the config',
-      recommendation === undefined && 'activity, enrollments and feedback data',
-    ]
-      .filter(Boolean)
-      .join(', ')}`;
+  const input: MetricInput = { totals, cooperation };
+  for (const name of METRIC_NAMES) {
+    const definition = metricDefinition(name);
+    const result = definition.compute(input) ?? noData(definition.datasets[0]!);
+    if ('missing' in result) missing[name] = result.missing;
+    else if (Number.isFinite(result.value)) values[name] = result;
+    else missing[name] = '';
   }
   return { values, missing };
 };

@@ -2,8 +2,8 @@ import escapeHtml from 'escape-html';
 import { MESSAGES, type Messages } from '../mail/i18n';
 import type { Locale } from '../mail/locale';
 import type { Report, ReportMetric } from './build-report';
-import { formatMetric, formatTarget, METRIC_LABELS } from './format';
-import { METRIC_NAMES, type MetricName } from './metric-names';
+import { formatMetric, formatTarget, metricLabel as labelOf } from './format';
+import { METRIC_NAMES, type MetricName } from './metrics';
 
 const STATUS_COLOUR: Record<ReportMetric['status'], string> = {
   ok: '#1b7f3b',
@@ -32,7 +32,7 @@ export interface ReportEmailOptions {
 export const offTarget = (report: Report) =>
   Object.values(report.metrics).filter((m) => m?.status === 'below_target' || m?.status === 'above_target').length;
 
-export const metricLabel = (name: MetricName, t: Messages) => t.metricLabels[name] ?? METRIC_LABELS[name];
+export const metricLabel = (name: MetricName, t: Messages) => labelOf(name, t.locale);
 
 const changeText = (name: MetricName, m: ReportMetric, currency: string, locale: Locale, t: Messages) => {
   if (!m.comparison) return '';

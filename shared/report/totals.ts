@@ -1,3 +1,4 @@
+import { DATASETS, type MeasureOf } from '../datasets/definitions';
 import type { DatasetName } from '../datasets/names';
 import type { DayAggregate, FileRecord } from '../storage/table';
 
@@ -10,6 +11,19 @@ export interface DatasetTotals {
 }
 
 export type Totals = Map<DatasetName, DatasetTotals>;
+
+/** One dataset's totals with its measures by name (0 where a stored day lacks one), or undefined without data. */
+export const measuresOf = <D extends DatasetName>(totals: Totals, dataset: D) => {
+  const found = totals.get(dataset);
+  if (!found) return undefined;
+  const names: readonly string[] = DATASETS[dataset].measures;
+  const sums = Object.fromEntries(names.map((name) => [name, found.totals[name] ?? 0])) as Record<MeasureOf<D>, number>;
+  return {
+    days: found.days as unknown as ReadonlyMap<string, Readonly<Partial<Record<MeasureOf<D>, number>>>>,
+    totals: sums,
+    partners: found.partners,
+  };
+};
 
 /** fileId -> the generation currently counted for it. */
 export const activeGenerations = (records: readonly FileRecord[], fileIdOf: (key: string) => string): Map<string, string> => {

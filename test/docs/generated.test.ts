@@ -5,6 +5,7 @@ import { renderConfigJsonSchema } from '../../shared/config/json-schema';
 import { renderDataContract, schemaColumns } from '../../shared/datasets/contract-doc';
 import { DATASETS } from '../../shared/datasets/definitions';
 import { DATASET_NAMES } from '../../shared/datasets/names';
+import { renderMetricTable } from '../../shared/report/metrics-doc';
 import { DayResolver } from '../../shared/time/days';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -16,6 +17,10 @@ describe('generated docs', () => {
 
   it('docs/data-contract.md matches the dataset definitions (run `npm run docs` after changing them)', () => {
     expect(readFileSync(join(root, 'docs', 'data-contract.md'), 'utf8')).toBe(renderDataContract());
+  });
+
+  it('docs/metrics.md carries the metric table of the registry (run `npm run docs` after changing it)', () => {
+    expect(readFileSync(join(root, 'docs', 'metrics.md'), 'utf8')).toContain(renderMetricTable());
   });
 
   it.each(DATASET_NAMES)('documents exactly the columns of the %s row schema, with the right required flags', (name) => {

@@ -1,8 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { judge } from '../../../shared/report/build-report';
-import { computeMetrics, DEFAULT_MIN_SAMPLE, METRIC_DATASETS, METRIC_KINDS, type MetricValue } from '../../../shared/report/metrics';
-import { METRIC_NAMES } from '../../../shared/report/metric-names';
+import { DATASETS } from '../../../shared/datasets/definitions';
+import { DATASET_NAMES } from '../../../shared/datasets/names';
+import {
+  computeMetrics,
+  DEFAULT_MIN_SAMPLE,
+  METRIC_NAMES,
+  metricDefinition,
+  type MetricValue,
+} from '../../../shared/report/metrics';
 import { cooperation, datasetTotals, totalsOf, wilsonRoots } from './fixtures';
 
 const T975_9 = 2.262157; // t_{0.975, 9}
@@ -278,7 +285,7 @@ describe('computeMetrics: missing data', () => {
           expect(value === undefined).toBe(missing[name] !== undefined);
           if (value) {
             expect(Number.isFinite(value.value)).toBe(true);
-            expect(value.kind).toBe(METRIC_KINDS[name]);
+            expect(value.kind).toBe(metricDefinition(name).kind);
           } else {
             expect(missing[name]).toMatch(/\S/);
           }
@@ -365,15 +372,41 @@ describe('judge', () => {
   });
 });
 
-describe('metric tables', () => {
-  it('give every metric a kind and its datasets', () => {
+describe('the metric registry', () => {
+  it('gives every metric a label in every locale, a unit of analysis and known datasets', () => {
     // Prepare
-    const names = [...METRIC_NAMES].sort();
+    const datasets = new Set<string>(DATASET_NAMES);
     // Act
-    const kinds = Object.keys(METRIC_KINDS).sort();
-    const datasets = Object.keys(METRIC_DATASETS).sort();
+    const entries = METRIC_NAMES.map((name) => [name, metricDefinition(name)] as const);
     // Assess
-    expect(kinds).toEqual(names);
-    expect(datasets).toEqual(names);
+    expect(entries).toHaveLength(31);
+    for (const [, definition] of entries) {
+      expect(definition.labels.en).toMatch(/\S/);
+      expect(definition.labels['zh-CN']).toMatch(/[\u4e00-\u9fff]/);
+      expect(definition.unitOfAnalysis).toMatch(/\S/);
+      for (const d of definition.datasets) expect(datasets.has(d)).toBe(true);
+    }
+  });
+
+  it('computes a metric without data as missing, naming its first dataset', () => {
+    // Prepare: no data at all
+    const totals = totalsOf({});
+    // Act
+    const { values, missing } = computeMetrics(totals, cooperation());
+    // Assess
+    expect(values).toEqual({});
+    for (const name of METRIC_NAMES) {
+      const first = metricDefinition(name).datasets[0];
+      if (first && metricDefinition(name).datasets.length === 1) expect(missing[name]).toBe(`no ${first} data in this period`);
+    }
+  });
+
+  it('names dataset measures that the datasets really store', () => {
+    // Prepare: every measure name of every dataset
+    const stored = new Set(DATASET_NAMES.flatMap((d) => DATASETS[d].measures.map((m) => `${d}.${m}`)));
+    // Act
+    const ratingMeasures = ['feedback.rows', 'feedback.rating', 'feedback.rating_sq'];
+    // Assess
+    for (const m of ratingMeasures) expect(stored.has(m)).toBe(true);
   });
 });
