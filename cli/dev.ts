@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Cron } from 'croner';
 import { findConfigFile, loadConfigFile } from '../shared/config/load';
 import { decodeS3Key } from '../shared/ingest/s3-event';
-import { getFileRecord } from '../shared/storage/table';
+import { getFileRecord } from '../shared/storage/file-ledger';
 import { RECONCILE_CRON, SCHEDULE_CRON } from '../shared/time/schedules';
 import { createLocalPipeline } from './local-pipeline';
 import { startLocalStack } from './local-stack';

@@ -5,7 +5,7 @@ import { createFailureNoticeHandler } from '../functions/failure-notice/handler'
 import { createReconcileHandler, type ReconcileResult } from '../functions/reconcile/handler';
 import { createReportHandler, type ReportResult } from '../functions/report/handler';
 import type { Config } from '../shared/config/schema';
-import { createRuntime, type Runtime } from '../shared/runtime/runtime';
+import { createLocalRuntime, type LocalRuntime } from '../shared/runtime/runtime';
 import { localContext } from './lambda-context';
 import type { LocalStack, RawS3Event } from './local-stack';
 
@@ -16,7 +16,7 @@ import type { LocalStack, RawS3Event } from './local-stack';
  * handler with EventBridge Scheduler's event shape.
  */
 export interface LocalPipeline {
-  readonly runtime: Runtime;
+  readonly runtime: LocalRuntime;
   readonly ingest: (event: unknown) => Promise<IngestResult>;
   readonly report: (event: { cooperationId: string; scheduledTime: string }) => Promise<ReportResult>;
   readonly reconcile: () => Promise<ReconcileResult>;
@@ -77,7 +77,7 @@ export const createLocalPipeline = (
   logger: Logger,
   options: LocalPipelineOptions = {},
 ): LocalPipeline => {
-  const runtime = createRuntime(
+  const runtime = createLocalRuntime(
     { aws: stack.aws, tableName: stack.tableName, bucketName: stack.bucketName, config },
     logger,
   );

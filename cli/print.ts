@@ -1,13 +1,11 @@
 import { formatMetric, formatTarget, metricLabel } from '../shared/report/format';
 import { METRIC_NAMES, type MetricName } from '../shared/report/metrics';
+import { rowErrorLocation } from '../shared/ingest/rejection';
 import type { RunResult } from './run';
 
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 
-const where = (e: { line?: number; record?: number; column?: string }) =>
-  [e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '', e.column ? `column ${e.column}` : '']
-    .filter(Boolean)
-    .join(', ');
+const where = rowErrorLocation;
 
 /** The readable summary of `crosslift run`. */
 export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: string) => string): string => {

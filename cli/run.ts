@@ -10,10 +10,10 @@ import { UNROUTED_COOPERATION } from '../shared/ingest/ingest-object';
 import type { RowError } from '../shared/ingest/rejection';
 import type { ReportMetric } from '../shared/report/build-report';
 import type { MetricName } from '../shared/report/metrics';
-import { computeReport } from '../shared/report/compute-report';
-import { getStoredReport } from '../shared/report/store';
+import { recomputeReport } from '../shared/jobs/scheduled-report';
+import { getStoredReport } from '../shared/storage/reports';
 import { listObjects } from '../shared/storage/objects';
-import { listFileRecords } from '../shared/storage/table';
+import { listFileRecords } from '../shared/storage/file-ledger';
 import { completePeriodsSince, lastCompletePeriod, periodOfDay, type Period } from '../shared/time/periods';
 import { createLocalPipeline, type LocalPipeline } from './local-pipeline';
 import { startLocalStack, type LocalEmail, type LocalStack } from './local-stack';
@@ -155,7 +155,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
     for (const cooperation of config.cooperations) {
       for (const period of reportedPeriods(cooperation)) {
         if (options.recompute) {
-          await computeReport(pipeline.runtime, cooperation, period);
+          await recomputeReport(pipeline.runtime, cooperation, period);
           continue;
         }
         // A backfilled period is fired as its schedule would have: at the period's end.

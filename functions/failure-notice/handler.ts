@@ -4,9 +4,9 @@ import middy from '@middy/core';
 import { loggableError } from '../../shared/log-safe';
 import * as z from 'zod';
 import { failureRecordSchema, notifyJobFailure } from '../../shared/mail/failure-notice';
-import { runtimeFromEnv } from '../../shared/runtime/from-env';
+import { noticeRuntimeFromEnv } from '../../shared/runtime/from-env';
 import { lazy } from '../../shared/runtime/lazy';
-import type { Runtime } from '../../shared/runtime/runtime';
+import type { NoticeRuntime } from '../../shared/runtime/runtime';
 
 const sqsEventSchema = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
 
@@ -15,7 +15,7 @@ const sqsEventSchema = z.object({ Records: z.array(z.object({ messageId: z.strin
  * notice. A message that is not a failure record is reported as a batch item failure, so it
  * stays in the queue (and its alarm) instead of vanishing.
  */
-export const createFailureNoticeHandler = (getRuntime: () => Runtime, logger: Logger) =>
+export const createFailureNoticeHandler = (getRuntime: () => NoticeRuntime, logger: Logger) =>
   middy(async (event: unknown) => {
     const { Records } = sqsEventSchema.parse(event);
     const batchItemFailures: { itemIdentifier: string }[] = [];
@@ -41,6 +41,6 @@ export const createFailureNoticeHandler = (getRuntime: () => Runtime, logger: Lo
 const logger = new Logger({ serviceName: 'crosslift-failure-notice' });
 
 export const handler = createFailureNoticeHandler(
-  lazy(() => runtimeFromEnv(logger)),
+  lazy(() => noticeRuntimeFromEnv(logger)),
   logger,
 );

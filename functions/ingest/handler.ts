@@ -5,9 +5,9 @@ import { loggableError } from '../../shared/log-safe';
 import { CrossliftError } from '../../shared/errors';
 import { ingestObject, type IngestOutcome } from '../../shared/ingest/ingest-object';
 import { s3EventSchema, toObjectEvents } from '../../shared/ingest/s3-event';
-import { runtimeFromEnv } from '../../shared/runtime/from-env';
+import { ingestRuntimeFromEnv } from '../../shared/runtime/from-env';
 import { lazy } from '../../shared/runtime/lazy';
-import type { Runtime } from '../../shared/runtime/runtime';
+import type { IngestRuntime } from '../../shared/runtime/runtime';
 
 export class IngestFailedError extends CrossliftError {
   override readonly name = 'IngestFailedError';
@@ -22,7 +22,7 @@ export interface IngestResult {
  * retry can fix fails the invocation after the others ran, so Lambda retries the event
  * (ingestObject is idempotent, so the records that succeeded are not counted twice).
  */
-export const createIngestHandler = (getRuntime: () => Runtime, logger: Logger) =>
+export const createIngestHandler = (getRuntime: () => IngestRuntime, logger: Logger) =>
   middy(async (event: unknown): Promise<IngestResult> => {
     const parsed = s3EventSchema.safeParse(event);
     if (!parsed.success) {
@@ -49,6 +49,6 @@ export const createIngestHandler = (getRuntime: () => Runtime, logger: Logger) =
 const logger = new Logger({ serviceName: 'crosslift-ingest' });
 
 export const handler = createIngestHandler(
-  lazy(() => runtimeFromEnv(logger)),
+  lazy(() => ingestRuntimeFromEnv(logger)),
   logger,
 );

@@ -2,16 +2,16 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { reconcile, type ReconcileOutcome } from '../../shared/ingest/reconcile';
-import { runtimeFromEnv } from '../../shared/runtime/from-env';
+import { ingestRuntimeFromEnv } from '../../shared/runtime/from-env';
 import { lazy } from '../../shared/runtime/lazy';
-import type { Runtime } from '../../shared/runtime/runtime';
+import type { IngestRuntime } from '../../shared/runtime/runtime';
 
 export interface ReconcileResult {
   readonly repaired: readonly ReconcileOutcome[];
 }
 
 /** The daily schedule's target: catch S3 events that Lambda's async queue lost. The event carries nothing we need. */
-export const createReconcileHandler = (getRuntime: () => Runtime, logger: Logger) =>
+export const createReconcileHandler = (getRuntime: () => IngestRuntime, logger: Logger) =>
   middy(async (): Promise<ReconcileResult> => ({ repaired: await reconcile(getRuntime()) })).use(
     injectLambdaContext(logger, { resetKeys: true }),
   );
@@ -19,6 +19,6 @@ export const createReconcileHandler = (getRuntime: () => Runtime, logger: Logger
 const logger = new Logger({ serviceName: 'crosslift-reconcile' });
 
 export const handler = createReconcileHandler(
-  lazy(() => runtimeFromEnv(logger)),
+  lazy(() => ingestRuntimeFromEnv(logger)),
   logger,
 );

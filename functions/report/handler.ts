@@ -2,11 +2,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { EventShapeError } from '../../shared/errors';
-import { runScheduledReport } from '../../shared/report/compute-report';
+import { runScheduledReport } from '../../shared/jobs/scheduled-report';
 import { scheduleEventSchema } from '../../shared/report/schedule-event';
-import { runtimeFromEnv } from '../../shared/runtime/from-env';
+import { reportRuntimeFromEnv } from '../../shared/runtime/from-env';
 import { lazy } from '../../shared/runtime/lazy';
-import type { Runtime } from '../../shared/runtime/runtime';
+import type { ReportRuntime } from '../../shared/runtime/runtime';
 
 export interface ReportResult {
   readonly cooperationId: string;
@@ -21,7 +21,7 @@ export interface ReportResult {
 }
 
 /** EventBridge Scheduler event -> runScheduledReport for the last complete period before the scheduled time. */
-export const createReportHandler = (getRuntime: () => Runtime, logger: Logger) =>
+export const createReportHandler = (getRuntime: () => ReportRuntime, logger: Logger) =>
   middy(async (event: unknown): Promise<ReportResult> => {
     const parsed = scheduleEventSchema.safeParse(event);
     if (!parsed.success) {
@@ -45,6 +45,6 @@ export const createReportHandler = (getRuntime: () => Runtime, logger: Logger) =
 const logger = new Logger({ serviceName: 'crosslift-report' });
 
 export const handler = createReportHandler(
-  lazy(() => runtimeFromEnv(logger)),
+  lazy(() => reportRuntimeFromEnv(logger)),
   logger,
 );

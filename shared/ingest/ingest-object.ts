@@ -1,26 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Config } from '../config/schema';
 import { namedMeasures } from '../datasets/definitions';
 import type { Log } from '../logging';
-import { deliverOnce } from '../mail/deliver';
-import { openObject, putJsonObject, type BucketRef } from '../storage/objects';
+import { notify, type NotifyDeps } from '../mail/notify';
+import { claimContent, releaseContent } from '../storage/content-claims';
+import { deleteDayAggregates, putDayAggregates, type DayAggregate } from '../storage/day-aggregates';
 import {
-  claimContent,
   clearStaleGeneration,
-  deleteDayAggregates,
   fileIdOf,
   getFileRecord,
   normaliseSequencer,
-  putDayAggregates,
   putFileRecordIfNewer,
-  releaseContent,
-  type DayAggregate,
   type FileRecord,
   type IngestionStatus,
-  type TableRef,
-} from '../storage/table';
-import { markReportsStale } from '../report/store';
+} from '../storage/file-ledger';
+import { openObject, putJsonObject, type BucketRef } from '../storage/objects';
+import { markReportsStale } from '../storage/reports';
+import type { TableRef } from '../storage/table';
 import { DayResolver } from '../time/days';
 import { periodOfDay } from '../time/periods';
 import { analyseFile, MAX_KEPT_ERRORS, type FileAnalysis } from './analyse';
@@ -39,12 +35,12 @@ export interface ObjectEvent {
   readonly etag?: string;
 }
 
-export interface IngestDeps {
+export interface IngestDeps extends NotifyDeps {
   readonly config: Config;
   readonly table: TableRef;
   readonly bucket: BucketRef;
-  readonly ses: SESv2Client;
   readonly log: Log;
+  readonly now: () => Date;
 }
 
 export interface IngestOutcome {
@@ -59,130 +55,170 @@ export interface IngestOutcome {
 /** Where key problems are recorded: a cooperation id can never be `-`, so this cannot collide. */
 export const UNROUTED_COOPERATION = '-';
 
+/** One routed event and what the ledger said of its key before it: the state every step shares. */
+interface Ingestion {
+  readonly deps: IngestDeps;
+  readonly event: ObjectEvent;
+  readonly drop: DropKey;
+  readonly fileId: string;
+  readonly sequencer: string;
+  readonly previous: FileRecord | undefined;
+  /** The fields every record of this event carries. */
+  readonly base: Pick<FileRecord, 'cooperationId' | 'key' | 'partnerId' | 'dataset' | 'sequencer' | 'versionId' | 'etag'>;
+  /** What the previous version contributed, cleaned up once this event is committed. */
+  readonly stale: Pick<FileRecord, 'staleGeneration' | 'staleDays'>;
+}
+
+const outcome = (
+  key: string,
+  status: IngestOutcome['status'],
+  cooperationId: string,
+  counts: Pick<IngestOutcome, 'rows' | 'rejectedRows' | 'errors'> = { rows: 0, rejectedRows: 0, errors: [] },
+): IngestOutcome => ({ key, status, rows: counts.rows, rejectedRows: counts.rejectedRows, errors: counts.errors, cooperationId });
+
 const generationOf = (event: ObjectEvent) =>
   createHash('sha256')
     .update(`${event.versionId ?? ''}|${event.etag ?? ''}|${normaliseSequencer(event.sequencer)}`)
     .digest('hex')
     .slice(0, 12);
 
-const toAggregates = (drop: DropKey, fileId: string, generation: string, analysis: FileAnalysis): DayAggregate[] => {
-  return [...analysis.days.entries()].map(([day, values]) => ({
-    day,
-    dataset: drop.dataset,
-    partnerId: drop.partner.id,
-    fileId,
-    generation,
-    m: namedMeasures(drop.dataset, values),
-  }));
-};
-
 /**
  * Takes one S3 object event into the numbers exactly once: repeated events change nothing,
  * newer uploads replace older ones (by sequencer), deletions remove the file's contribution,
  * and a crash at any point is repaired by the retry. Returns the file's recorded outcome;
  * throws only for failures a retry can fix (storage, reading the object).
+ *
+ * The protocol, step by step: route the key; compare with the ledger; read and analyse the
+ * version; claim its content; write its aggregates under a new generation; commit the file
+ * record (one conditional write, in sequencer order); then the follow-ups (release the old
+ * content claim, mark touched reports stale, remove the replaced generation, report rejections).
  */
 export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promise<IngestOutcome> => {
-  const log = deps.log;
   const route = parseDropKey(event.key, deps.config);
-  const sequencer = normaliseSequencer(event.sequencer);
-  if (!route.ok) {
-    log.warn('object key cannot be routed', { key: event.key, reason: route.reason });
-    const cooperationId = route.cooperationId ?? UNROUTED_COOPERATION;
-    if (event.kind === 'created') {
-      await putFileRecordIfNewer(deps.table, {
-        cooperationId,
-        key: event.key,
-        partnerId: route.partner?.id ?? '-',
-        dataset: 'enrollments',
-        status: 'rejected',
-        sequencer,
-        rows: 0,
-        rejectedRows: 0,
-        errorCount: 1,
-        errors: [{ reason: route.reason }],
-        days: [],
-        updatedAt: new Date().toISOString(),
-      } as FileRecord);
-      await putJsonObject(deps.bucket, rejectionReportKey(event.key), { key: event.key, status: 'rejected', reason: route.reason });
-    }
-    return { key: event.key, status: 'unrouted', rows: 0, rejectedRows: 0, errors: [{ reason: route.reason }], cooperationId };
-  }
-
-  const drop = route.drop;
+  if (!route.ok) return recordUnrouted(deps, event, route);
+  const ingestion = await startIngestion(deps, event, route.drop);
+  const { previous, sequencer, drop } = ingestion;
   const cooperationId = drop.cooperation.id;
-  const fileId = fileIdOf(event.key);
-  const previous = await getFileRecord(deps.table, cooperationId, event.key);
-  const outcomeOf = (r: FileRecord, status: IngestOutcome['status'] = r.status): IngestOutcome => ({
-    key: r.key,
-    status,
-    rows: r.rows,
-    rejectedRows: r.rejectedRows,
-    errors: r.errors,
-    cooperationId,
-  });
 
   if (previous && previous.sequencer > sequencer) {
-    log.info('older event ignored: a newer one was already taken', { key: event.key, cooperationId });
-    return outcomeOf(previous, 'stale');
+    deps.log.info('older event ignored: a newer one was already taken', { key: event.key, cooperationId });
+    return outcome(event.key, 'stale', cooperationId, previous);
   }
   // A repeated event is a no-op, except for files with rejected rows: their error report and
   // email come after the commit, so a retry must redo them (all idempotent) or they could be lost.
   const redo = previous?.status === 'failed' || previous?.status === 'rejected' || previous?.status === 'partial';
   if (previous && previous.sequencer === sequencer && !redo) {
-    await cleanupStale(deps, cooperationId, fileId, previous);
-    log.info('repeated event ignored', { key: event.key, cooperationId });
-    return outcomeOf(previous, 'unchanged');
+    await removeReplacedGeneration(ingestion, previous);
+    deps.log.info('repeated event ignored', { key: event.key, cooperationId });
+    return outcome(event.key, 'unchanged', cooperationId, previous);
   }
+  if (event.kind === 'removed') return recordRemoval(ingestion);
 
-  const base = {
-    cooperationId,
-    key: event.key,
-    partnerId: drop.partner.id,
-    dataset: drop.dataset,
-    sequencer,
-    versionId: event.versionId,
-    etag: event.etag,
-  };
-  // What the previous version contributed is cleaned up once this event is committed.
-  const stale =
-    previous?.generation && previous.days.length > 0
-      ? { staleGeneration: previous.generation, staleDays: previous.days }
-      : {};
+  const analysis = await analyseVersion(ingestion);
+  if (!analysis) {
+    deps.log.info('object version is gone: a newer event will bring its replacement', { key: event.key, cooperationId });
+    return outcome(event.key, 'stale', cooperationId);
+  }
+  const written = await writeGeneration(ingestion, analysis);
+  const record = await commitRecord(ingestion, analysis, written);
+  if (!record) return outcome(event.key, 'stale', cooperationId);
+  await followUps(ingestion, analysis, record, written.generation);
+  return outcome(event.key, written.status, cooperationId, analysis);
+};
 
-  if (event.kind === 'removed') {
-    const committed = await putFileRecordIfNewer(deps.table, {
-      ...base,
-      status: 'deleted',
+/** A key outside the layout: recorded as rejected with the reason (no dataset), and reported next to it. */
+const recordUnrouted = async (
+  deps: IngestDeps,
+  event: ObjectEvent,
+  route: Extract<ReturnType<typeof parseDropKey>, { ok: false }>,
+): Promise<IngestOutcome> => {
+  deps.log.warn('object key cannot be routed', { key: event.key, reason: route.reason });
+  const cooperationId = route.cooperationId ?? UNROUTED_COOPERATION;
+  if (event.kind === 'created') {
+    await putFileRecordIfNewer(deps.table, {
+      cooperationId,
+      key: event.key,
+      partnerId: route.partner?.id ?? '-',
+      status: 'rejected',
+      sequencer: normaliseSequencer(event.sequencer),
       rows: 0,
       rejectedRows: 0,
-      errorCount: 0,
-      errors: [],
+      errorCount: 1,
+      errors: [{ reason: route.reason }],
       days: [],
-      ...stale,
-      updatedAt: new Date().toISOString(),
+      updatedAt: deps.now().toISOString(),
     });
-    if (committed && previous?.contentHash) {
-      await releaseContent(deps.table, { ...base, contentHash: previous.contentHash });
-    }
-    const record = committed ? await getFileRecord(deps.table, cooperationId, event.key) : undefined;
-    if (record) {
-      await markTouchedReportsStale(deps, drop, previous?.days ?? []);
-      await cleanupStale(deps, cooperationId, fileId, record);
-    }
-    log.info('file removed', { key: event.key, cooperationId, committed });
-    return { key: event.key, status: 'deleted', rows: 0, rejectedRows: 0, errors: [], cooperationId };
+    await putJsonObject(deps.bucket, rejectionReportKey(event.key), { key: event.key, status: 'rejected', reason: route.reason });
   }
+  return { ...outcome(event.key, 'unrouted', cooperationId), errors: [{ reason: route.reason }] };
+};
 
+const startIngestion = async (deps: IngestDeps, event: ObjectEvent, drop: DropKey): Promise<Ingestion> => {
+  const sequencer = normaliseSequencer(event.sequencer);
+  const previous = await getFileRecord(deps.table, drop.cooperation.id, event.key);
+  return {
+    deps,
+    event,
+    drop,
+    fileId: fileIdOf(event.key),
+    sequencer,
+    previous,
+    base: {
+      cooperationId: drop.cooperation.id,
+      key: event.key,
+      partnerId: drop.partner.id,
+      dataset: drop.dataset,
+      sequencer,
+      versionId: event.versionId,
+      etag: event.etag,
+    },
+    stale:
+      previous?.generation && previous.days.length > 0 ? { staleGeneration: previous.generation, staleDays: previous.days } : {},
+  };
+};
+
+/** A deleted object: its record turns `deleted`, its claim and aggregates go. */
+const recordRemoval = async (ingestion: Ingestion): Promise<IngestOutcome> => {
+  const { deps, event, base, previous, stale } = ingestion;
+  const committed = await putFileRecordIfNewer(deps.table, {
+    ...base,
+    status: 'deleted',
+    rows: 0,
+    rejectedRows: 0,
+    errorCount: 0,
+    errors: [],
+    days: [],
+    ...stale,
+    updatedAt: deps.now().toISOString(),
+  });
+  if (committed && previous?.contentHash) await releaseContent(deps.table, { ...claimOf(base), contentHash: previous.contentHash });
+  const record = committed ? await getFileRecord(deps.table, base.cooperationId, event.key) : undefined;
+  if (record) {
+    await markTouchedReportsStale(ingestion, previous?.days ?? []);
+    await removeReplacedGeneration(ingestion, record);
+  }
+  deps.log.info('file removed', { key: event.key, cooperationId: base.cooperationId, committed });
+  return outcome(event.key, 'deleted', base.cooperationId);
+};
+
+const claimOf = (base: Ingestion['base']) => ({
+  cooperationId: base.cooperationId,
+  partnerId: base.partnerId,
+  dataset: base.dataset!,
+  key: base.key,
+});
+
+/**
+ * Reads and analyses the event's version of the object; undefined when that version is gone.
+ * A failed read is recorded (so it is visible) and rethrown (so Lambda retries the event). The
+ * version counted so far stays counted (generation, days and pending cleanup carried over)
+ * until this one is read: a failed read never silently drops data from reports.
+ */
+const analyseVersion = async ({ deps, event, drop, base, previous }: Ingestion): Promise<FileAnalysis | undefined> => {
   const opened = await openObject(deps.bucket, event.key, { versionId: event.versionId, etag: event.etag });
-  if (!opened.found) {
-    log.info('object version is gone: a newer event will bring its replacement', { key: event.key, cooperationId });
-    return { key: event.key, status: 'stale', rows: 0, rejectedRows: 0, errors: [], cooperationId };
-  }
-
-  let analysis: FileAnalysis;
+  if (!opened.found) return undefined;
   try {
-    analysis = await analyseFile(opened.body, {
+    return await analyseFile(opened.body, {
       dataset: drop.dataset,
       kind: drop.kind,
       context: { resolver: new DayResolver(drop.cooperation.timezone), currency: drop.cooperation.currency },
@@ -191,9 +227,6 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
     });
   } catch (error) {
     if (error instanceof SourceReadError) {
-      // Recorded so the failure is visible, then rethrown so Lambda retries the event.
-      // The version counted so far stays counted (generation, days and pending cleanup carried
-      // over) until this one is read: a failed read never silently drops data from reports.
       await putFileRecordIfNewer(deps.table, {
         ...base,
         status: 'failed',
@@ -206,73 +239,98 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
         contentHash: previous?.contentHash,
         staleGeneration: previous?.staleGeneration,
         staleDays: previous?.staleDays,
-        updatedAt: new Date().toISOString(),
+        updatedAt: deps.now().toISOString(),
       });
-      log.error('reading the object failed', { key: event.key, cooperationId, error: error.details });
+      deps.log.error('reading the object failed', { key: event.key, cooperationId: base.cooperationId, error: error.details });
     }
     throw error;
   }
+};
 
+interface WrittenGeneration {
+  readonly generation: string;
+  readonly status: IngestionStatus;
+  readonly duplicateOf?: string;
+  readonly aggregates: readonly DayAggregate[];
+}
+
+/** Claims the content (the same bytes under another name are a duplicate) and writes the new generation's aggregates. */
+const writeGeneration = async ({ deps, event, drop, fileId, base }: Ingestion, analysis: FileAnalysis): Promise<WrittenGeneration> => {
   const generation = generationOf(event);
   let status: IngestionStatus = analysis.status;
   let duplicateOf: string | undefined;
   if (status !== 'rejected') {
-    duplicateOf = await claimContent(deps.table, { ...base, contentHash: analysis.stats.contentHash });
+    duplicateOf = await claimContent(deps.table, { ...claimOf(base), contentHash: analysis.stats.contentHash });
     if (duplicateOf !== undefined) status = 'duplicate';
   }
   const counted = status === 'accepted' || status === 'partial';
-  const aggregates = counted ? toAggregates(drop, fileId, generation, analysis) : [];
-  await putDayAggregates(deps.table, cooperationId, aggregates);
+  const aggregates: DayAggregate[] = counted
+    ? [...analysis.days.entries()].map(([day, values]) => ({
+        day,
+        dataset: drop.dataset,
+        partnerId: drop.partner.id,
+        fileId,
+        generation,
+        m: namedMeasures(drop.dataset, values),
+      }))
+    : [];
+  await putDayAggregates(deps.table, base.cooperationId, aggregates);
+  return { generation, status, ...(duplicateOf !== undefined ? { duplicateOf } : {}), aggregates };
+};
 
-  const errorCount = analysis.status === 'rejected' && analysis.rejectedRows === 0 ? 1 : analysis.rejectedRows;
+/**
+ * Switches the file record to the new generation: the one conditional write that makes the
+ * ingest count. Returns the committed record, or undefined when a newer version won meanwhile
+ * (what this one wrote is then withdrawn).
+ */
+const commitRecord = async (ingestion: Ingestion, analysis: FileAnalysis, written: WrittenGeneration) => {
+  const { deps, event, base, previous, stale } = ingestion;
+  const counted = written.status === 'accepted' || written.status === 'partial';
   const record: FileRecord = {
     ...base,
-    status,
-    generation: counted ? generation : undefined,
+    status: written.status,
+    generation: counted ? written.generation : undefined,
     contentHash: analysis.stats.contentHash,
     rows: analysis.rows,
     rejectedRows: analysis.rejectedRows,
-    errorCount,
+    errorCount: analysis.status === 'rejected' && analysis.rejectedRows === 0 ? 1 : analysis.rejectedRows,
     errors: analysis.errors.slice(0, 20),
-    days: aggregates.map((a) => a.day).sort(),
-    duplicateOf,
-    ...(previous?.generation !== generation ? stale : {}),
-    updatedAt: new Date().toISOString(),
+    days: written.aggregates.map((a) => a.day).sort(),
+    duplicateOf: written.duplicateOf,
+    ...(previous?.generation !== written.generation ? stale : {}),
+    updatedAt: deps.now().toISOString(),
   };
-  const committed = await putFileRecordIfNewer(deps.table, record);
-  if (!committed) {
-    // A newer version of the object won meanwhile: withdraw what this one wrote.
-    await deleteDayAggregates(deps.table, cooperationId, aggregates);
-    const winner = await getFileRecord(deps.table, cooperationId, event.key);
-    if (winner?.contentHash !== analysis.stats.contentHash) {
-      await releaseContent(deps.table, { ...base, contentHash: analysis.stats.contentHash });
-    }
-    log.info('a newer version was committed meanwhile; this one is withdrawn', { key: event.key, cooperationId });
-    return { key: event.key, status: 'stale', rows: 0, rejectedRows: 0, errors: [], cooperationId };
+  if (await putFileRecordIfNewer(deps.table, record)) return record;
+  await deleteDayAggregates(deps.table, base.cooperationId, written.aggregates);
+  const winner = await getFileRecord(deps.table, base.cooperationId, event.key);
+  if (winner?.contentHash !== analysis.stats.contentHash) {
+    await releaseContent(deps.table, { ...claimOf(base), contentHash: analysis.stats.contentHash });
   }
-  if (previous?.contentHash && previous.contentHash !== analysis.stats.contentHash) {
-    await releaseContent(deps.table, { ...base, contentHash: previous.contentHash });
-  }
-  await markTouchedReportsStale(deps, drop, [...record.days, ...(previous?.days ?? [])]);
-  await cleanupStale(deps, cooperationId, fileId, record);
+  deps.log.info('a newer version was committed meanwhile; this one is withdrawn', { key: event.key, cooperationId: base.cooperationId });
+  return undefined;
+};
 
-  log.info('file ingested', {
+/** What follows a commit; each step is idempotent, so a retried event can redo them. */
+const followUps = async (ingestion: Ingestion, analysis: FileAnalysis, record: FileRecord, generation: string) => {
+  const { deps, event, base, previous } = ingestion;
+  if (previous?.contentHash && previous.contentHash !== analysis.stats.contentHash) {
+    await releaseContent(deps.table, { ...claimOf(base), contentHash: previous.contentHash });
+  }
+  await markTouchedReportsStale(ingestion, [...record.days, ...(previous?.days ?? [])]);
+  await removeReplacedGeneration(ingestion, record);
+  deps.log.info('file ingested', {
     key: event.key,
-    cooperationId,
-    status,
+    cooperationId: base.cooperationId,
+    status: record.status,
     rows: analysis.rows,
     rejectedRows: analysis.rejectedRows,
-    days: aggregates.length,
+    days: record.days.length,
   });
-
-  if (analysis.status !== 'accepted') {
-    await reportRejection(deps, drop, generation, analysis);
-  }
-  return { key: event.key, status, rows: analysis.rows, rejectedRows: analysis.rejectedRows, errors: analysis.errors, cooperationId };
+  if (analysis.status !== 'accepted') await reportRejection(ingestion, generation, analysis);
 };
 
 /** Reports of the periods a file's old or new days fall in no longer match their inputs. */
-const markTouchedReportsStale = async (deps: IngestDeps, drop: DropKey, days: readonly string[]) => {
+const markTouchedReportsStale = async ({ deps, drop }: Ingestion, days: readonly string[]) => {
   if (days.length === 0) return;
   const { schedule, timezone, id } = drop.cooperation;
   const labels = new Set<string>();
@@ -287,18 +345,19 @@ const markTouchedReportsStale = async (deps: IngestDeps, drop: DropKey, days: re
 };
 
 /** Removes aggregates of a replaced generation; safe to repeat. */
-const cleanupStale = async (deps: IngestDeps, cooperationId: string, fileId: string, record: FileRecord) => {
-  if (!record.staleGeneration || record.staleGeneration === record.generation) return;
+const removeReplacedGeneration = async ({ deps, fileId }: Ingestion, record: FileRecord) => {
+  if (!record.staleGeneration || record.staleGeneration === record.generation || !record.dataset) return;
+  const { dataset, staleGeneration } = record;
   await deleteDayAggregates(
     deps.table,
-    cooperationId,
-    (record.staleDays ?? []).map((day) => ({ day, dataset: record.dataset, fileId, generation: record.staleGeneration! })),
+    record.cooperationId,
+    (record.staleDays ?? []).map((day) => ({ day, dataset, fileId, generation: staleGeneration })),
   );
-  await clearStaleGeneration(deps.table, cooperationId, record.key, record.staleGeneration);
+  await clearStaleGeneration(deps.table, record.cooperationId, record.key, staleGeneration);
 };
 
 /** Writes the error report next to the file and tells the partner that dropped it, once per version. */
-const reportRejection = async (deps: IngestDeps, drop: DropKey, generation: string, analysis: FileAnalysis) => {
+const reportRejection = async ({ deps, drop, fileId }: Ingestion, generation: string, analysis: FileAnalysis) => {
   const reportKey = rejectionReportKey(drop.key);
   await putJsonObject(deps.bucket, reportKey, {
     key: drop.key,
@@ -313,21 +372,20 @@ const reportRejection = async (deps: IngestDeps, drop: DropKey, generation: stri
     errorsShown: Math.min(analysis.errors.length, MAX_KEPT_ERRORS),
     errors: analysis.errors,
   });
-  const owner = deps.config.partners.find((p) => p.id === drop.cooperation.owner);
-  if (!owner?.sender) return;
-  const email = renderRejectionEmail({
-    key: drop.key,
-    status: analysis.status,
-    rows: analysis.rows,
-    rejectedRows: analysis.rejectedRows,
-    reason: analysis.reason,
-    errors: analysis.errors,
-    reportKey,
+  await notify(deps, {
+    cooperation: drop.cooperation,
+    kind: 'rejection',
+    ref: `${fileId}#${generation}`,
+    audience: { kind: 'partner', partnerId: drop.partner.id },
+    render: () =>
+      renderRejectionEmail({
+        key: drop.key,
+        status: analysis.status,
+        rows: analysis.rows,
+        rejectedRows: analysis.rejectedRows,
+        reason: analysis.reason,
+        errors: analysis.errors,
+        reportKey,
+      }),
   });
-  for (const to of drop.partner.contacts) {
-    await deliverOnce(
-      { table: deps.table, ses: deps.ses },
-      { cooperationId: drop.cooperation.id, kind: 'rejection', ref: `${fileIdOf(drop.key)}#${generation}`, message: { from: owner.sender, to, ...email } },
-    );
-  }
 };

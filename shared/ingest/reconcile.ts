@@ -1,5 +1,5 @@
 import { listObjects } from '../storage/objects';
-import { listFileRecords, type FileRecord } from '../storage/table';
+import { listFileRecords, type FileRecord } from '../storage/file-ledger';
 import { ingestObject, UNROUTED_COOPERATION, type IngestDeps, type ObjectEvent } from './ingest-object';
 import { INBOX_PREFIX } from './keys';
 

@@ -1,5 +1,5 @@
 import escapeHtml from 'escape-html';
-import type { RowError } from './rejection';
+import { rowErrorLocation, type RowError } from './rejection';
 
 export interface RejectionNotice {
   readonly key: string;
@@ -11,10 +11,7 @@ export interface RejectionNotice {
   readonly reportKey: string;
 }
 
-const where = (e: RowError) =>
-  [e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '', e.column ? `column ${e.column}` : '']
-    .filter(Boolean)
-    .join(', ');
+const where = rowErrorLocation;
 
 /** The email a partner gets when its file was rejected or partly rejected. Shows at most 20 errors. */
 export const renderRejectionEmail = (notice: RejectionNotice): { subject: string; html: string; text: string } => {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { CrossliftError } from '../errors';
-import { coopPk, getItem, putIfAbsent, putItem, replaceIf, type TableRef } from '../storage/table';
+import { claimSend, readSend, recordSendOutcome, releaseSend, takeOverSend } from '../storage/email-sends';
+import type { TableRef } from '../storage/table';
 import { isSuppressed, sendMail, type MailMessage } from './ses';
 
 export type EmailKind = 'report' | 'alert' | 'rejection' | 'restatement' | 'failure';
@@ -26,10 +26,14 @@ export class DeliveryError extends CrossliftError {
   override readonly name = 'DeliveryError';
 }
 
-const recipientHash = (to: string) => createHash('sha256').update(to.toLowerCase()).digest('hex').slice(0, 16);
-
 /** How long a claimed but unconfirmed send blocks other invocations before it may be taken over. */
 export const SEND_LEASE_MS = 2 * 60 * 1000;
+
+export interface DeliveryDeps {
+  readonly table: TableRef;
+  readonly ses: SESv2Client;
+  readonly now: () => Date;
+}
 
 /**
  * Sends an email unless its send record says it went out (or is going out) already.
@@ -39,24 +43,24 @@ export const SEND_LEASE_MS = 2 * 60 * 1000;
  * `sent` write can repeat an email, once the lease has passed: SES takes no idempotency key,
  * so this is the floor.
  */
-export const deliverOnce = async (deps: { table: TableRef; ses: SESv2Client }, delivery: Delivery): Promise<DeliveryOutcome> => {
-  const pk = coopPk(delivery.cooperationId);
-  const sk = `SENT#${delivery.kind}#${delivery.ref}#${recipientHash(delivery.message.to)}`;
-  const base = { to: delivery.message.to, subject: delivery.message.subject, kind: delivery.kind };
-  const now = Date.now();
-  const claim = { pk, sk, state: 'pending', kind: delivery.kind, ref: delivery.ref, subject: delivery.message.subject, claimedAt: now };
-  if (!(await putIfAbsent(deps.table, claim))) {
-    const existing = await getItem(deps.table, pk, sk);
-    if (existing?.state === 'sent') return { ...base, state: 'already_sent', messageId: existing.messageId as string | undefined };
+export const deliverOnce = async (deps: DeliveryDeps, delivery: Delivery): Promise<DeliveryOutcome> => {
+  const clock = deps.now;
+  const id = { cooperationId: delivery.cooperationId, kind: delivery.kind, ref: delivery.ref, to: delivery.message.to };
+  const subject = delivery.message.subject;
+  const base = { to: delivery.message.to, subject, kind: delivery.kind };
+  const now = clock().getTime();
+  if (!(await claimSend(deps.table, id, subject, now))) {
+    const existing = await readSend(deps.table, id);
+    if (existing?.state === 'sent') return { ...base, state: 'already_sent', ...(existing.messageId ? { messageId: existing.messageId } : {}) };
     if (existing?.state === 'suppressed' || existing?.state === 'refused') return { ...base, state: existing.state };
-    const claimedAt = Number(existing?.claimedAt ?? 0);
+    const claimedAt = existing?.claimedAt ?? 0;
     if (now - claimedAt < SEND_LEASE_MS) return { ...base, state: 'in_progress' };
-    if (!(await replaceIf(deps.table, claim, 'claimedAt', claimedAt))) return { ...base, state: 'in_progress' };
+    if (!(await takeOverSend(deps.table, id, subject, now, claimedAt))) return { ...base, state: 'in_progress' };
   }
   // An address on the SES suppression list (hard bounces, complaints) is skipped and recorded:
   // SES would accept the message and drop it, and retrying would never help.
   if (await isSuppressed(deps.ses, delivery.message.to)) {
-    await putItem(deps.table, { ...claim, state: 'suppressed', at: new Date().toISOString() });
+    await recordSendOutcome(deps.table, id, subject, now, { state: 'suppressed' }, clock());
     return { ...base, state: 'suppressed' };
   }
   let messageId: string | undefined;
@@ -68,15 +72,14 @@ export const deliverOnce = async (deps: { table: TableRef; ses: SESv2Client }, d
   } catch (cause) {
     if ((cause as Error).name === 'MessageRejected') {
       // SES refuses this message for good (e.g. an unverified recipient in the sandbox): record it, do not retry forever.
-      await putItem(deps.table, { ...claim, state: 'refused', lastError: 'MessageRejected', at: new Date().toISOString() });
+      await recordSendOutcome(deps.table, id, subject, now, { state: 'refused', lastError: 'MessageRejected' }, clock());
       return { ...base, state: 'refused' };
     }
-    // Release the claim so the retry (or the next run) sends this email.
-    await replaceIf(deps.table, { ...claim, claimedAt: 0, lastError: (cause as Error).name }, 'claimedAt', now);
+    await releaseSend(deps.table, id, subject, now, (cause as Error).name);
     throw new DeliveryError('sending email failed', { kind: delivery.kind, ref: delivery.ref }, { cause });
   }
-  await putItem(deps.table, { ...claim, state: 'sent', messageId, sentAt: new Date().toISOString() });
-  return { ...base, state: 'sent', messageId };
+  await recordSendOutcome(deps.table, id, subject, now, { state: 'sent', ...(messageId ? { messageId } : {}) }, clock());
+  return { ...base, state: 'sent', ...(messageId ? { messageId } : {}) };
 };
 
 /** Recipients of a cooperation's reports: its `recipients`, else the contacts of all its partners. */

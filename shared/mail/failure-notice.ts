@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import escapeHtml from 'escape-html';
 import * as z from 'zod';
 import type { Config } from '../config/schema';
-import type { TableRef } from '../storage/table';
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { deliverOnce, type DeliveryOutcome } from './deliver';
+import type { DeliveryOutcome } from './deliver';
+import { notify, type NotifyDeps } from './notify';
 
 /**
  * What Lambda sends to an async function's on-failure destination when retries are exhausted
@@ -25,15 +24,11 @@ const jobEventSchema = z.object({ cooperationId: z.string(), scheduledTime: z.st
  * retries, with the reason. The reason is the error's type and fixed message (our errors never
  * carry row values); it is cut to 300 characters.
  */
-export const notifyJobFailure = async (
-  deps: { config: Config; table: TableRef; ses: SESv2Client },
-  record: FailureRecord,
-): Promise<DeliveryOutcome[]> => {
+export const notifyJobFailure = async (deps: NotifyDeps & { readonly config: Config }, record: FailureRecord): Promise<DeliveryOutcome[]> => {
   const job = jobEventSchema.safeParse(record.requestPayload);
   if (!job.success) return [];
   const cooperation = deps.config.cooperations.find((c) => c.id === job.data.cooperationId);
-  const owner = cooperation && deps.config.partners.find((p) => p.id === cooperation.owner);
-  if (!cooperation || !owner?.sender) return [];
+  if (!cooperation) return [];
   const reason = `${record.responsePayload?.errorType ?? 'Error'}: ${record.responsePayload?.errorMessage ?? 'unknown'}`.slice(0, 300);
   const when = job.data.scheduledTime ?? 'unscheduled run';
   const ref = createHash('sha256').update(`${cooperation.id}|${when}`).digest('hex').slice(0, 16);
@@ -49,11 +44,5 @@ export const notifyJobFailure = async (
   )}</b> (${escapeHtml(cooperation.id)}) for ${escapeHtml(when)} failed after its retries.</p><p>Reason: <code>${escapeHtml(
     reason,
   )}</code></p><p>The data is safe: the report will be computed by the next scheduled run, or now with <code>crosslift report</code>.</p></body></html>`;
-  const outcomes: DeliveryOutcome[] = [];
-  for (const to of owner.contacts) {
-    outcomes.push(
-      await deliverOnce(deps, { cooperationId: cooperation.id, kind: 'failure', ref, message: { from: owner.sender, to, subject, html, text } }),
-    );
-  }
-  return outcomes;
+  return notify(deps, { cooperation, kind: 'failure', ref, audience: { kind: 'owner' }, render: () => ({ subject, html, text }) });
 };

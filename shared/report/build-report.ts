@@ -1,6 +1,7 @@
 import type { Cooperation, Target } from '../config/schema';
 import type { DatasetName } from '../datasets/names';
-import type { DayAggregate, FileRecord } from '../storage/table';
+import { isCounted, type FileRecord } from '../storage/file-ledger';
+import type { DayAggregate } from '../storage/day-aggregates';
 import { daysBetween } from '../time/days';
 import { previousPeriod, type Period } from '../time/periods';
 import { computeMetrics, defaultMinSample, metricDefinition, METRIC_NAMES, type MetricName, type MetricValue } from './metrics';
@@ -164,7 +165,7 @@ export const buildReport = (inputs: ReportInputs): Report => {
     metrics[name] = { value: null, n: 0, target, status: 'insufficient_data', note };
   }
 
-  const counted = inputs.files.filter((f) => (f.status === 'accepted' || f.status === 'partial' || f.status === 'failed') && f.generation);
+  const counted = inputs.files.filter(isCounted);
   const touching = counted.filter((f) => f.days.some((d) => d >= period.startDay && d <= period.endDay));
   return {
     cooperationId: cooperation.id,

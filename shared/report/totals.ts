@@ -1,6 +1,7 @@
 import { DATASETS, type MeasureOf } from '../datasets/definitions';
 import type { DatasetName } from '../datasets/names';
-import type { DayAggregate, FileRecord } from '../storage/table';
+import { isCounted, type FileRecord } from '../storage/file-ledger';
+import type { DayAggregate } from '../storage/day-aggregates';
 
 /** Measures of one dataset summed over all counted files: per day, and over the whole window. */
 export interface DatasetTotals {
@@ -28,12 +29,7 @@ export const measuresOf = <D extends DatasetName>(totals: Totals, dataset: D) =>
 /** fileId -> the generation currently counted for it. */
 export const activeGenerations = (records: readonly FileRecord[], fileIdOf: (key: string) => string): Map<string, string> => {
   const active = new Map<string, string>();
-  for (const r of records) {
-    // A `failed` record keeps the previously counted generation until its retry succeeds.
-    if ((r.status === 'accepted' || r.status === 'partial' || r.status === 'failed') && r.generation) {
-      active.set(fileIdOf(r.key), r.generation);
-    }
-  }
+  for (const r of records) if (isCounted(r)) active.set(fileIdOf(r.key), r.generation);
   return active;
 };
 

@@ -1,12 +1,20 @@
 import type { Log } from '../logging';
-import { createRuntime, type Runtime } from './runtime';
+import { createIngestRuntime, createNoticeRuntime, createReportRuntime } from './runtime';
 import { settingsFromEnv } from './settings';
 
-/** The runtime of a deployed function: region from Lambda, everything else from validated variables. */
-export const runtimeFromEnv = (log: Log, env: Record<string, string | undefined> = process.env): Runtime => {
-  const settings = settingsFromEnv(env);
-  return createRuntime(
-    { aws: { region: settings.region }, tableName: settings.tableName, bucketName: settings.bucketName, config: settings.config },
-    log,
-  );
+// The runtimes of deployed functions: region from Lambda, everything else from validated variables.
+
+export const ingestRuntimeFromEnv = (log: Log, env: Record<string, string | undefined> = process.env) => {
+  const s = settingsFromEnv(env, { bucket: true });
+  return createIngestRuntime({ aws: { region: s.region }, tableName: s.tableName, bucketName: s.bucketName, config: s.config }, log);
+};
+
+export const reportRuntimeFromEnv = (log: Log, env: Record<string, string | undefined> = process.env) => {
+  const s = settingsFromEnv(env);
+  return createReportRuntime({ aws: { region: s.region }, tableName: s.tableName, config: s.config }, log);
+};
+
+export const noticeRuntimeFromEnv = (log: Log, env: Record<string, string | undefined> = process.env) => {
+  const s = settingsFromEnv(env);
+  return createNoticeRuntime({ aws: { region: s.region }, tableName: s.tableName, config: s.config }, log);
 };

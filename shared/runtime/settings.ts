@@ -9,7 +9,8 @@ import { SettingsError } from '../errors';
 export const envSchema = z.object({
   AWS_REGION: z.string().min(1),
   CROSSLIFT_TABLE: z.string().min(1),
-  CROSSLIFT_BUCKET: z.string().min(1),
+  /** Only the functions that read or write objects (ingest, reconcile) need the bucket. */
+  CROSSLIFT_BUCKET: z.string().min(1).optional(),
   CROSSLIFT_CONFIG: z.string().min(2),
   POWERTOOLS_LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).optional(),
 });
@@ -17,13 +18,22 @@ export const envSchema = z.object({
 export interface FunctionSettings {
   readonly region: string;
   readonly tableName: string;
-  readonly bucketName: string;
+  readonly bucketName?: string;
   readonly config: Config;
 }
 
 /** Reads the settings or fails with one message naming every missing or bad variable. */
-export const settingsFromEnv = (env: Record<string, string | undefined> = process.env): FunctionSettings => {
-  const parsed = envSchema.safeParse(env);
+export function settingsFromEnv(
+  env: Record<string, string | undefined>,
+  needs: { bucket: true },
+): FunctionSettings & { readonly bucketName: string };
+export function settingsFromEnv(env?: Record<string, string | undefined>, needs?: { bucket: boolean }): FunctionSettings;
+export function settingsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+  needs: { bucket: boolean } = { bucket: false },
+): FunctionSettings {
+  const schema = needs.bucket ? envSchema.required({ CROSSLIFT_BUCKET: true }) : envSchema;
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => `${String(i.path[0])} (${i.message})`);
     throw new SettingsError(`bad environment: ${names.join(', ')}`, { variables: parsed.error.issues.map((i) => i.path[0]) });
@@ -43,7 +53,7 @@ export const settingsFromEnv = (env: Record<string, string | undefined> = proces
   return {
     region: parsed.data.AWS_REGION,
     tableName: parsed.data.CROSSLIFT_TABLE,
-    bucketName: parsed.data.CROSSLIFT_BUCKET,
+    ...(parsed.data.CROSSLIFT_BUCKET ? { bucketName: parsed.data.CROSSLIFT_BUCKET } : {}),
     config: config.data,
   };
-};
+}

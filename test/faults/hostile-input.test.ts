@@ -1,7 +1,7 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listObjects } from '../../shared/storage/objects';
-import { getFileRecord, listFileRecords } from '../../shared/storage/table';
+import { getFileRecord, listFileRecords } from '../../shared/storage/file-ledger';
 import { startHarness, testConfig, type Harness } from '../support/harness';
 
 const H = 'user_id,course_id,enrolled_at,channel,amount';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { listFileRecords } from '../../shared/storage/table';
+import { listFileRecords } from '../../shared/storage/file-ledger';
 import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
 
 // Short form in `npm test`; `npm run test:faults` sets CROSSLIFT_FAULTS=long: 1,000 files, 5 million rows.

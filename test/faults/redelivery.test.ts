@@ -3,7 +3,8 @@ import type { MiddlewareStack } from '@smithy/types';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../shared/config/schema';
-import { getFileRecord, listFileRecords, queryDayAggregates } from '../../shared/storage/table';
+import { getFileRecord, listFileRecords } from '../../shared/storage/file-ledger';
+import { queryDayAggregates } from '../../shared/storage/day-aggregates';
 import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';

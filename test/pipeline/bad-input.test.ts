@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getFileRecord, listFileRecords } from '../../shared/storage/table';
+import { getFileRecord, listFileRecords } from '../../shared/storage/file-ledger';
 import { startHarness, testConfig, type Harness } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';

@@ -34,7 +34,7 @@ describe('email delivery', () => {
     expect(first).toBeUndefined();
     const notices = (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') === 'failure');
     expect(notices.map((e) => e.destination.to[0])).toEqual(h.config.partners[0]!.contacts);
-    expect(notices[0]!.body.text).toContain('InternalServerError: Internal server error');
+    expect(notices[0]!.body.text).toContain('StorageError: Query of a day aggregate failed (InternalServerError)');
   });
 
   it('skips and records a suppressed recipient instead of retrying it forever', async () => {
@@ -55,9 +55,9 @@ describe('email delivery', () => {
     });
 
     // Act
-    const suppressed = await deliverOnce({ table: h.pipeline.runtime.table, ses }, delivery('gone@bounce.example'));
-    const again = await deliverOnce({ table: h.pipeline.runtime.table, ses }, delivery('gone@bounce.example'));
-    const sent = await deliverOnce({ table: h.pipeline.runtime.table, ses }, delivery('ok@fine.example'));
+    const suppressed = await deliverOnce({ table: h.pipeline.runtime.table, ses, now: () => new Date() }, delivery('gone@bounce.example'));
+    const again = await deliverOnce({ table: h.pipeline.runtime.table, ses, now: () => new Date() }, delivery('gone@bounce.example'));
+    const sent = await deliverOnce({ table: h.pipeline.runtime.table, ses, now: () => new Date() }, delivery('ok@fine.example'));
 
     // Assess
     expect([suppressed.state, again.state, sent.state]).toEqual(['suppressed', 'suppressed', 'sent']);

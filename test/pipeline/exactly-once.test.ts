@@ -1,6 +1,7 @@
 import type { MiddlewareStack } from '@smithy/types';
 import { afterEach, describe, expect, it } from 'vitest';
-import { getFileRecord, listFileRecords, queryDayAggregates } from '../../shared/storage/table';
+import { getFileRecord, listFileRecords } from '../../shared/storage/file-ledger';
+import { queryDayAggregates } from '../../shared/storage/day-aggregates';
 import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listFileRecords } from '../../shared/storage/table';
+import { listFileRecords } from '../../shared/storage/file-ledger';
 import { computeReport } from '../../shared/report/compute-report';
 import { periodOfLabel } from '../../shared/time/periods';
 import { header, startHarness, testConfig, type Harness } from '../support/harness';

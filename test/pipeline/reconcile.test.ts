@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getFileRecord } from '../../shared/storage/table';
+import { getFileRecord } from '../../shared/storage/file-ledger';
 import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
 
 const csv = (n: number, amount: number) =>

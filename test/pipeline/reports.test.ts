@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { getStoredReport, listStoredReports } from '../../shared/report/store';
+import { getStoredReport, listStoredReports } from '../../shared/storage/reports';
 import { header, startHarness, testConfig, type Harness } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
@@ -113,8 +113,8 @@ describe('stored reports', () => {
     await h.put('inbox/coop/platform/enrollments/w46.csv', rows(3, '2026-11-10'));
     await h.pipeline.drain();
     await h.pipeline.report({ cooperationId: 'coop', scheduledTime: '2026-11-16T06:00:00+08:00' });
-    const { readReportState, saveReport, getStoredReport: get } = await import('../../shared/report/store');
-    const { markReportsStale } = await import('../../shared/report/store');
+    const { saveReport } = await import('../../shared/report/store');
+    const { readReportState, getStoredReport: get, markReportsStale } = await import('../../shared/storage/reports');
 
     // Act: a recomputation reads the stale counter, then an ingest marks the period stale, then it saves.
     const seen = await readReportState(table, 'coop', '2026-W46');

@@ -99,7 +99,8 @@ export const testConfig = (overrides: Partial<ConfigInput['cooperations'][number
 export const header = (email: LocalEmail, name: string) =>
   email.headers?.find((h) => h.name.toLowerCase() === name.toLowerCase())?.value;
 
-import { fileIdOf, listFileRecords, queryDayAggregates } from '../../shared/storage/table';
+import { fileIdOf, listFileRecords } from '../../shared/storage/file-ledger';
+import { queryDayAggregates } from '../../shared/storage/day-aggregates';
 import { activeGenerations, sumAggregates } from '../../shared/report/totals';
 import type { DatasetName } from '../../shared/datasets/names';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildReport, comparisonWindow, METRICS_VERSION, type ReportInputs } from '../../../shared/report/build-report';
 import type { Cooperation } from '../../../shared/config/schema';
-import type { DayAggregate, FileRecord } from '../../../shared/storage/table';
+import type { FileRecord } from '../../../shared/storage/file-ledger';
+import type { DayAggregate } from '../../../shared/storage/day-aggregates';
 import { periodOfLabel, type Period } from '../../../shared/time/periods';
 import { aggregate, cooperation, fileRecord, normalCdf } from './fixtures';
 

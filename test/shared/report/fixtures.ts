@@ -2,7 +2,8 @@ import { cooperationSchema, type Cooperation } from '../../../shared/config/sche
 import type { DatasetName } from '../../../shared/datasets/names';
 import { Z95 } from '../../../shared/report/stats';
 import type { DatasetTotals, Totals } from '../../../shared/report/totals';
-import type { DayAggregate, FileRecord } from '../../../shared/storage/table';
+import type { FileRecord } from '../../../shared/storage/file-ledger';
+import type { DayAggregate } from '../../../shared/storage/day-aggregates';
 
 /** A cooperation as the config loader would give it (defaults applied). */
 export const cooperation = (overrides: Record<string, unknown> = {}): Cooperation =>

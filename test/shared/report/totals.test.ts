@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { activeGenerations, sumAggregates } from '../../../shared/report/totals';
-import type { DayAggregate } from '../../../shared/storage/table';
+import type { DayAggregate } from '../../../shared/storage/day-aggregates';
 import { aggregate, fileRecord } from './fixtures';
 
 const fileIdOf = (key: string) => `id:${key}`;

@@ -2,7 +2,7 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
-import { putDayAggregates, type DayAggregate } from '../../../shared/storage/table';
+import { putDayAggregates, type DayAggregate } from '../../../shared/storage/day-aggregates';
 
 // Unprocessed items come back from real DynamoDB under load but never from the emulators:
 // this is the error path aws-sdk-client-mock is for.
@@ -68,7 +68,8 @@ describe('putDayAggregates', () => {
 
     // Act / Assess: the mock replaces the transport, so a throttle surfaces to our code, which must not swallow it.
     await expect(putDayAggregates({ db, tableName: 't' }, 'c', aggregates(3))).rejects.toMatchObject({
-      name: 'ProvisionedThroughputExceededException',
+      name: 'StorageError',
+      details: { operation: 'BatchWriteItem', error: 'ProvisionedThroughputExceededException' },
     });
     await putDayAggregates({ db, tableName: 't' }, 'c', aggregates(3));
     expect(mock.commandCalls(BatchWriteCommand)).toHaveLength(2);
