@@ -11,6 +11,7 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import sesLocal from 'aws-ses-v2-local';
 import type { AwsSettings } from '../shared/aws/clients';
+import { TABLE_SCHEMA } from '../shared/storage/table';
 
 /**
  * The embedded local AWS stack: dynalite (DynamoDB), s3rver (S3) and aws-ses-v2-local (SES v2),
@@ -125,12 +126,12 @@ export const createTable = async (dynamodb: DynamoDBClient, tableName: string) =
       new CreateTableCommand({
         TableName: tableName,
         AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: TABLE_SCHEMA.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE_SCHEMA.sortKey, AttributeType: 'S' },
         ],
         KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
+          { AttributeName: TABLE_SCHEMA.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_SCHEMA.sortKey, KeyType: 'RANGE' },
         ],
         BillingMode: 'PAY_PER_REQUEST',
       }),

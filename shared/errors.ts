@@ -31,3 +31,40 @@ export class StorageError extends CrossliftError {
 export class EventShapeError extends CrossliftError {
   override readonly name = 'EventShapeError';
 }
+
+/** A problem with a whole file: nothing of it is taken. The reason is shown to the partner (never a row value). */
+export class FileRejection extends CrossliftError {
+  override readonly name = 'FileRejection';
+
+  constructor(
+    readonly reason: string,
+    readonly line?: number,
+  ) {
+    super(reason, line === undefined ? {} : { line });
+  }
+}
+
+/** Reading the object failed half-way (network, truncated body): retryable, never a verdict on the file. */
+export class SourceReadError extends CrossliftError {
+  override readonly name = 'SourceReadError';
+}
+
+/** Some records of an S3 event failed for a reason a retry can fix: the invocation fails so Lambda retries. */
+export class IngestFailedError extends CrossliftError {
+  override readonly name = 'IngestFailedError';
+}
+
+/** SES failed to take an email; the claim was released so the retry sends it. */
+export class DeliveryError extends CrossliftError {
+  override readonly name = 'DeliveryError';
+}
+
+/** Another invocation claimed a report email and has not confirmed it: fail, so Lambda retries after the lease. */
+export class DeliveryPendingError extends CrossliftError {
+  override readonly name = 'DeliveryPendingError';
+}
+
+/** A schedule or command named a cooperation the config does not have. */
+export class UnknownCooperationError extends CrossliftError {
+  override readonly name = 'UnknownCooperationError';
+}

@@ -2,16 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { loggableError } from '../../shared/log-safe';
-import { CrossliftError } from '../../shared/errors';
+import { IngestFailedError } from '../../shared/errors';
 import { ingestObject, type IngestOutcome } from '../../shared/ingest/ingest-object';
 import { s3EventSchema, toObjectEvents } from '../../shared/ingest/s3-event';
 import { ingestRuntimeFromEnv } from '../../shared/runtime/from-env';
 import { lazy } from '../../shared/runtime/lazy';
 import type { IngestRuntime } from '../../shared/runtime/runtime';
 
-export class IngestFailedError extends CrossliftError {
-  override readonly name = 'IngestFailedError';
-}
 
 export interface IngestResult {
   readonly files: readonly Pick<IngestOutcome, 'key' | 'status' | 'rows' | 'rejectedRows'>[];

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../../shared/storage/table';
 
 export interface CrossliftTableProps {
   /** Customer-managed key the table is encrypted with (the stack key). */
@@ -14,9 +15,9 @@ export interface CrossliftTableProps {
 }
 
 /**
- * The single table of shared/storage/table.ts: string keys `pk` and `sk`, every item kind
- * distinguished by key prefixes, no indexes. `expiresAt` is the TTL attribute (epoch seconds)
- * for items that may lapse; items without it live forever.
+ * The single table defined by TABLE_SCHEMA in shared/storage/table.ts: string partition and sort
+ * keys, every item kind distinguished by key prefixes, no indexes, and a TTL attribute (epoch
+ * seconds) for items that may lapse; items without it live forever.
  */
 export class CrossliftTable extends Construct {
   /** The DynamoDB table. */
@@ -25,14 +26,14 @@ export class CrossliftTable extends Construct {
   constructor(scope: Construct, id: string, props: CrossliftTableProps) {
     super(scope, id);
     this.table = new Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
       // Traffic is bursty (a drop, a weekly report) and small: on-demand costs nothing when idle.
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.key,
-      timeToLiveAttribute: 'expiresAt',
+      timeToLiveAttribute: TABLE_SCHEMA.timeToLiveAttribute,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
   }

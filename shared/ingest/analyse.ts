@@ -6,7 +6,8 @@ import { classifyStreamError, decodeText, type DecodeStats } from './decode';
 import { compileRows, DECLINE } from './fast-rows';
 import type { FileKind } from './formats';
 import { readRecords, type RecordSink } from './records';
-import { FileRejection, type RowError } from './rejection';
+import { FileRejection } from '../errors';
+import { type RowError } from './rejection';
 
 /** How many row errors are kept with a file's outcome (the count is always complete). */
 export const MAX_KEPT_ERRORS = 100;

@@ -1,4 +1,4 @@
-import { FileRejection } from './rejection';
+import { FileRejection } from '../errors';
 
 /**
  * Streaming CSV reader, fed text chunks and emitting records synchronously (a chunk at a time).

@@ -2,8 +2,7 @@ import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { pipeline, Transform, type Readable, type TransformCallback } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { CrossliftError } from '../errors';
-import { FileRejection } from './rejection';
+import { FileRejection, SourceReadError } from '../errors';
 
 export interface DecodeOptions {
   readonly gzip: boolean;
@@ -17,10 +16,6 @@ export interface DecodeStats {
   uncompressedBytes: number;
 }
 
-/** Reading the object failed half-way (network, truncated body): retryable, never a verdict on the file. */
-export class SourceReadError extends CrossliftError {
-  override readonly name = 'SourceReadError';
-}
 
 /**
  * Whether valid UTF-8 bytes end on a character boundary (the decoder then holds nothing).

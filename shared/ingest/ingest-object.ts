@@ -20,7 +20,7 @@ import type { TableRef } from '../storage/table';
 import { DayResolver } from '../time/days';
 import { periodOfDay } from '../time/periods';
 import { analyseFile, MAX_KEPT_ERRORS, type FileAnalysis } from './analyse';
-import { SourceReadError } from './decode';
+import { SourceReadError } from '../errors';
 import { parseDropKey, rejectionReportKey, type DropKey } from './keys';
 import type { RowError } from './rejection';
 import { renderRejectionEmail } from './rejection-email';

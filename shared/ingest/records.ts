@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
 import { CsvReader, MAX_RECORD_BYTES, spanFields } from './csv-reader';
 import type { FileFormat } from './formats';
-import { FileRejection } from './rejection';
+import { FileRejection } from '../errors';
 
 export { MAX_RECORD_BYTES } from './csv-reader';
 

@@ -1,13 +1,4 @@
-/** A problem with a whole file: nothing of it is taken. The reason is shown to the partner. */
-export class FileRejection extends Error {
-  override readonly name = 'FileRejection';
-  constructor(
-    readonly reason: string,
-    readonly line?: number,
-  ) {
-    super(reason);
-  }
-}
+export { FileRejection } from '../errors';
 
 /** A problem with one row; `line` is the file's own line (CSV header = 1), `record` the JSON array index (1-based). */
 export interface RowError {

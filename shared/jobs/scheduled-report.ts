@@ -1,5 +1,5 @@
 import type { Config, Cooperation } from '../config/schema';
-import { CrossliftError } from '../errors';
+import { DeliveryPendingError, UnknownCooperationError } from '../errors';
 import { firingKeys, processAlerts, readAlerts, type AlertRun } from '../alerts/process-alerts';
 import type { DeliveryOutcome } from '../mail/deliver';
 import type { NotifyDeps } from '../mail/notify';
@@ -14,13 +14,6 @@ export interface ReportJobDeps extends ComputeReportDeps, NotifyDeps {
   readonly config: Config;
 }
 
-export class DeliveryPendingError extends CrossliftError {
-  override readonly name = 'DeliveryPendingError';
-}
-
-export class UnknownCooperationError extends CrossliftError {
-  override readonly name = 'UnknownCooperationError';
-}
 
 export const findCooperation = (config: Config, cooperationId: string): Cooperation => {
   const cooperation = config.cooperations.find((c) => c.id === cooperationId);

@@ -1,5 +1,5 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
-import { CrossliftError } from '../errors';
+import { DeliveryError } from '../errors';
 import { claimSend, readSend, recordSendOutcome, releaseSend, takeOverSend } from '../storage/email-sends';
 import type { TableRef } from '../storage/table';
 import { isSuppressed, sendMail, type MailMessage } from './ses';
@@ -22,9 +22,6 @@ export interface DeliveryOutcome {
   readonly messageId?: string;
 }
 
-export class DeliveryError extends CrossliftError {
-  override readonly name = 'DeliveryError';
-}
 
 /** How long a claimed but unconfirmed send blocks other invocations before it may be taken over. */
 export const SEND_LEASE_MS = 2 * 60 * 1000;

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DatasetName } from '../../../shared/datasets/names';
 import { analyseFile, MAX_KEPT_ERRORS, type FileAnalysis } from '../../../shared/ingest/analyse';
-import { SourceReadError } from '../../../shared/ingest/decode';
+import { SourceReadError } from '../../../shared/errors';
 import type { FileFormat } from '../../../shared/ingest/formats';
 import { DayResolver } from '../../../shared/time/days';
 

@@ -4,7 +4,7 @@ import { parse as parseCsv } from 'csv-parse';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_RECORD_BYTES, readRecords, type RecordSink } from '../../../shared/ingest/records';
-import { FileRejection } from '../../../shared/ingest/rejection';
+import { FileRejection } from '../../../shared/errors';
 
 /**
  * The streaming readers against the reference they replaced: the csv-parse and readline
