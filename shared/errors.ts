@@ -12,30 +12,26 @@ export class CrossliftError extends Error {
   }
 }
 
+/** The base of an error class whose `name` is its class name (what logs and callers match on). */
+const named = <const Name extends string>(name: Name) =>
+  class extends CrossliftError {
+    override readonly name: Name = name;
+  };
+
 /** The configuration file is missing, unreadable or does not match the schema. */
-export class ConfigError extends CrossliftError {
-  override readonly name = 'ConfigError';
-}
+export class ConfigError extends named('ConfigError') {}
 
 /** An environment variable a function needs is missing or malformed. */
-export class SettingsError extends CrossliftError {
-  override readonly name = 'SettingsError';
-}
+export class SettingsError extends named('SettingsError') {}
 
 /** Storage failed in a way a retry may fix (the invocation must fail so Lambda retries it). */
-export class StorageError extends CrossliftError {
-  override readonly name = 'StorageError';
-}
+export class StorageError extends named('StorageError') {}
 
 /** The event a function received does not have the expected shape. */
-export class EventShapeError extends CrossliftError {
-  override readonly name = 'EventShapeError';
-}
+export class EventShapeError extends named('EventShapeError') {}
 
 /** A problem with a whole file: nothing of it is taken. The reason is shown to the partner (never a row value). */
-export class FileRejection extends CrossliftError {
-  override readonly name = 'FileRejection';
-
+export class FileRejection extends named('FileRejection') {
   constructor(
     readonly reason: string,
     readonly line?: number,
@@ -45,26 +41,16 @@ export class FileRejection extends CrossliftError {
 }
 
 /** Reading the object failed half-way (network, truncated body): retryable, never a verdict on the file. */
-export class SourceReadError extends CrossliftError {
-  override readonly name = 'SourceReadError';
-}
+export class SourceReadError extends named('SourceReadError') {}
 
 /** Some records of an S3 event failed for a reason a retry can fix: the invocation fails so Lambda retries. */
-export class IngestFailedError extends CrossliftError {
-  override readonly name = 'IngestFailedError';
-}
+export class IngestFailedError extends named('IngestFailedError') {}
 
 /** SES failed to take an email; the claim was released so the retry sends it. */
-export class DeliveryError extends CrossliftError {
-  override readonly name = 'DeliveryError';
-}
+export class DeliveryError extends named('DeliveryError') {}
 
 /** Another invocation claimed a report email and has not confirmed it: fail, so Lambda retries after the lease. */
-export class DeliveryPendingError extends CrossliftError {
-  override readonly name = 'DeliveryPendingError';
-}
+export class DeliveryPendingError extends named('DeliveryPendingError') {}
 
 /** A schedule or command named a cooperation the config does not have. */
-export class UnknownCooperationError extends CrossliftError {
-  override readonly name = 'UnknownCooperationError';
-}
+export class UnknownCooperationError extends named('UnknownCooperationError') {}

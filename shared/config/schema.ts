@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
 import { DATASET_NAMES } from '../datasets/names';
-import { METRIC_NAMES } from '../report/metrics';
+import { METRIC_NAMES } from '../report/metric-names';
 
 const id = z
   .string()

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { DayResolver } from '../time/days';
 import { boolean, DECLINE, decimal, identifier, integer, oneOf, optional, required, row, timestamp, withFastPath, type RowIssue } from './fields';
-import type { DatasetName } from './names';
+import { DATASET_MEASURES, type DatasetName, type MeasureOf } from './names';
 
 /** What a row schema needs beyond the row: the cooperation's timezone and currency. */
 export interface RowContext {
@@ -37,18 +37,18 @@ const define = <Row, const Measure extends string>(definition: DatasetDefinition
  * Names the positions of a dataset's measures: `at.revenue` instead of `m[2]`, so the order is
  * written once. The hot path still adds into a plain array (an object per day costs more).
  */
-const measureIndex = <const Measure extends string>(...names: Measure[]) => ({
-  names,
-  at: Object.fromEntries(names.map((name, i) => [name, i])) as { readonly [K in Measure]: number },
-});
+const measureIndex = <D extends DatasetName>(dataset: D) => {
+  const names: readonly MeasureOf<D>[] = DATASET_MEASURES[dataset];
+  return { names, at: Object.fromEntries(names.map((name, i) => [name, i])) as { readonly [K in MeasureOf<D>]: number } };
+};
 
-const ENROLLMENT = measureIndex('rows', 'enrollments', 'revenue', 'revenue_sq', 'partner_enrollments', 'refunded');
-const REFERRAL = measureIndex('rows', 'conversions', 'revenue', 'revenue_sq');
-const CAMPAIGN = measureIndex('rows', 'impressions', 'clicks', 'conversions', 'spend', 'revenue');
-const ACTIVITY = measureIndex('rows', 'score', 'score_sq');
-const FEEDBACK = measureIndex('rows', 'rating', 'rating_sq', 'nps_n', 'promoters', 'detractors');
-const EVENT = measureIndex('rows', 'registrations', 'attendees', 'new_users');
-const BRAND = measureIndex('rows', 'influence', 'influence_sq', 'followers', 'mentions');
+const ENROLLMENT = measureIndex('enrollments');
+const REFERRAL = measureIndex('referrals');
+const CAMPAIGN = measureIndex('campaigns');
+const ACTIVITY = measureIndex('activity');
+const FEEDBACK = measureIndex('feedback');
+const EVENT = measureIndex('events');
+const BRAND = measureIndex('brand');
 
 const CURRENCY_CODE = /^[A-Za-z]{3}$/;
 
@@ -330,15 +330,12 @@ const DEFINITIONS = {
   brand,
 } satisfies { readonly [K in DatasetName]: DatasetDefinition<any, string> };
 
-/** The measure names of a dataset, as a type: a misspelt measure is a compile error. */
-export type MeasureOf<D extends DatasetName> = (typeof DEFINITIONS)[D]['measures'][number];
-
 /** Every dataset by name; rows are typed per dataset inside each definition, opaque outside. */
 export const DATASETS: { readonly [K in DatasetName]: DatasetDefinition<any, MeasureOf<K>> } = DEFINITIONS;
 
 /** A day's measures by name, from the array the hot path fills. */
 export const namedMeasures = <D extends DatasetName>(dataset: D, values: readonly number[]): Record<MeasureOf<D>, number> => {
-  const names: readonly string[] = DATASETS[dataset].measures;
+  const names: readonly string[] = DATASET_MEASURES[dataset];
   return Object.fromEntries(names.map((name, i) => [name, values[i] ?? 0])) as Record<MeasureOf<D>, number>;
 };
 

@@ -13,3 +13,20 @@ export type DatasetName = (typeof DATASET_NAMES)[number];
 
 export const isDatasetName = (value: string): value is DatasetName =>
   (DATASET_NAMES as readonly string[]).includes(value);
+
+/**
+ * The sums each dataset stores per day, by name, in the order the ingest's hot path keeps them.
+ * Kept here, apart from the row contracts, so reports can name measures without loading them.
+ */
+export const DATASET_MEASURES = {
+  enrollments: ['rows', 'enrollments', 'revenue', 'revenue_sq', 'partner_enrollments', 'refunded'],
+  referrals: ['rows', 'conversions', 'revenue', 'revenue_sq'],
+  campaigns: ['rows', 'impressions', 'clicks', 'conversions', 'spend', 'revenue'],
+  activity: ['rows', 'score', 'score_sq'],
+  feedback: ['rows', 'rating', 'rating_sq', 'nps_n', 'promoters', 'detractors'],
+  events: ['rows', 'registrations', 'attendees', 'new_users'],
+  brand: ['rows', 'influence', 'influence_sq', 'followers', 'mentions'],
+} as const satisfies { readonly [K in DatasetName]: readonly string[] };
+
+/** The measure names of a dataset, as a type: a misspelt measure is a compile error. */
+export type MeasureOf<D extends DatasetName> = (typeof DATASET_MEASURES)[D][number];

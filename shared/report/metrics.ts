@@ -9,7 +9,10 @@ import {
   wilsonInterval,
   type Interval,
 } from './stats';
+import { METRIC_NAMES, type MetricName } from './metric-names';
 import { measuresOf, type Totals } from './totals';
+
+export { isMetricName, METRIC_NAMES, type MetricName } from './metric-names';
 
 /**
  * How a metric is estimated, which decides its interval, its significance test and its
@@ -153,9 +156,8 @@ const recommendation = ({ totals, cooperation }: MetricInput) => {
 const labels = (en: string, zhCN: string) => ({ en, 'zh-CN': zhCN });
 
 /**
- * The metric registry. Its keys are a public contract: the keys of `targets` in the config,
- * of `metrics` in stored reports and in `crosslift run --json`; the order is the order reports
- * show them. `compute` returns undefined only when the metric's dataset has no data at all.
+ * The metric registry: one entry per name of METRIC_NAMES, no more, no fewer (checked by the
+ * compiler). `compute` returns undefined only when the metric's dataset has no data at all.
  */
 export const METRICS = {
   enrollments: {
@@ -608,14 +610,7 @@ export const METRICS = {
       return { missing: `needs ${needs.join(', ')}` };
     },
   },
-} as const satisfies Record<string, MetricDefinition>;
-
-export type MetricName = keyof typeof METRICS;
-
-/** The metric names in report order. */
-export const METRIC_NAMES = Object.keys(METRICS) as [MetricName, ...MetricName[]];
-
-export const isMetricName = (value: string): value is MetricName => Object.hasOwn(METRICS, value);
+} as const satisfies { readonly [K in MetricName]: MetricDefinition };
 
 export const metricDefinition = (name: MetricName): MetricDefinition => METRICS[name];
 

@@ -1,5 +1,4 @@
-import { DATASETS, type MeasureOf } from '../datasets/definitions';
-import type { DatasetName } from '../datasets/names';
+import { DATASET_MEASURES, type DatasetName, type MeasureOf } from '../datasets/names';
 import { isCounted, type FileRecord } from '../storage/file-ledger';
 import type { DayAggregate } from '../storage/day-aggregates';
 
@@ -17,7 +16,7 @@ export type Totals = Map<DatasetName, DatasetTotals>;
 export const measuresOf = <D extends DatasetName>(totals: Totals, dataset: D) => {
   const found = totals.get(dataset);
   if (!found) return undefined;
-  const names: readonly string[] = DATASETS[dataset].measures;
+  const names: readonly string[] = DATASET_MEASURES[dataset];
   const sums = Object.fromEntries(names.map((name) => [name, found.totals[name] ?? 0])) as Record<MeasureOf<D>, number>;
   return {
     days: found.days as unknown as ReadonlyMap<string, Readonly<Partial<Record<MeasureOf<D>, number>>>>,

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createLocalPipeline, type LocalPipelineOptions, type LocalPipeline } from '../../cli/local-pipeline';
+import { JOINT_COURSE } from './config';
 import { startLocalStack, type LocalEmail, type LocalStack, type LocalStackOptions } from '../../cli/local-stack';
 import { configSchema, type Config, type ConfigInput } from '../../shared/config/schema';
 
@@ -81,17 +82,7 @@ export const testConfig = (overrides: Partial<ConfigInput['cooperations'][number
       { id: 'school', name: 'School', kind: 'training_institution', contacts: [`school-${tag}@school.example`] },
     ],
     cooperations: [
-      {
-        id: 'coop',
-        name: 'Joint course',
-        type: 'joint_course',
-        owner: 'platform',
-        partners: ['platform', 'school'],
-        timezone: 'Asia/Shanghai',
-        starts: '2026-10-05',
-        schedule: 'weekly',
-        ...overrides,
-      },
+      { ...JOINT_COURSE, partners: [...JOINT_COURSE.partners], ...overrides },
     ],
   };
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../../shared/config/schema';
 import { fileKindOf } from '../../../shared/ingest/formats';
 import { parseDropKey, rejectionReportKey } from '../../../shared/ingest/keys';
+import { JOINT_COURSE } from '../../support/config';
 
 const config = configSchema.parse({
   partners: [
@@ -10,16 +11,7 @@ const config = configSchema.parse({
     { id: 'outsider', name: 'Outsider', kind: 'brand', contacts: ['c@outsider.example'] },
   ],
   cooperations: [
-    {
-      id: 'coop',
-      name: 'Joint course',
-      type: 'joint_course',
-      owner: 'platform',
-      partners: ['platform', 'school'],
-      timezone: 'Asia/Shanghai',
-      starts: '2026-10-05',
-      schedule: 'weekly',
-    },
+    JOINT_COURSE,
   ],
 });
 

@@ -1,23 +1,14 @@
 import { cooperationSchema, type Cooperation } from '../../../shared/config/schema';
 import type { DatasetName } from '../../../shared/datasets/names';
 import { Z95 } from '../../../shared/report/stats';
+import { JOINT_COURSE } from '../../support/config';
 import type { DatasetTotals, Totals } from '../../../shared/report/totals';
 import type { FileRecord } from '../../../shared/storage/file-ledger';
 import type { DayAggregate } from '../../../shared/storage/day-aggregates';
 
 /** A cooperation as the config loader would give it (defaults applied). */
 export const cooperation = (overrides: Record<string, unknown> = {}): Cooperation =>
-  cooperationSchema.parse({
-    id: 'coop',
-    name: 'Joint course',
-    type: 'joint_course',
-    owner: 'platform',
-    partners: ['platform', 'school'],
-    timezone: 'Asia/Shanghai',
-    starts: '2026-10-05',
-    schedule: 'weekly',
-    ...overrides,
-  });
+  cooperationSchema.parse({ ...JOINT_COURSE, ...overrides });
 
 /** Totals of one dataset from its per-day measures, summed here. */
 export const datasetTotals = (days: Record<string, Record<string, number>>, partners: string[] = ['platform']): DatasetTotals => {

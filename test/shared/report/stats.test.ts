@@ -10,21 +10,11 @@ import {
   wilsonInterval,
   Z95,
 } from '../../../shared/report/stats';
+import { normalCdf } from './fixtures';
 
 /** Published two-sided 95% Student t quantiles t_{0.975, df} (any statistics table). */
 const T975: Record<number, number> = { 1: 12.706205, 4: 2.776445, 6: 2.446912, 9: 2.262157, 18: 2.100922, 30: 2.042272 };
 
-/** Standard normal CDF by the Maclaurin series of erf: independent of the library under test. */
-const normalCdf = (x: number) => {
-  const t = x / Math.SQRT2;
-  let term = t;
-  let sum = t;
-  for (let n = 1; n < 200; n += 1) {
-    term *= (-t * t) / n;
-    sum += term / (2 * n + 1);
-  }
-  return 0.5 * (1 + (2 / Math.sqrt(Math.PI)) * sum);
-};
 
 /** ln Gamma by the Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0.5. */
 const lnGamma = (x: number): number => {
