@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
+import { describe, expect, it } from 'vitest';
+import { countedTotals, testConfig, harnessPerTest, type Harness } from '../support/harness';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -54,16 +54,12 @@ const expectedRevenue = () => {
 };
 
 describe('SIGKILL during ingest', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('leaves exact totals once the event is redelivered, wherever the process died', async () => {
     // Prepare: hold the S3 event; the ingest runs only in child processes.
     const held: unknown[] = [];
-    h = await startHarness(testConfig(), { deliver: (event) => held.push(event) });
+    const h = await start(testConfig(), { deliver: (event) => held.push(event) });
     await h.put('inbox/coop/platform/enrollments/big.csv', bigFile());
     expect(held).toHaveLength(1);
 

@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listFileRecords } from '../../shared/storage/file-ledger';
-import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
+import { countedTotals, testConfig, harnessPerTest } from '../support/harness';
 
 // Short form in `npm test`; `npm run test:faults` sets CROSSLIFT_FAULTS=long: 1,000 files, 5 million rows.
 const LONG = process.env.CROSSLIFT_FAULTS === 'long';
@@ -8,15 +8,11 @@ const FILES = LONG ? 1_000 : 80;
 const ROWS = LONG ? 5_000 : 400;
 
 describe(`load: ${FILES} files of ${ROWS} rows dropped as fast as the client uploads`, () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('ingests every file with exact totals and bounded memory', async () => {
     // Prepare
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     const body = (f: number) => {
       const lines = ['user_id,course_id,enrolled_at,channel,amount'];
       for (let i = 0; i < ROWS; i += 1) lines.push(`u${f}-${i},c,2026-11-${String(1 + ((f + i) % 28)).padStart(2, '0')},ad,${1 + (f % 3)}`);
@@ -35,7 +31,7 @@ describe(`load: ${FILES} files of ${ROWS} rows dropped as fast as the client upl
       Array.from({ length: 16 }, async () => {
         while (next < FILES) {
           const f = next++;
-          await h!.put(`inbox/coop/${f % 2 ? 'school' : 'platform'}/enrollments/load-${f}.csv`, body(f));
+          await h.put(`inbox/coop/${f % 2 ? 'school' : 'platform'}/enrollments/load-${f}.csv`, body(f));
         }
       }),
     );

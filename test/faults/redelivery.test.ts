@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import type { MiddlewareStack } from '@smithy/types';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../shared/config/schema';
 import { getFileRecord, listFileRecords } from '../../shared/storage/file-ledger';
 import { queryDayAggregates } from '../../shared/storage/day-aggregates';
-import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
+import { countedTotals, testConfig, harnessPerTest, type Harness } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
 const fileBody = (rows: number, amount: number, seed: number) =>
@@ -46,16 +46,12 @@ const breakNextObjectBody = (h: Harness, bytes: number) => {
 };
 
 describe('S3 at-least-once delivery, shuffled, concurrent', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('counts 200 files of 5 cooperations exactly once when each event arrives 1-3 times in any order', async () => {
     // Prepare: hold every event; seeded random repeats and order.
     const held: unknown[] = [];
-    h = await startHarness(fiveCooperations(), { deliver: (event) => held.push(event) });
+    const h = await start(fiveCooperations(), { deliver: (event) => held.push(event) });
     const expected = new Map<string, { rows: number; revenue: number }>();
     const uploads = Array.from({ length: 200 }, (_, f) => {
       const coop = `coop-${f % 5}`;
@@ -65,7 +61,7 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
       expected.set(coop, { rows: e.rows + rows, revenue: e.revenue + rows * amount });
       return { key: `inbox/${coop}/${f % 2 ? 'school' : 'platform'}/enrollments/f${f}.csv`, body: fileBody(rows, amount, f) };
     });
-    for (let i = 0; i < uploads.length; i += 20) await Promise.all(uploads.slice(i, i + 20).map((u) => h!.put(u.key, u.body)));
+    for (let i = 0; i < uploads.length; i += 20) await Promise.all(uploads.slice(i, i + 20).map((u) => h.put(u.key, u.body)));
     expect(held).toHaveLength(200);
     const deliveries = fc.sample(
       fc.shuffledSubarray(held.flatMap((event, i) => Array.from({ length: 1 + ((i * 7) % 3) }, () => event)), { minLength: held.length * 2 - 1 }),
@@ -73,7 +69,7 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
     )[0]!;
 
     // Act: deliver all of them, 8 at a time.
-    for (let i = 0; i < deliveries.length; i += 8) await Promise.all(deliveries.slice(i, i + 8).map((e) => h!.pipeline.ingest(e)));
+    for (let i = 0; i < deliveries.length; i += 8) await Promise.all(deliveries.slice(i, i + 8).map((e) => h.pipeline.ingest(e)));
 
     // Assess
     for (const [coop, e] of expected) {
@@ -87,7 +83,7 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
   it('counts only the latest version when a file is overwritten while its first version is being ingested', async () => {
     // Prepare: version 1's ingest is paused right before its first aggregate write.
     const held: unknown[] = [];
-    h = await startHarness(testConfig(), { deliver: (event) => held.push(event) });
+    const h = await start(testConfig(), { deliver: (event) => held.push(event) });
     const key = 'inbox/coop/platform/enrollments/a.csv';
     let release!: () => void;
     const paused = new Promise<void>((r) => (release = r));
@@ -123,7 +119,7 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
   it('records a truncated S3 body as failed with the reason, never as accepted with partial totals', async () => {
     // Prepare: the S3 client's response body dies half-way through the file, once.
     const held: unknown[] = [];
-    h = await startHarness(testConfig(), { deliver: (event) => held.push(event) });
+    const h = await start(testConfig(), { deliver: (event) => held.push(event) });
     const key = 'inbox/coop/platform/enrollments/a.csv';
     await h.put(key, fileBody(5_000, 3, 0));
     const wasBroken = breakNextObjectBody(h, 20_000);
@@ -146,7 +142,7 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
   it('keeps counting the previous version while a new version\'s read fails, then replaces it cleanly', async () => {
     // Prepare: version 1 (January) counted; version 2 (February) fails half-way once.
     const held: unknown[] = [];
-    h = await startHarness(testConfig(), { deliver: (event) => held.push(event) });
+    const h = await start(testConfig(), { deliver: (event) => held.push(event) });
     const key = 'inbox/coop/platform/enrollments/a.csv';
     const month = (m: string, n: number) => `${HEADER}\n${Array.from({ length: n }, (_, i) => `u${i},c,2026-${m}-${String(1 + (i % 28)).padStart(2, '0')},ad,1`).join('\n')}\n`;
     await h.put(key, month('01', 3_000));

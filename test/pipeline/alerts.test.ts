@@ -1,7 +1,7 @@
 import type { MiddlewareStack } from '@smithy/types';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConfigInput } from '../../shared/config/schema';
-import { header, startHarness, testConfig, type Harness } from '../support/harness';
+import { header, testConfig, harnessPerTest, type Harness } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
 /** Mondays of 2026-W41..W47. */
@@ -13,15 +13,11 @@ const mondayAfter = (i: number) => `${WEEKS[i + 1]}T06:00:00+08:00`;
 const alertEmails = async (h: Harness) => (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') === 'alert');
 
 describe('alerts', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('fires once and resolves once across a backfilled series, with one email per run and recipient', async () => {
     // Prepare: enrollments per week 10, 3, 2, 12, 11, 1 against a minimum of 5.
-    h = await startHarness(testConfig({ targets: { enrollments: { min: 5 } } }));
+    const h = await start(testConfig({ targets: { enrollments: { min: 5 } } }));
     const counts = [10, 3, 2, 12, 11, 1];
     for (const [i, n] of counts.entries()) await h.put(`inbox/coop/platform/enrollments/w${i}.csv`, weekFile(n, WEEKS[i]!));
     await h.pipeline.drain();
@@ -43,7 +39,7 @@ describe('alerts', () => {
 
   it('treats a small sample as insufficient data, never as a shortfall', async () => {
     // Prepare: 3 ratings of 1 (default minSample for means is 10).
-    h = await startHarness(testConfig({ targets: { avg_rating: { min: 4 } } }));
+    const h = await start(testConfig({ targets: { avg_rating: { min: 4 } } }));
     await h.put('inbox/coop/school/feedback/f.csv', 'user_id,submitted_at,rating\nu1,2026-11-10,1\nu2,2026-11-10,1\nu3,2026-11-11,1\n');
     await h.pipeline.drain();
 
@@ -56,7 +52,7 @@ describe('alerts', () => {
   });
 
   it('raises no_data when a dataset the cooperation had stops arriving, and resolves it when it returns', async () => {
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     await h.put('inbox/coop/platform/enrollments/w45.csv', weekFile(4, WEEKS[4]!));
     await h.put('inbox/coop/platform/enrollments/w47.csv', weekFile(4, WEEKS[6]!));
     await h.pipeline.drain();
@@ -74,7 +70,7 @@ describe('alerts', () => {
     // Prepare: three recipients; SES refuses the first alert to the second one.
     const config = testConfig({ targets: { enrollments: { min: 5 } } }) as ConfigInput;
     config.cooperations[0]!.recipients = ['a@ops.example', 'b@ops.example', 'c@ops.example'];
-    h = await startHarness(config);
+    const h = await start(config);
     await h.put('inbox/coop/platform/enrollments/w.csv', weekFile(2, WEEKS[5]!));
     await h.pipeline.drain();
     let failed = false;
@@ -107,7 +103,7 @@ describe('alerts', () => {
     // Prepare: a cooperation named with HTML and a formula; the school reads Chinese.
     const config = testConfig({ name: '=HYPERLINK("http://x.example") <script>alert(1)</script>', targets: { enrollments: { min: 100 } } });
     config.partners[1]!.locale = 'zh-CN';
-    h = await startHarness(config);
+    const h = await start(config);
     await h.put('inbox/coop/platform/enrollments/w.csv', weekFile(3, WEEKS[5]!));
     await h.pipeline.drain();
 

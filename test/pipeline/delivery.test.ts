@@ -1,20 +1,16 @@
 import { GetSuppressedDestinationCommand, SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import type { MiddlewareStack } from '@smithy/types';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deliverOnce } from '../../shared/mail/deliver';
-import { header, startHarness, testConfig, type Harness } from '../support/harness';
+import { header, testConfig, harnessPerTest } from '../support/harness';
 
 describe('email delivery', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('sends the owner one failure notice when a report job fails after its retries', async () => {
     // Prepare: every report attempt fails in storage (the table's queries are refused).
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     (h.pipeline.runtime.clients.dynamodb.middlewareStack as MiddlewareStack<object, object>).add(
       (next) => async (args) => {
         if ((args as { input: { KeyConditionExpression?: string } }).input.KeyConditionExpression?.includes('BETWEEN')) {
@@ -39,7 +35,7 @@ describe('email delivery', () => {
 
   it('skips and records a suppressed recipient instead of retrying it forever', async () => {
     // Prepare: the suppression list is an SES account feature the emulator lacks, so SES is mocked here.
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     const ses = new SESv2Client({ region: 'us-east-1' });
     const mock = mockClient(ses);
     mock.on(GetSuppressedDestinationCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFoundException' }));

@@ -1,8 +1,8 @@
 import type { MiddlewareStack } from '@smithy/types';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getFileRecord, listFileRecords } from '../../shared/storage/file-ledger';
 import { queryDayAggregates } from '../../shared/storage/day-aggregates';
-import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
+import { countedTotals, testConfig, harnessPerTest, startHarness } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
 /** n enrollment rows spread over `days` days from 2026-11-01, each paying `amount`. */
@@ -10,15 +10,11 @@ const enrollmentsCsv = (n: number, amount: number, days = 7) =>
   `${HEADER}\n${Array.from({ length: n }, (_, i) => `u${i},c1,2026-11-${String(1 + (i % days)).padStart(2, '0')},ad,${amount}`).join('\n')}\n`;
 
 describe('exactly once from at-least-once events', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('ignores a repeated event for the same object version', async () => {
     // Prepare: every notification is delivered three times, as S3 may do.
-    h = await startHarness(testConfig(), { deliver: (event, invoke) => [1, 2, 3].forEach(() => invoke(event)) });
+    const h = await start(testConfig(), { deliver: (event, invoke) => [1, 2, 3].forEach(() => invoke(event)) });
 
     // Act
     await h.put('inbox/coop/platform/enrollments/a.csv', enrollmentsCsv(20, 10));
@@ -29,7 +25,7 @@ describe('exactly once from at-least-once events', () => {
   });
 
   it('replaces a file\'s contribution when the same key is uploaded again, and removes it on delete', async () => {
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     const key = 'inbox/coop/platform/enrollments/a.csv';
 
     // Act 1: first version, then a corrected one.
@@ -56,7 +52,7 @@ describe('exactly once from at-least-once events', () => {
   it('never lets an older event overwrite a newer version (events out of order)', async () => {
     // Prepare: hold events back, then deliver them newest first.
     const held: unknown[] = [];
-    h = await startHarness(testConfig(), { deliver: (event) => held.push(event) });
+    const h = await start(testConfig(), { deliver: (event) => held.push(event) });
     const key = 'inbox/coop/platform/enrollments/a.csv';
     await h.put(key, enrollmentsCsv(10, 1));
     await h.put(key, enrollmentsCsv(3, 100));
@@ -69,7 +65,7 @@ describe('exactly once from at-least-once events', () => {
   });
 
   it('records the same content dropped under another name as a duplicate, counted once', async () => {
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     const body = enrollmentsCsv(8, 5);
 
     // Act
@@ -85,13 +81,13 @@ describe('exactly once from at-least-once events', () => {
   });
 
   it('acknowledges S3\'s test event and ignores it', async () => {
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     const result = await h.pipeline.ingest({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: h.stack.bucketName });
     expect(result).toEqual({ files: [] });
   });
 
   it('counts two files of the same cooperation ingested concurrently', async () => {
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     await Promise.all([
       h.put('inbox/coop/platform/enrollments/a.csv', enrollmentsCsv(12, 2)),
       h.put('inbox/coop/school/enrollments/b.csv', enrollmentsCsv(7, 3)),

@@ -1,21 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getFileRecord } from '../../shared/storage/file-ledger';
-import { countedTotals, startHarness, testConfig, type Harness } from '../support/harness';
+import { countedTotals, testConfig, harnessPerTest } from '../support/harness';
 
 const csv = (n: number, amount: number) =>
   `user_id,course_id,enrolled_at,channel,amount\n${Array.from({ length: n }, (_, i) => `u${i},c,2026-11-0${1 + (i % 5)},ad,${amount}`).join('\n')}\n`;
 
 describe('reconcile', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('ingests files whose events were lost, and removes files deleted without an event', async () => {
     // Prepare: the 2nd, 3rd and 4th notifications are lost, as under a Lambda backlog.
     let delivered = 0;
-    h = await startHarness(testConfig(), {
+    const h = await start(testConfig(), {
       deliver: (event, invoke) => {
         delivered += 1;
         if (delivered < 2 || delivered > 4) invoke(event);
@@ -54,7 +50,7 @@ describe('reconcile', () => {
   it('loses to a real event that arrives after its repair', async () => {
     // Prepare: the event of the only upload is held back, reconcile ingests the object first.
     const held: unknown[] = [];
-    h = await startHarness(testConfig(), { deliver: (event) => held.push(event) });
+    const h = await start(testConfig(), { deliver: (event) => held.push(event) });
     await h.put('inbox/coop/platform/enrollments/a.csv', csv(3, 5));
     await h.pipeline.reconcile();
     await h.put('inbox/coop/platform/enrollments/a.csv', csv(1, 7));

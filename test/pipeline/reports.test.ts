@@ -1,21 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getStoredReport, listStoredReports } from '../../shared/storage/reports';
-import { header, startHarness, testConfig, type Harness } from '../support/harness';
+import { header, testConfig, harnessPerTest } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
 const rows = (n: number, day: string, amount = 10) =>
   `${HEADER}\n${Array.from({ length: n }, (_, i) => `u${i},c,${day},ad,${amount}`).join('\n')}\n`;
 
 describe('stored reports', () => {
-  let h: Harness | undefined;
-  afterEach(async () => {
-    await h?.close();
-    h = undefined;
-  });
+  const start = harnessPerTest();
 
   it('marks a report stale when late data lands, then restates it once with old and new values', async () => {
     // Prepare: W46 reported with 3 enrollments.
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     const table = h.pipeline.runtime.table;
     await h.put('inbox/coop/platform/enrollments/w46.csv', rows(3, '2026-11-10'));
     await h.pipeline.drain();
@@ -50,7 +46,7 @@ describe('stored reports', () => {
 
   it('stores one report and sends one email per recipient when the same invocation runs twice at once', async () => {
     // Prepare
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     await h.put('inbox/coop/platform/enrollments/w46.csv', rows(4, '2026-11-10'));
     await h.pipeline.drain();
     const event = { cooperationId: 'coop', scheduledTime: '2026-11-16T06:00:00+08:00' };
@@ -70,7 +66,7 @@ describe('stored reports', () => {
 
   it('computes the comparison against a baseline window, scaled to the period length', async () => {
     // Prepare: baseline of 14 days with 28 enrollments (2 a day) -> 14 per 7-day week expected.
-    h = await startHarness(testConfig({ baseline: { from: '2026-10-19', to: '2026-11-01' } }));
+    const h = await start(testConfig({ baseline: { from: '2026-10-19', to: '2026-11-01' } }));
     const baselineRows = Array.from({ length: 28 }, (_, i) => `b${i},c,2026-10-${String(19 + (i % 13)).padStart(2, '0')},organic,1`);
     await h.put('inbox/coop/platform/enrollments/base.csv', `${HEADER}\n${baselineRows.join('\n')}\n`);
     await h.put('inbox/coop/platform/enrollments/w46.csv', rows(21, '2026-11-10'));
@@ -88,7 +84,7 @@ describe('stored reports', () => {
 
   it('does not restate a report when the same bytes are uploaded again', async () => {
     // Prepare
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     const body = rows(5, '2026-11-10');
     await h.put('inbox/coop/platform/enrollments/w46.csv', body);
     await h.pipeline.drain();
@@ -108,7 +104,7 @@ describe('stored reports', () => {
 
   it('keeps a report stale when late data lands while it is being computed', async () => {
     // Prepare: W46 reported once.
-    h = await startHarness(testConfig());
+    const h = await start(testConfig());
     const table = h.pipeline.runtime.table;
     await h.put('inbox/coop/platform/enrollments/w46.csv', rows(3, '2026-11-10'));
     await h.pipeline.drain();

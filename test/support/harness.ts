@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { afterEach } from 'vitest';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createLocalPipeline, type LocalPipelineOptions, type LocalPipeline } from '../../cli/local-pipeline';
 import { JOINT_COURSE } from './config';
@@ -19,6 +20,20 @@ export interface Harness {
 }
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+/**
+ * Starts a harness for each test that asks for one and closes it after the test, passed or
+ * failed. Call once per describe block: `const start = harnessPerTest();` then
+ * `const h = await start(testConfig());` in a test.
+ */
+export const harnessPerTest = () => {
+  let current: Harness | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return async (...args: Parameters<typeof startHarness>): Promise<Harness> => (current = await startHarness(...args));
+};
 
 export const startHarness = async (
   input: ConfigInput,
