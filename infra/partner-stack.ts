@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import type { Config } from '../shared/config/schema';
+import { AlarmTopic } from './constructs/alarm-topic';
 import { AsyncFailureHandling } from './constructs/async-failure-handling';
 import { CrossliftFunction, REPO_ROOT } from './constructs/crosslift-function';
 import { CrossliftTable } from './constructs/crosslift-table';
@@ -56,7 +55,7 @@ export class PartnerStack extends Stack {
   /** Cross-account upload and rejection-report access for partners with an AWS account. */
   readonly partnerAccess: PartnerAccess;
   /** Where the alarms publish; subscribe operators to it. */
-  readonly alarmTopic: Topic;
+  readonly alarmTopic: AlarmTopic;
 
   constructor(scope: Construct, id: string, props: PartnerStackProps) {
     super(scope, id, stackPropsOf(props));
@@ -120,13 +119,7 @@ export class PartnerStack extends Stack {
       reconcileFunction: this.reconcile,
     });
 
-    this.alarmTopic = new Topic(this, 'Alarms', {
-      displayName: `crosslift ${props.partnerId} alarms`,
-      masterKey: this.key,
-      enforceSSL: true,
-    });
-    // CloudWatch publishes to the encrypted topic with the stack key.
-    this.key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', { displayName: `crosslift ${props.partnerId} alarms`, key: this.key });
 
     this.failures = new AsyncFailureHandling(this, 'Failures', {
       functions: [

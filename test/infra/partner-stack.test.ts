@@ -1,12 +1,14 @@
-import { Duration, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../shared/config/schema';
 import { CrossliftFunction, REPO_ROOT } from '../../infra/constructs/crosslift-function';
 import { ReportSchedules } from '../../infra/constructs/report-schedules';
 import { MAX_CONFIG_ENV_BYTES } from '../../infra/partner-config';
-import { PartnerStack } from '../../infra/partner-stack';
+import { PartnerStack, type PartnerStackProps } from '../../infra/partner-stack';
 import { testApp, testConfig, testConfigInput } from './support';
 
 // One synthesis of north's stack serves every assertion (bundling is skipped: no esbuild runs).
@@ -22,10 +24,12 @@ const idOf = (element: { node: { defaultChild?: unknown } } | CfnElement) => {
   const cfn = ('logicalId' in element ? element : element.node.defaultChild) as CfnElement;
   return Stack.of(cfn).getLogicalId(cfn);
 };
+const allConstructs = (root: IConstruct): IConstruct[] => [root, ...root.node.children.flatMap(allConstructs)];
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 const objectsArn = (bucketId: string, pattern: string) => ({ 'Fn::Join': ['', [getAtt(bucketId), `/${pattern}`]] });
 
 interface Statement {
+  Sid?: string;
   Effect: string;
   Action: string | string[];
   Principal?: unknown;
@@ -590,6 +594,63 @@ describe('asynchronous failures', () => {
         (a) => JSON.stringify(a.Properties.AlarmActions) === JSON.stringify([topicRef]),
       ),
     ).toBe(true);
+  });
+});
+
+describe('alarm topic', () => {
+  const fromOurAlarms = {
+    StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    ArnLike: {
+      'aws:SourceArn': {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*'],
+        ],
+      },
+    },
+  };
+
+  it("lets this account's CloudWatch alarms publish to the topic (its TLS-only policy alone would refuse them)", () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const topicRef = { Ref: idOf(stack.alarmTopic) };
+    // Assess
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: fromOurAlarms,
+          },
+        ]),
+      },
+    });
+  });
+
+  it("lets CloudWatch use the stack key for the encrypted topic only on behalf of this account's alarms", () => {
+    // Prepare
+    const { template } = north();
+    // Act
+    const cloudWatch = statementsOf(template, 'AWS::KMS::Key', 'KeyPolicy').filter((s) =>
+      JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'),
+    );
+    // Assess
+    expect(cloudWatch).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsUseKeyForAlarmTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: fromOurAlarms,
+      },
+    ]);
   });
 });
 
