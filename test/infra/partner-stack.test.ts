@@ -104,6 +104,63 @@ describe('drop bucket', () => {
     });
   });
 
+  it('denies uploads that ask for another encryption than SSE-KMS (without the header, the default applies: the stack key)', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const denials = dropPolicyStatements(template, bucketId).filter((s) => s.Effect === 'Deny');
+    // Assess
+    expect(denials).toContainEqual({
+      Sid: 'DenyUploadsWithOtherEncryption',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objectsArn(bucketId, '*'),
+      Condition: {
+        StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        Null: { 's3:x-amz-server-side-encryption': 'false' },
+      },
+    });
+  });
+
+  it('denies uploads that name a KMS key other than the stack key', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const denials = dropPolicyStatements(template, bucketId).filter((s) => s.Effect === 'Deny');
+    // Assess
+    expect(denials).toContainEqual({
+      Sid: 'DenyUploadsWithOtherKey',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objectsArn(bucketId, '*'),
+      Condition: {
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': getAtt(idOf(stack.key)) },
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+      },
+    });
+  });
+
+  it('denies uploads with customer-provided keys (SSE-C)', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const denials = dropPolicyStatements(template, bucketId).filter((s) => s.Effect === 'Deny');
+    // Assess
+    expect(denials).toContainEqual({
+      Sid: 'DenyUploadsWithCustomerKeys',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objectsArn(bucketId, '*'),
+      Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+    });
+  });
+
   it('expires rejection reports after 90 days', () => {
     // Prepare
     const { template } = north();
@@ -421,8 +478,8 @@ describe('partner access', () => {
     const { stack, template } = north();
     // Act
     const bucketId = idOf(stack.bucket.bucket);
-    const uploads = dropPolicyStatements(template, bucketId).filter((s) =>
-      actionsOf(s).includes('s3:PutObject'),
+    const uploads = dropPolicyStatements(template, bucketId).filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).includes('s3:PutObject'),
     );
     // Assess
     expect(uploads).toEqual(
