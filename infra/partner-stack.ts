@@ -8,7 +8,7 @@ import { AlarmTopic } from './constructs/alarm-topic';
 import { AsyncFailureHandling } from './constructs/async-failure-handling';
 import { CrossliftFunction, REPO_ROOT } from './constructs/crosslift-function';
 import { CrossliftTable } from './constructs/crosslift-table';
-import { DropBucket } from './constructs/drop-bucket';
+import { DropBucket, dropBucketName } from './constructs/drop-bucket';
 import { PartnerAccess } from './constructs/partner-access';
 import { ReportSchedules } from './constructs/report-schedules';
 import { configEnvFor, trimConfigFor } from './partner-config';
@@ -104,7 +104,8 @@ export class PartnerStack extends Stack {
       configJson,
     });
 
-    this.bucket = new DropBucket(this, 'Drop', { key: this.key, ingestFunction: this.ingest });
+    const bucketName = dropBucketName(props.partnerId);
+    this.bucket = new DropBucket(this, 'Drop', { key: this.key, ingestFunction: this.ingest, bucketName });
 
     this.ingest.useTable(this.table.table).useBucket(this.bucket.bucket).useSender(owner.sender!);
     this.reconcile.useTable(this.table.table).useBucket(this.bucket.bucket).useSender(owner.sender!);
@@ -134,6 +135,7 @@ export class PartnerStack extends Stack {
     this.partnerAccess = new PartnerAccess(this, 'PartnerAccess', {
       bucket: this.bucket.bucket,
       key: this.key,
+      bucketArnByName: this.formatArn({ service: 's3', region: '', account: '', resource: bucketName }),
       ownerId: props.partnerId,
       cooperations: config.cooperations,
       partners: config.partners,

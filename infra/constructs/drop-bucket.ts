@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -14,11 +14,27 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { INBOX_PREFIX, REJECTED_PREFIX } from '../../shared/ingest/keys';
 
+/**
+ * A drop bucket name that is known before the bucket exists: `crosslift-<partner>-<the last 12
+ * hex digits of the stack id>`. Unique (the stack id is), at most 63 characters (partner ids
+ * have at most 40 of a-z, 0-9 and -), and new with every new stack, like a generated name.
+ * The key policy names the bucket by it: with a name CloudFormation generates, the key policy
+ * would reference the bucket, which references the key, and CloudFormation refuses the cycle.
+ */
+export const dropBucketName = (partnerId: string): string =>
+  `crosslift-${partnerId}-${Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', Aws.STACK_ID))))}`;
+
 export interface DropBucketProps {
   /** Customer-managed key for default encryption (the stack key). */
   readonly key: IKey;
   /** Receives object-created and object-removed events for keys under `inbox/`. */
   readonly ingestFunction: IFunction;
+  /**
+   * The bucket's name, e.g. {@link dropBucketName}: a name that does not reference the bucket
+   * lets a key policy name it.
+   * @default - CloudFormation generates a name
+   */
+  readonly bucketName?: string;
   /**
    * How long rejection reports under `reports/rejected/` are kept.
    * @default Duration.days(90)
@@ -75,6 +91,7 @@ export class DropBucket extends Construct {
     });
 
     this.bucket = new Bucket(this, 'Bucket', {
+      bucketName: props.bucketName,
       encryption: BucketEncryption.KMS,
       encryptionKey: props.key,
       // One data key per bucket instead of one KMS call per object.

@@ -161,6 +161,23 @@ describe('drop bucket', () => {
     });
   });
 
+  it('is named crosslift-<partner>-<end of the stack id> before it exists, so the key policy can name it', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const name = template.toJSON().Resources[idOf(stack.bucket.bucket)].Properties.BucketName;
+    // Assess
+    expect(name).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'crosslift-north-',
+          { 'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
+        ],
+      ],
+    });
+  });
+
   it('expires rejection reports after 90 days', () => {
     // Prepare
     const { template } = north();
@@ -402,6 +419,29 @@ describe('functions', () => {
   });
 });
 
+describe('function permissions', () => {
+  it("names SES identities in the stack's region, never us-east-1", () => {
+    // Prepare
+    const env = { account: '111111111111', region: 'eu-central-1' };
+    // Act
+    const stack = new PartnerStack(testApp(), 'Crosslift-north', { config: testConfig(), partnerId: 'north', env });
+    const statements = statementsOf(Template.fromStack(stack), 'AWS::IAM::Policy', 'PolicyDocument');
+    // Assess
+    expect({
+      resources: [...new Set(statements.filter((s) => actionsOf(s).includes('ses:SendEmail')).map((s) => JSON.stringify(s.Resource)))],
+      usEast1: JSON.stringify(Template.fromStack(stack).toJSON()).includes('us-east-1'),
+    }).toEqual({
+      resources: [
+        JSON.stringify([
+          'arn:aws:ses:eu-central-1:111111111111:identity/north.example',
+          'arn:aws:ses:eu-central-1:111111111111:identity/reports@north.example',
+        ]),
+      ],
+      usEast1: false,
+    });
+  });
+});
+
 describe('schedules', () => {
   it('creates one schedule per owned cooperation plus the daily reconcile', () => {
     // Prepare
@@ -535,28 +575,44 @@ describe('partner access', () => {
     }).toEqual({ listing: [], owner: [] });
   });
 
-  it('lets partner accounts use the key only through S3', () => {
+  const partnerKeyStatements = (template: Template) =>
+    statementsOf(template, 'AWS::KMS::Key', 'KeyPolicy').filter((s) => /22222|33333/.test(JSON.stringify(s.Principal)));
+
+  it('lets partner accounts use the key only through S3, for the drop bucket', () => {
     // Prepare
     const { template } = north();
     // Act
-    const viaS3 = {
-      StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+    const conditions = partnerKeyStatements(template).map((s) => s.Condition);
+    const bucketArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':s3:::crosslift-north-',
+          { 'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
+        ],
+      ],
     };
+    const objectArns = { 'Fn::Join': ['', [...bucketArn['Fn::Join'][1]!, '/*']] };
     // Assess
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith(
-          ['222222222222', '333333333333'].map((id) =>
-            Match.objectLike({
-              Effect: 'Allow',
-              Principal: account(id),
-              Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-              Condition: viaS3,
-            }),
-          ),
-        ),
-      },
-    });
+    expect(conditions).toEqual(
+      [1, 2].map(() => ({
+        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, objectArns] },
+      })),
+    );
+  });
+
+  it('grants partner accounts GenerateDataKey and Decrypt (uploads, multipart uploads, reading reports), not Encrypt', () => {
+    // Prepare
+    const { template } = north();
+    // Act
+    const grants = partnerKeyStatements(template).map((s) => ({ principal: s.Principal, actions: s.Action }));
+    // Assess
+    expect(grants).toEqual(
+      ['222222222222', '333333333333'].map((id) => ({ principal: account(id), actions: ['kms:Decrypt', 'kms:GenerateDataKey'] })),
+    );
   });
 });
 
