@@ -6,7 +6,13 @@ import type { Construct } from 'constructs';
 import type { Config } from '../shared/config/schema';
 import { AlarmTopic } from './constructs/alarm-topic';
 import { AsyncFailureHandling } from './constructs/async-failure-handling';
-import { CrossliftFunction, REPO_ROOT } from './constructs/crosslift-function';
+import {
+  CrossliftFunction,
+  FAILURE_NOTICE_TABLE_ACCESS,
+  INGEST_TABLE_ACCESS,
+  REPO_ROOT,
+  REPORT_TABLE_ACCESS,
+} from './constructs/crosslift-function';
 import { CrossliftTable } from './constructs/crosslift-table';
 import { DropBucket, dropBucketName } from './constructs/drop-bucket';
 import { PartnerAccess } from './constructs/partner-access';
@@ -107,12 +113,16 @@ export class PartnerStack extends Stack {
     const bucketName = dropBucketName(props.partnerId);
     this.bucket = new DropBucket(this, 'Drop', { key: this.key, ingestFunction: this.ingest, bucketName });
 
-    this.ingest.useTable(this.table.table).useBucket(this.bucket.bucket).useSender(owner.sender!);
-    this.reconcile.useTable(this.table.table).useBucket(this.bucket.bucket).useSender(owner.sender!);
+    const table = this.table.table;
+    this.ingest.useTable(table, INGEST_TABLE_ACCESS).useBucket(this.bucket.bucket).useSender(owner.sender!);
+    this.reconcile.useTable(table, INGEST_TABLE_ACCESS).useBucket(this.bucket.bucket).useSender(owner.sender!);
     // These never touch S3; the settings still require the bucket name.
     const noObjects = { read: [], write: [] };
-    this.report.useTable(this.table.table).useBucket(this.bucket.bucket, noObjects).useSender(owner.sender!);
-    this.failureNotice.useTable(this.table.table).useBucket(this.bucket.bucket, noObjects).useSender(owner.sender!);
+    this.report.useTable(table, REPORT_TABLE_ACCESS).useBucket(this.bucket.bucket, noObjects).useSender(owner.sender!);
+    this.failureNotice
+      .useTable(table, FAILURE_NOTICE_TABLE_ACCESS)
+      .useBucket(this.bucket.bucket, noObjects)
+      .useSender(owner.sender!);
 
     this.schedules = new ReportSchedules(this, 'Schedules', {
       cooperations: config.cooperations,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -58,6 +59,19 @@ describe('app', () => {
       reported: [],
       recheck: [],
     });
+  });
+
+  it('fails cdk-nag when an action on any resource is added to the ingest role (the * acknowledgement does not cover it)', () => {
+    // Prepare
+    const app = testApp();
+    const [north] = buildApp(app, testConfig());
+    // Act
+    north!.ingest.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'] }));
+    const violations = new AwsSolutionsChecks().validateScope(app).violations;
+    // Assess
+    expect(
+      violations.map((v) => ({ rule: v.ruleName, where: v.violatingResources.map((r) => r.constructPath) })),
+    ).toEqual([{ rule: 'AwsSolutions-IAM5[Resource::*]', where: ['Crosslift-north/IngestRole/DefaultPolicy/Resource'] }]);
   });
 
   it('gives every acknowledged finding a reason', () => {

@@ -395,7 +395,7 @@ describe('functions', () => {
     );
   });
 
-  it('lets ingest and reconcile read inbox/ and write reports/, and the others no object access', () => {
+  it('lets ingest and reconcile read inbox/ and write only reports/rejected/, and the others no object access', () => {
     // Prepare
     const { stack, template } = north();
     // Act
@@ -407,7 +407,7 @@ describe('functions', () => {
     const dropAccess = [
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: objectsArn(bucketId, 'inbox/*') },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: getAtt(bucketId) },
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsArn(bucketId, 'reports/*') },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsArn(bucketId, 'reports/rejected/*') },
     ];
     // Assess
     expect({
@@ -420,6 +420,79 @@ describe('functions', () => {
 });
 
 describe('function permissions', () => {
+  const policiesOf = (template: Template) =>
+    Object.values(template.findResources('AWS::IAM::Policy')).map(
+      (p) => p.Properties as { Roles: unknown[]; PolicyDocument: { Statement: Statement[] } },
+    );
+
+  it('allows ses:GetSuppressedDestination on * in a policy of its own per role, and nothing else on *', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const policies = policiesOf(template);
+    const suppression = policies.filter((p) => p.PolicyDocument.Statement.some((s) => actionsOf(s).includes('ses:GetSuppressedDestination')));
+    const otherWildcards = policies
+      .filter((p) => !suppression.includes(p))
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((s) => JSON.stringify(s.Resource) === '"*"');
+    // Assess
+    expect({ suppression, otherWildcards }).toEqual({
+      suppression: [stack.ingest, stack.report, stack.reconcile, stack.failureNotice].map((fn) => ({
+        PolicyName: expect.any(String),
+        Roles: [{ Ref: idOf(fn.role!) }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'ses:GetSuppressedDestination', Resource: '*' }],
+        },
+      })),
+      otherWildcards: [],
+    });
+  });
+
+  it('acknowledges AwsSolutions-IAM5[Resource::*] on the suppression-list policies only', () => {
+    // Prepare
+    const { stack } = north();
+    // Act
+    const acknowledging = allConstructs(stack)
+      .filter((c) =>
+        c.node.metadata.some(
+          (m) =>
+            m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+            Object.keys(m.data as Record<string, string>).some((id) => id.endsWith('AwsSolutions-IAM5[Resource::*]')),
+        ),
+      )
+      .map((c) => c.node.path);
+    // Assess
+    expect(acknowledging.sort()).toEqual(
+      ['Ingest', 'Report', 'Reconcile', 'FailureNotice'].map((name) => `Crosslift-north/${name}/SuppressionListRead`).sort(),
+    );
+  });
+
+  it('grants each function only the DynamoDB actions it uses: no Scan, deletes only for ingest and reconcile', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const tableActions = (fn: CrossliftFunction) =>
+      Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: idOf(fn.role!) }] } }))
+        .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort();
+    const ingestLike = ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`);
+    // Assess
+    expect({
+      ingest: tableActions(stack.ingest),
+      reconcile: tableActions(stack.reconcile),
+      report: tableActions(stack.report),
+      failureNotice: tableActions(stack.failureNotice),
+    }).toEqual({
+      ingest: ingestLike,
+      reconcile: ingestLike,
+      report: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      failureNotice: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    });
+  });
+
   it("names SES identities in the stack's region, never us-east-1", () => {
     // Prepare
     const env = { account: '111111111111', region: 'eu-central-1' };
