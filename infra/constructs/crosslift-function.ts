@@ -41,6 +41,13 @@ export interface CrossliftFunctionProps {
    */
   readonly sourceMap?: boolean;
   /**
+   * Concurrent executions reserved for the function: it always gets them, whatever else runs in
+   * the account, and never runs more at once. Lambda keeps at least 100 of the account's
+   * concurrency unreserved, so a deployment fails where the reservations leave less.
+   * @default - none reserved: the function draws on the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
    * POWERTOOLS_LOG_LEVEL of the function.
    * @default - not set (Powertools logs at INFO)
    */
@@ -106,6 +113,7 @@ export class CrossliftFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       projectRoot: REPO_ROOT,
       depsLockFilePath: `${REPO_ROOT}package-lock.json`,
       // Own role: the managed AWSLambdaBasicExecutionRole allows writing to every log group.

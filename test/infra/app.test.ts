@@ -8,7 +8,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app';
+import { buildApp, reservedConcurrencyFromContext } from '../../infra/build-app';
 import { REPO_ROOT } from '../../infra/constructs/crosslift-function';
 import { testApp, testConfig } from './support';
 
@@ -86,6 +86,26 @@ describe('app', () => {
     );
     // Assess
     expect(acknowledgements.filter(([, reason]) => reason.trim().length < 40)).toEqual([]);
+  });
+
+  it('reads the reserved concurrency from the CDK context: false, a JSON object, or an error naming the functions', () => {
+    // Prepare
+    const values = ['false', '{"ingest":20}', { report: 3 }, '{"ingset":20}'];
+    // Act
+    const read = values.map((v) => {
+      try {
+        return reservedConcurrencyFromContext(v);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    // Assess
+    expect(read).toEqual([
+      false,
+      { ingest: 20 },
+      { report: 3 },
+      'reservedConcurrency must be false or a JSON object with any of report, ingest, reconcile, got "{\\"ingset\\":20}"',
+    ]);
   });
 
   it('runs from infra/app.ts with the config and partner from the CDK context', async () => {

@@ -1,6 +1,7 @@
 import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { Role } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
@@ -515,6 +516,51 @@ describe('function permissions', () => {
   });
 });
 
+describe('concurrency', () => {
+  const reservedOf = (stack: PartnerStack, template: Template) => {
+    const reserved = (fn: CrossliftFunction) => template.toJSON().Resources[idOf(fn)].Properties.ReservedConcurrentExecutions;
+    return {
+      report: reserved(stack.report),
+      ingest: reserved(stack.ingest),
+      reconcile: reserved(stack.reconcile),
+      failureNotice: reserved(stack.failureNotice),
+    };
+  };
+
+  it('reserves 2 concurrent runs for the report function and caps ingest at 10 and reconcile at 1', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const reserved = reservedOf(stack, template);
+    // Assess
+    expect(reserved).toEqual({ report: 2, ingest: 10, reconcile: 1, failureNotice: undefined });
+  });
+
+  it('takes the reservations from the stack props, and reserves nothing when they are turned off', () => {
+    // Prepare
+    const synth = (reservedConcurrency: PartnerStackProps['reservedConcurrency']) => {
+      const stack = new PartnerStack(testApp(), 'Crosslift-north', { config: testConfig(), partnerId: 'north', reservedConcurrency });
+      return reservedOf(stack, Template.fromStack(stack));
+    };
+    // Act
+    const configured = { custom: synth({ report: 5, ingest: 40 }), off: synth(false) };
+    // Assess
+    expect(configured).toEqual({
+      custom: { report: 5, ingest: 40, reconcile: 1, failureNotice: undefined },
+      off: { report: undefined, ingest: undefined, reconcile: undefined, failureNotice: undefined },
+    });
+  });
+
+  it('refuses a reservation that is not a whole number of at least 1', () => {
+    // Prepare
+    const props = { config: testConfig(), partnerId: 'north', reservedConcurrency: { report: 0 } };
+    // Act
+    const act = () => new PartnerStack(testApp(), 'Crosslift-north', props);
+    // Assess
+    expect(act).toThrow('reserved concurrency of report must be a whole number of at least 1, got 0');
+  });
+});
+
 describe('schedules', () => {
   it('creates one schedule per owned cooperation plus the daily reconcile', () => {
     // Prepare
@@ -552,6 +598,80 @@ describe('schedules', () => {
   });
 });
 
+describe('schedule dead letters', () => {
+  it('retries a failed invocation 10 times within 6 hours, then puts it in the schedules\' dead-letter queue', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const targets = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s) => ({
+      deadLetters: s.Properties.Target.DeadLetterConfig,
+      retries: s.Properties.Target.RetryPolicy,
+    }));
+    // Assess
+    expect(targets).toEqual(
+      [1, 2, 3].map(() => ({
+        deadLetters: { Arn: getAtt(idOf(stack.schedules.deadLetterQueue)) },
+        retries: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 },
+      })),
+    );
+  });
+
+  it('encrypts the schedules\' dead-letter queue with the stack key and refuses plain HTTP', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const queueId = idOf(stack.schedules.deadLetterQueue);
+    const policies = template.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: queueId }] } });
+    // Assess
+    expect({
+      key: template.toJSON().Resources[queueId].Properties.KmsMasterKeyId,
+      tls: Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement),
+    }).toEqual({
+      key: getAtt(idOf(stack.key)),
+      tls: [
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sqs:*',
+          Resource: getAtt(queueId),
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    });
+  });
+
+  it('lets the Scheduler role put failed invocations into the dead-letter queue, with the stack key', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const roleId = idOf(stack.schedules.node.findChild('InvokeRole') as Role);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))
+      .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:') || a.startsWith('kms:')));
+    // Assess
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(idOf(stack.schedules.deadLetterQueue)) },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: getAtt(idOf(stack.key)) },
+    ]);
+  });
+
+  it('alarms on anything in the schedules\' dead-letter queue, through the alarm topic', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const queueName = getAtt(idOf(stack.schedules.deadLetterQueue), 'QueueName');
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: queueName }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      AlarmActions: [{ Ref: idOf(stack.alarmTopic) }],
+    });
+  });
+});
+
 describe('reconcile schedule', () => {
   it('runs reconcile daily at 03:00 UTC with the scheduled time', () => {
     // Prepare
@@ -574,8 +694,9 @@ describe('reconcile schedule', () => {
       handler: 'index.handler',
       code: Code.fromInline('export const handler = async () => {};'),
     });
+    const key = new Key(stack, 'Key');
     // Act
-    new ReportSchedules(stack, 'Schedules', { cooperations: testConfig().cooperations.slice(0, 1), reportFunction: report });
+    new ReportSchedules(stack, 'Schedules', { cooperations: testConfig().cooperations.slice(0, 1), reportFunction: report, key });
     // Assess
     Template.fromStack(stack).resourceCountIs('AWS::Scheduler::Schedule', 1);
   });
@@ -738,18 +859,18 @@ describe('asynchronous failures', () => {
     });
   });
 
-  it('encrypts the failure queues with the stack key', () => {
+  it('encrypts every queue (failure queues, their dead letters, the schedules\' dead letters) with the stack key', () => {
     // Prepare
     const { stack, template } = north();
     // Act
     const keyArn = getAtt(idOf(stack.key));
     // Assess
     expect(Object.values(template.findResources('AWS::SQS::Queue')).map((q) => q.Properties.KmsMasterKeyId)).toEqual(
-      [1, 2, 3, 4].map(() => keyArn),
+      [1, 2, 3, 4, 5].map(() => keyArn),
     );
   });
 
-  it('alarms on errors, throttles and failed events of each function, and on unhandled failure records', () => {
+  it('alarms on errors, throttles and failed events of each function, on unhandled failure records and on schedule dead letters', () => {
     // Prepare
     const { template } = north();
     // Act
@@ -764,6 +885,7 @@ describe('asynchronous failures', () => {
         'AWS/SQS ApproximateNumberOfMessagesVisible GreaterThanThreshold 0',
       ]
         .flatMap((a) => [a, a, a])
+        .concat('AWS/SQS ApproximateNumberOfMessagesVisible GreaterThanThreshold 0')
         .concat('AWS/SQS ApproximateNumberOfMessagesVisible GreaterThanThreshold 0')
         .sort(),
     );
