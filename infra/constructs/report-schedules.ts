@@ -58,7 +58,7 @@ export class ReportSchedules extends Construct {
   readonly reports: ReadonlyMap<string, Schedule>;
   /** The daily reconcile schedule, when a reconcile function was given. */
   readonly reconcile?: Schedule;
-  /** Invocations Scheduler could not make; each message names the schedule, the target's input and the error. */
+  /** Invocations Scheduler could not make after its retries, with the invocation's details and the error. */
   readonly deadLetterQueue: Queue;
   /** Fires when anything waits in the dead-letter queue. */
   readonly deadLetterAlarm: Alarm;
