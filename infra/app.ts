@@ -17,8 +17,11 @@ buildApp(app, loadConfigFile(configPath), {
   partner,
   reservedConcurrency: reservedConcurrencyFromContext(app.node.tryGetContext('reservedConcurrency')),
   // Set by the CDK CLI from the current credentials; without them the stacks stay environment-agnostic.
+  // Both or neither: without credentials the CLI still passes a region (its fallback, us-east-1), and
+  // pinning the stack to it would put that region into every ARN (SES identities, the alarms'
+  // aws:SourceArn, kms:ViaService) of a template that may be deployed elsewhere.
   env:
-    process.env.CDK_DEFAULT_ACCOUNT || process.env.CDK_DEFAULT_REGION
+    process.env.CDK_DEFAULT_ACCOUNT && process.env.CDK_DEFAULT_REGION
       ? { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION }
       : undefined,
 });

@@ -108,6 +108,28 @@ describe('app', () => {
     ]);
   });
 
+  it("keeps the stacks environment-agnostic when the CDK CLI knows only its fallback region (no us-east-1 in ARNs)", async () => {
+    // Prepare: without credentials the CLI passes its default region, us-east-1, and no account
+    const outdir = mkdtempSync(join(tmpdir(), 'crosslift-cdk-'));
+    const context = { config: 'examples/joint-course/crosslift.config.yaml', partner: 'zhixue', 'aws:cdk:bundling-stacks': [] };
+    const { CDK_DEFAULT_ACCOUNT: _account, ...env } = process.env;
+    try {
+      // Act
+      await run(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+        cwd: REPO_ROOT,
+        env: { ...env, CDK_DEFAULT_REGION: 'us-east-1', CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir, CDK_VALIDATION: 'false' },
+      });
+      const template = JSON.stringify(JSON.parse(readFileSync(join(outdir, 'Crosslift-zhixue.template.json'), 'utf8')));
+      // Assess
+      expect({ usEast1: template.includes('us-east-1'), regionRef: template.includes('":ses:",{"Ref":"AWS::Region"}') }).toEqual({
+        usEast1: false,
+        regionRef: true,
+      });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   it('runs from infra/app.ts with the config and partner from the CDK context', async () => {
     // Prepare
     const outdir = mkdtempSync(join(tmpdir(), 'crosslift-cdk-'));
