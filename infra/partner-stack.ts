@@ -88,7 +88,7 @@ const reservationsOf = (reserved: ReservedConcurrency | false | undefined): Part
  * access for partners.
  */
 export class PartnerStack extends Stack {
-  /** Encrypts the bucket, table, failure queues and alarm topic (retained with the data it protects). */
+  /** Encrypts the bucket, table, failure and dead-letter queues and alarm topic (retained with the data it protects). */
   readonly key: Key;
   /** Where partners drop files and rejection reports appear. */
   readonly bucket: DropBucket;
@@ -120,7 +120,7 @@ export class PartnerStack extends Stack {
     Tags.of(this).add('crosslift:partner', props.partnerId);
 
     this.key = new Key(this, 'Key', {
-      description: `crosslift ${props.partnerId}: drop bucket, table, failure queues and alarm topic`,
+      description: `crosslift ${props.partnerId}: drop bucket, table, failure and dead-letter queues, alarm topic`,
       enableKeyRotation: true,
     });
 
@@ -211,7 +211,7 @@ export class PartnerStack extends Stack {
       value: this.bucket.bucket.bucketName,
     });
     new CfnOutput(this, 'KeyArn', {
-      description: 'Partners uploading from their own accounts need kms:GenerateDataKey on this key',
+      description: 'Partners uploading from their own accounts need kms:GenerateDataKey and kms:Decrypt on this key',
       value: this.key.keyArn,
     });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
