@@ -11,6 +11,11 @@ export interface PartnerAccessProps {
   readonly bucket: IBucket;
   /** The key the bucket is encrypted with. */
   readonly key: IKey;
+  /**
+   * The bucket's ARN built from its name, not from the bucket resource (see dropBucketName): the
+   * key policy names it, and the bucket already references the key.
+   */
+  readonly bucketArnByName: string;
   /** The owner's id: its own principals are governed by IAM in this account, not by these policies. */
   readonly ownerId: string;
   /** The owner's cooperations. */
@@ -99,18 +104,23 @@ export class PartnerAccess extends Construct {
       );
     }
 
-    // The key policy is per account (a key policy cannot name prefixes). It is limited to use
-    // through S3 in this region; naming the bucket ARN here would make the key and the bucket
-    // depend on each other.
+    // The key policy is per account (a key policy cannot name prefixes; the bucket policy does).
+    // It is limited to use through S3 in this region, for this bucket: S3 passes the bucket's ARN
+    // as encryption context (the object's ARN when an upload turns S3 Bucket Keys off). S3
+    // SSE-KMS needs GenerateDataKey to upload and Decrypt to complete a multipart upload and to
+    // read a rejection report; it never calls Encrypt.
     for (const accountId of [...new Set(this.grants.map((g) => g.accountId))]) {
       props.key.addToResourcePolicy(
         new PolicyStatement({
           sid: `PartnerAccount${accountId}ThroughS3`,
           effect: Effect.ALLOW,
           principals: [new AccountPrincipal(accountId)],
-          actions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
           resources: ['*'],
-          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+          conditions: {
+            StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` },
+            StringLike: { 'kms:EncryptionContext:aws:s3:arn': [props.bucketArnByName, `${props.bucketArnByName}/*`] },
+          },
         }),
       );
     }

@@ -1,8 +1,11 @@
-import { Aws, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { ComparisonOperator, TreatMissingData, type Alarm, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Cooperation } from '../../shared/config/schema';
 import { RECONCILE_CRON, SCHEDULE_CRON } from '../../shared/time/schedules';
@@ -23,14 +26,42 @@ export interface ReportSchedulesProps {
    * @default - no reconcile schedule
    */
   readonly reconcileFunction?: IFunction;
+  /** Key that encrypts the schedules' dead-letter queue (an invocation names a cooperation). */
+  readonly key: IKey;
+  /**
+   * What the alarm on the dead-letter queue does when it fires (e.g. an SNS topic).
+   * @default - the alarm shows in CloudWatch only
+   */
+  readonly alarmAction?: IAlarmAction;
+  /**
+   * How often Scheduler retries an invocation Lambda refused (a missing permission, a deleted
+   * or misconfigured function, a Lambda outage). Failures inside the function are Lambda's own
+   * asynchronous retries, not these.
+   * @default 10
+   */
+  readonly retryAttempts?: number;
+  /**
+   * How long Scheduler keeps retrying before the invocation goes to the dead-letter queue.
+   * @default Duration.hours(6) (as long as Lambda keeps a failing event)
+   */
+  readonly maxEventAge?: Duration;
 }
 
-/** EventBridge Scheduler schedules: each cooperation's report, and the optional daily reconcile. */
+/**
+ * EventBridge Scheduler schedules: each cooperation's report, and the optional daily reconcile.
+ * An invocation Scheduler could not make goes, after bounded retries, to a dead-letter queue
+ * (encrypted, TLS only) with an alarm, instead of being dropped after Scheduler's defaults
+ * (185 retries over 24 hours) with no trace.
+ */
 export class ReportSchedules extends Construct {
   /** The report schedule of each cooperation, by cooperation id. */
   readonly reports: ReadonlyMap<string, Schedule>;
   /** The daily reconcile schedule, when a reconcile function was given. */
   readonly reconcile?: Schedule;
+  /** Invocations Scheduler could not make after its retries, with the invocation's details and the error. */
+  readonly deadLetterQueue: Queue;
+  /** Fires when anything waits in the dead-letter queue. */
+  readonly deadLetterAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: ReportSchedulesProps) {
     super(scope, id);
@@ -41,13 +72,31 @@ export class ReportSchedules extends Construct {
       }),
       description: 'EventBridge Scheduler invokes the crosslift report (and reconcile) functions',
     });
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: props.key,
+      enforceSSL: true,
+      // The longest SQS allows: a missed report is investigated by people.
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the schedules; nothing consumes it, so it needs no dead-letter queue of its own.',
+    });
+    const delivery = {
+      role,
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: props.retryAttempts ?? 10,
+      maxEventAge: props.maxEventAge ?? Duration.hours(6),
+    };
+
     const reports = new Map<string, Schedule>();
     for (const cooperation of props.cooperations) {
       const schedule = new Schedule(this, `Report-${cooperation.id}`, {
         description: `${cooperation.schedule} report of ${cooperation.id}`,
         schedule: ScheduleExpression.expression(SCHEDULE_CRON[cooperation.schedule].aws, TimeZone.of(cooperation.timezone)),
         target: new LambdaInvoke(props.reportFunction, {
-          role,
+          ...delivery,
           // The scheduled (not actual) time, so a late or retried run reports the same period.
           input: ScheduleTargetInput.fromObject({
             cooperationId: cooperation.id,
@@ -66,12 +115,25 @@ export class ReportSchedules extends Construct {
         description: 'daily reconcile of inbox/ against the ingestion records',
         schedule: ScheduleExpression.expression(RECONCILE_CRON.aws, TimeZone.ETC_UTC),
         target: new LambdaInvoke(props.reconcileFunction, {
-          role,
+          ...delivery,
           input: ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime }),
         }),
         timeWindow: TimeWindow.off(),
       });
     }
+    // The targets grant sqs:SendMessage on the queue; sending to an encrypted queue also needs the key.
+    props.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+
+    this.deadLetterAlarm = this.deadLetterQueue
+      .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
+      .createAlarm(this, 'DeadLettersAlarm', {
+        alarmDescription: 'Scheduler could not invoke a report or reconcile run; the invocation waits in the schedules dead-letter queue',
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    if (props.alarmAction) this.deadLetterAlarm.addAlarmAction(props.alarmAction);
 
     for (const fn of [props.reportFunction, props.reconcileFunction]) {
       if (!fn) continue;

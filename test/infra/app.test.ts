@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Stack, Validations } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../infra/build-app';
+import { buildApp, reservedConcurrencyFromContext } from '../../infra/build-app';
 import { REPO_ROOT } from '../../infra/constructs/crosslift-function';
 import { testApp, testConfig } from './support';
 
@@ -60,6 +61,19 @@ describe('app', () => {
     });
   });
 
+  it('fails cdk-nag when an action on any resource is added to the ingest role (the * acknowledgement does not cover it)', () => {
+    // Prepare
+    const app = testApp();
+    const [north] = buildApp(app, testConfig());
+    // Act
+    north!.ingest.addToRolePolicy(new PolicyStatement({ actions: ['iam:PassRole'], resources: ['*'] }));
+    const violations = new AwsSolutionsChecks().validateScope(app).violations;
+    // Assess
+    expect(
+      violations.map((v) => ({ rule: v.ruleName, where: v.violatingResources.map((r) => r.constructPath) })),
+    ).toEqual([{ rule: 'AwsSolutions-IAM5[Resource::*]', where: ['Crosslift-north/IngestRole/DefaultPolicy/Resource'] }]);
+  });
+
   it('gives every acknowledged finding a reason', () => {
     // Prepare
     const app = testApp();
@@ -72,6 +86,48 @@ describe('app', () => {
     );
     // Assess
     expect(acknowledgements.filter(([, reason]) => reason.trim().length < 40)).toEqual([]);
+  });
+
+  it('reads the reserved concurrency from the CDK context: false, a JSON object, or an error naming the functions', () => {
+    // Prepare
+    const values = ['false', '{"ingest":20}', { report: 3 }, '{"ingset":20}'];
+    // Act
+    const read = values.map((v) => {
+      try {
+        return reservedConcurrencyFromContext(v);
+      } catch (error) {
+        return (error as Error).message;
+      }
+    });
+    // Assess
+    expect(read).toEqual([
+      false,
+      { ingest: 20 },
+      { report: 3 },
+      'reservedConcurrency must be false or a JSON object with any of report, ingest, reconcile, got "{\\"ingset\\":20}"',
+    ]);
+  });
+
+  it("keeps the stacks environment-agnostic when the CDK CLI knows only its fallback region (no us-east-1 in ARNs)", async () => {
+    // Prepare: without credentials the CLI passes its default region, us-east-1, and no account
+    const outdir = mkdtempSync(join(tmpdir(), 'crosslift-cdk-'));
+    const context = { config: 'examples/joint-course/crosslift.config.yaml', partner: 'zhixue', 'aws:cdk:bundling-stacks': [] };
+    const { CDK_DEFAULT_ACCOUNT: _account, ...env } = process.env;
+    try {
+      // Act
+      await run(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+        cwd: REPO_ROOT,
+        env: { ...env, CDK_DEFAULT_REGION: 'us-east-1', CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir, CDK_VALIDATION: 'false' },
+      });
+      const template = JSON.stringify(JSON.parse(readFileSync(join(outdir, 'Crosslift-zhixue.template.json'), 'utf8')));
+      // Assess
+      expect({ usEast1: template.includes('us-east-1'), regionRef: template.includes('":ses:",{"Ref":"AWS::Region"}') }).toEqual({
+        usEast1: false,
+        regionRef: true,
+      });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it('runs from infra/app.ts with the config and partner from the CDK context', async () => {

@@ -1,12 +1,15 @@
-import { Duration, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { Role } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../shared/config/schema';
 import { CrossliftFunction, REPO_ROOT } from '../../infra/constructs/crosslift-function';
 import { ReportSchedules } from '../../infra/constructs/report-schedules';
 import { MAX_CONFIG_ENV_BYTES } from '../../infra/partner-config';
-import { PartnerStack } from '../../infra/partner-stack';
+import { PartnerStack, type PartnerStackProps } from '../../infra/partner-stack';
 import { testApp, testConfig, testConfigInput } from './support';
 
 // One synthesis of north's stack serves every assertion (bundling is skipped: no esbuild runs).
@@ -22,10 +25,12 @@ const idOf = (element: { node: { defaultChild?: unknown } } | CfnElement) => {
   const cfn = ('logicalId' in element ? element : element.node.defaultChild) as CfnElement;
   return Stack.of(cfn).getLogicalId(cfn);
 };
+const allConstructs = (root: IConstruct): IConstruct[] => [root, ...root.node.children.flatMap(allConstructs)];
 const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 const objectsArn = (bucketId: string, pattern: string) => ({ 'Fn::Join': ['', [getAtt(bucketId), `/${pattern}`]] });
 
 interface Statement {
+  Sid?: string;
   Effect: string;
   Action: string | string[];
   Principal?: unknown;
@@ -97,6 +102,80 @@ describe('drop bucket', () => {
           }),
         ]),
       },
+    });
+  });
+
+  it('denies uploads that ask for another encryption than SSE-KMS (without the header, the default applies: the stack key)', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const denials = dropPolicyStatements(template, bucketId).filter((s) => s.Effect === 'Deny');
+    // Assess
+    expect(denials).toContainEqual({
+      Sid: 'DenyUploadsWithOtherEncryption',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objectsArn(bucketId, '*'),
+      Condition: {
+        StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' },
+        Null: { 's3:x-amz-server-side-encryption': 'false' },
+      },
+    });
+  });
+
+  it('denies uploads that name a KMS key other than the stack key', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const denials = dropPolicyStatements(template, bucketId).filter((s) => s.Effect === 'Deny');
+    // Assess
+    expect(denials).toContainEqual({
+      Sid: 'DenyUploadsWithOtherKey',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objectsArn(bucketId, '*'),
+      Condition: {
+        StringNotEquals: { 's3:x-amz-server-side-encryption-aws-kms-key-id': getAtt(idOf(stack.key)) },
+        Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'false' },
+      },
+    });
+  });
+
+  it('denies uploads with customer-provided keys (SSE-C)', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const denials = dropPolicyStatements(template, bucketId).filter((s) => s.Effect === 'Deny');
+    // Assess
+    expect(denials).toContainEqual({
+      Sid: 'DenyUploadsWithCustomerKeys',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:PutObject',
+      Resource: objectsArn(bucketId, '*'),
+      Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } },
+    });
+  });
+
+  it('is named crosslift-<partner>-<end of the stack id> before it exists, so the key policy can name it', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const name = template.toJSON().Resources[idOf(stack.bucket.bucket)].Properties.BucketName;
+    // Assess
+    expect(name).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'crosslift-north-',
+          { 'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
+        ],
+      ],
     });
   });
 
@@ -317,7 +396,7 @@ describe('functions', () => {
     );
   });
 
-  it('lets ingest and reconcile read inbox/ and write reports/, and the others no object access', () => {
+  it('lets ingest and reconcile read inbox/ and write only reports/rejected/, and the others no object access', () => {
     // Prepare
     const { stack, template } = north();
     // Act
@@ -329,7 +408,7 @@ describe('functions', () => {
     const dropAccess = [
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: objectsArn(bucketId, 'inbox/*') },
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: getAtt(bucketId) },
-      { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsArn(bucketId, 'reports/*') },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: objectsArn(bucketId, 'reports/rejected/*') },
     ];
     // Assess
     expect({
@@ -338,6 +417,147 @@ describe('functions', () => {
       report: objectStatements(idOf(stack.report.role!)),
       failureNotice: objectStatements(idOf(stack.failureNotice.role!)),
     }).toEqual({ ingest: dropAccess, reconcile: dropAccess, report: [], failureNotice: [] });
+  });
+});
+
+describe('function permissions', () => {
+  const policiesOf = (template: Template) =>
+    Object.values(template.findResources('AWS::IAM::Policy')).map(
+      (p) => p.Properties as { Roles: unknown[]; PolicyDocument: { Statement: Statement[] } },
+    );
+
+  it('allows ses:GetSuppressedDestination on * in a policy of its own per role, and nothing else on *', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const policies = policiesOf(template);
+    const suppression = policies.filter((p) => p.PolicyDocument.Statement.some((s) => actionsOf(s).includes('ses:GetSuppressedDestination')));
+    const otherWildcards = policies
+      .filter((p) => !suppression.includes(p))
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((s) => JSON.stringify(s.Resource) === '"*"');
+    // Assess
+    expect({ suppression, otherWildcards }).toEqual({
+      suppression: [stack.ingest, stack.report, stack.reconcile, stack.failureNotice].map((fn) => ({
+        PolicyName: expect.any(String),
+        Roles: [{ Ref: idOf(fn.role!) }],
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'ses:GetSuppressedDestination', Resource: '*' }],
+        },
+      })),
+      otherWildcards: [],
+    });
+  });
+
+  it('acknowledges AwsSolutions-IAM5[Resource::*] on the suppression-list policies only', () => {
+    // Prepare
+    const { stack } = north();
+    // Act
+    const acknowledging = allConstructs(stack)
+      .filter((c) =>
+        c.node.metadata.some(
+          (m) =>
+            m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY &&
+            Object.keys(m.data as Record<string, string>).some((id) => id.endsWith('AwsSolutions-IAM5[Resource::*]')),
+        ),
+      )
+      .map((c) => c.node.path);
+    // Assess
+    expect(acknowledging.sort()).toEqual(
+      ['Ingest', 'Report', 'Reconcile', 'FailureNotice'].map((name) => `Crosslift-north/${name}/SuppressionListRead`).sort(),
+    );
+  });
+
+  it('grants each function only the DynamoDB actions it uses: no Scan, deletes only for ingest and reconcile', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const tableActions = (fn: CrossliftFunction) =>
+      Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: idOf(fn.role!) }] } }))
+        .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('dynamodb:'))
+        .sort();
+    const ingestLike = ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`);
+    // Assess
+    expect({
+      ingest: tableActions(stack.ingest),
+      reconcile: tableActions(stack.reconcile),
+      report: tableActions(stack.report),
+      failureNotice: tableActions(stack.failureNotice),
+    }).toEqual({
+      ingest: ingestLike,
+      reconcile: ingestLike,
+      report: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      failureNotice: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    });
+  });
+
+  it("names SES identities in the stack's region, never us-east-1", () => {
+    // Prepare
+    const env = { account: '111111111111', region: 'eu-central-1' };
+    // Act
+    const stack = new PartnerStack(testApp(), 'Crosslift-north', { config: testConfig(), partnerId: 'north', env });
+    const statements = statementsOf(Template.fromStack(stack), 'AWS::IAM::Policy', 'PolicyDocument');
+    // Assess
+    expect({
+      resources: [...new Set(statements.filter((s) => actionsOf(s).includes('ses:SendEmail')).map((s) => JSON.stringify(s.Resource)))],
+      usEast1: JSON.stringify(Template.fromStack(stack).toJSON()).includes('us-east-1'),
+    }).toEqual({
+      resources: [
+        JSON.stringify([
+          'arn:aws:ses:eu-central-1:111111111111:identity/north.example',
+          'arn:aws:ses:eu-central-1:111111111111:identity/reports@north.example',
+        ]),
+      ],
+      usEast1: false,
+    });
+  });
+});
+
+describe('concurrency', () => {
+  const reservedOf = (stack: PartnerStack, template: Template) => {
+    const reserved = (fn: CrossliftFunction) => template.toJSON().Resources[idOf(fn)].Properties.ReservedConcurrentExecutions;
+    return {
+      report: reserved(stack.report),
+      ingest: reserved(stack.ingest),
+      reconcile: reserved(stack.reconcile),
+      failureNotice: reserved(stack.failureNotice),
+    };
+  };
+
+  it('reserves 2 concurrent runs for the report function and caps ingest at 10 and reconcile at 1', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const reserved = reservedOf(stack, template);
+    // Assess
+    expect(reserved).toEqual({ report: 2, ingest: 10, reconcile: 1, failureNotice: undefined });
+  });
+
+  it('takes the reservations from the stack props, and reserves nothing when they are turned off', () => {
+    // Prepare
+    const synth = (reservedConcurrency: PartnerStackProps['reservedConcurrency']) => {
+      const stack = new PartnerStack(testApp(), 'Crosslift-north', { config: testConfig(), partnerId: 'north', reservedConcurrency });
+      return reservedOf(stack, Template.fromStack(stack));
+    };
+    // Act
+    const configured = { custom: synth({ report: 5, ingest: 40 }), off: synth(false) };
+    // Assess
+    expect(configured).toEqual({
+      custom: { report: 5, ingest: 40, reconcile: 1, failureNotice: undefined },
+      off: { report: undefined, ingest: undefined, reconcile: undefined, failureNotice: undefined },
+    });
+  });
+
+  it('refuses a reservation that is not a whole number of at least 1', () => {
+    // Prepare
+    const props = { config: testConfig(), partnerId: 'north', reservedConcurrency: { report: 0 } };
+    // Act
+    const act = () => new PartnerStack(testApp(), 'Crosslift-north', props);
+    // Assess
+    expect(act).toThrow('reserved concurrency of report must be a whole number of at least 1, got 0');
   });
 });
 
@@ -378,6 +598,80 @@ describe('schedules', () => {
   });
 });
 
+describe('schedule dead letters', () => {
+  it('retries a failed invocation 10 times within 6 hours, then puts it in the schedules\' dead-letter queue', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const targets = Object.values(template.findResources('AWS::Scheduler::Schedule')).map((s) => ({
+      deadLetters: s.Properties.Target.DeadLetterConfig,
+      retries: s.Properties.Target.RetryPolicy,
+    }));
+    // Assess
+    expect(targets).toEqual(
+      [1, 2, 3].map(() => ({
+        deadLetters: { Arn: getAtt(idOf(stack.schedules.deadLetterQueue)) },
+        retries: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 21600 },
+      })),
+    );
+  });
+
+  it('encrypts the schedules\' dead-letter queue with the stack key and refuses plain HTTP', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const queueId = idOf(stack.schedules.deadLetterQueue);
+    const policies = template.findResources('AWS::SQS::QueuePolicy', { Properties: { Queues: [{ Ref: queueId }] } });
+    // Assess
+    expect({
+      key: template.toJSON().Resources[queueId].Properties.KmsMasterKeyId,
+      tls: Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement),
+    }).toEqual({
+      key: getAtt(idOf(stack.key)),
+      tls: [
+        {
+          Effect: 'Deny',
+          Principal: { AWS: '*' },
+          Action: 'sqs:*',
+          Resource: getAtt(queueId),
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+      ],
+    });
+  });
+
+  it('lets the Scheduler role put failed invocations into the dead-letter queue, with the stack key', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const roleId = idOf(stack.schedules.node.findChild('InvokeRole') as Role);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))
+      .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+      .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:') || a.startsWith('kms:')));
+    // Assess
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(idOf(stack.schedules.deadLetterQueue)) },
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: getAtt(idOf(stack.key)) },
+    ]);
+  });
+
+  it('alarms on anything in the schedules\' dead-letter queue, through the alarm topic', () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const queueName = getAtt(idOf(stack.schedules.deadLetterQueue), 'QueueName');
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: queueName }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      AlarmActions: [{ Ref: idOf(stack.alarmTopic) }],
+    });
+  });
+});
+
 describe('reconcile schedule', () => {
   it('runs reconcile daily at 03:00 UTC with the scheduled time', () => {
     // Prepare
@@ -400,8 +694,9 @@ describe('reconcile schedule', () => {
       handler: 'index.handler',
       code: Code.fromInline('export const handler = async () => {};'),
     });
+    const key = new Key(stack, 'Key');
     // Act
-    new ReportSchedules(stack, 'Schedules', { cooperations: testConfig().cooperations.slice(0, 1), reportFunction: report });
+    new ReportSchedules(stack, 'Schedules', { cooperations: testConfig().cooperations.slice(0, 1), reportFunction: report, key });
     // Assess
     Template.fromStack(stack).resourceCountIs('AWS::Scheduler::Schedule', 1);
   });
@@ -417,8 +712,8 @@ describe('partner access', () => {
     const { stack, template } = north();
     // Act
     const bucketId = idOf(stack.bucket.bucket);
-    const uploads = dropPolicyStatements(template, bucketId).filter((s) =>
-      actionsOf(s).includes('s3:PutObject'),
+    const uploads = dropPolicyStatements(template, bucketId).filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).includes('s3:PutObject'),
     );
     // Assess
     expect(uploads).toEqual(
@@ -474,28 +769,44 @@ describe('partner access', () => {
     }).toEqual({ listing: [], owner: [] });
   });
 
-  it('lets partner accounts use the key only through S3', () => {
+  const partnerKeyStatements = (template: Template) =>
+    statementsOf(template, 'AWS::KMS::Key', 'KeyPolicy').filter((s) => /22222|33333/.test(JSON.stringify(s.Principal)));
+
+  it('lets partner accounts use the key only through S3, for the drop bucket', () => {
     // Prepare
     const { template } = north();
     // Act
-    const viaS3 = {
-      StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+    const conditions = partnerKeyStatements(template).map((s) => s.Condition);
+    const bucketArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':s3:::crosslift-north-',
+          { 'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
+        ],
+      ],
     };
+    const objectArns = { 'Fn::Join': ['', [...bucketArn['Fn::Join'][1]!, '/*']] };
     // Assess
-    template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith(
-          ['222222222222', '333333333333'].map((id) =>
-            Match.objectLike({
-              Effect: 'Allow',
-              Principal: account(id),
-              Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-              Condition: viaS3,
-            }),
-          ),
-        ),
-      },
-    });
+    expect(conditions).toEqual(
+      [1, 2].map(() => ({
+        StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucketArn, objectArns] },
+      })),
+    );
+  });
+
+  it('grants partner accounts GenerateDataKey and Decrypt (uploads, multipart uploads, reading reports), not Encrypt', () => {
+    // Prepare
+    const { template } = north();
+    // Act
+    const grants = partnerKeyStatements(template).map((s) => ({ principal: s.Principal, actions: s.Action }));
+    // Assess
+    expect(grants).toEqual(
+      ['222222222222', '333333333333'].map((id) => ({ principal: account(id), actions: ['kms:Decrypt', 'kms:GenerateDataKey'] })),
+    );
   });
 });
 
@@ -548,18 +859,18 @@ describe('asynchronous failures', () => {
     });
   });
 
-  it('encrypts the failure queues with the stack key', () => {
+  it('encrypts every queue (failure queues, their dead letters, the schedules\' dead letters) with the stack key', () => {
     // Prepare
     const { stack, template } = north();
     // Act
     const keyArn = getAtt(idOf(stack.key));
     // Assess
     expect(Object.values(template.findResources('AWS::SQS::Queue')).map((q) => q.Properties.KmsMasterKeyId)).toEqual(
-      [1, 2, 3, 4].map(() => keyArn),
+      [1, 2, 3, 4, 5].map(() => keyArn),
     );
   });
 
-  it('alarms on errors, throttles and failed events of each function, and on unhandled failure records', () => {
+  it('alarms on errors, throttles and failed events of each function, on unhandled failure records and on schedule dead letters', () => {
     // Prepare
     const { template } = north();
     // Act
@@ -574,6 +885,7 @@ describe('asynchronous failures', () => {
         'AWS/SQS ApproximateNumberOfMessagesVisible GreaterThanThreshold 0',
       ]
         .flatMap((a) => [a, a, a])
+        .concat('AWS/SQS ApproximateNumberOfMessagesVisible GreaterThanThreshold 0')
         .concat('AWS/SQS ApproximateNumberOfMessagesVisible GreaterThanThreshold 0')
         .sort(),
     );
@@ -590,6 +902,63 @@ describe('asynchronous failures', () => {
         (a) => JSON.stringify(a.Properties.AlarmActions) === JSON.stringify([topicRef]),
       ),
     ).toBe(true);
+  });
+});
+
+describe('alarm topic', () => {
+  const fromOurAlarms = {
+    StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+    ArnLike: {
+      'aws:SourceArn': {
+        'Fn::Join': [
+          '',
+          ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*'],
+        ],
+      },
+    },
+  };
+
+  it("lets this account's CloudWatch alarms publish to the topic (its TLS-only policy alone would refuse them)", () => {
+    // Prepare
+    const { stack, template } = north();
+    // Act
+    const topicRef = { Ref: idOf(stack.alarmTopic) };
+    // Assess
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [topicRef],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: topicRef,
+            Condition: fromOurAlarms,
+          },
+        ]),
+      },
+    });
+  });
+
+  it("lets CloudWatch use the stack key for the encrypted topic only on behalf of this account's alarms", () => {
+    // Prepare
+    const { template } = north();
+    // Act
+    const cloudWatch = statementsOf(template, 'AWS::KMS::Key', 'KeyPolicy').filter((s) =>
+      JSON.stringify(s.Principal).includes('cloudwatch.amazonaws.com'),
+    );
+    // Assess
+    expect(cloudWatch).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsUseKeyForAlarmTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: fromOurAlarms,
+      },
+    ]);
   });
 });
 
