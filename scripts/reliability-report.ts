@@ -97,6 +97,11 @@ const differing = official.results.testResults.flatMap((f) =>
   f.assertionResults.filter((a) => a.status !== 'passed').map((a) => `${f.name.replace(`${root}/`, '')}: ${a.title}`),
 );
 if (differing.length) lines.push('## Differences on DynamoDB Local', '', ...differing.map((d) => `- ${d}`), '');
-writeFileSync(join(root, 'docs', 'reliability.md'), `${lines.join('\n')}\n`);
+// The hand-written sections (reviews and their fixes) follow the generated part and are kept.
+const HAND_WRITTEN = '<!-- Written by hand, not by `npm run test:faults`';
+const doc = join(root, 'docs', 'reliability.md');
+const previous = existsSync(doc) ? readFileSync(doc, 'utf8') : '';
+const kept = previous.includes(HAND_WRITTEN) ? `\n${previous.slice(previous.indexOf(HAND_WRITTEN))}` : '';
+writeFileSync(doc, `${lines.join('\n')}\n${kept}`);
 console.log('docs/reliability.md written');
 process.exit(dynalite.status || official.status || (onNode22?.status ?? 0));
