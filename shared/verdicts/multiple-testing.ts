@@ -40,7 +40,8 @@ export const benjaminiHochberg = (pValues: readonly number[]): number[] => {
   let running = 1;
   byDescendingP.forEach((index, position) => {
     const rank = m - position;
-    running = Math.min(running, (pValues[index]! * m) / rank);
+    // p * (m / rank) rather than p * m / rank: m / rank >= 1, so rounding never takes q below p.
+    running = Math.min(running, pValues[index]! * (m / rank));
     adjusted[index] = running;
   });
   return adjusted;
