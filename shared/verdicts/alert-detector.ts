@@ -192,8 +192,10 @@ export const stepAlert = (state: DetectorState, observation: AlertObservation, p
   const surplus = Math.max(0, state.cusum - z - params.k);
   const pointMeets = meetsBound(value, target);
   const recoveryStreak = pointMeets ? state.recoveryStreak + 1 : 0;
-  const by: ResolvedBy | undefined =
-    observation.status.outcome === 'met' && observation.status.basis === 'interval'
+  // Every way out needs this period's estimate on the target's side: never "back on target" at 3.99 vs >= 4.0.
+  const by: ResolvedBy | undefined = !pointMeets
+    ? undefined
+    : observation.status.outcome === 'met' && observation.status.basis === 'interval'
       ? 'met'
       : recoveryStreak >= 2
         ? 'two_periods_meeting'
