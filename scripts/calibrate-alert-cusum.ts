@@ -106,7 +106,8 @@ const makeWeek = (random: ReturnType<typeof seededRandom>, n = N, readAsZ = fals
     const estimate = sample(mu, SD);
     const status = targetStatus(estimate, TARGET, MIN_SAMPLE);
     const label = `W${String(period).padStart(4, '0')}`;
-    return stepAlert(state, { period: label, ...estimate, ...(readAsZ ? {} : { df: n - 1 }), target: TARGET, status, provisional: false }, params);
+    const df = readAsZ ? {} : { df: n - 1 };
+    return stepAlert(state, { period: label, ...estimate, ...df, target: TARGET, status, provisional: false }, params);
   };
 };
 
@@ -135,7 +136,14 @@ const falseAlarmRate = (m: number, years: number, n = N, readAsZ = false) => {
  * at mean `preceding`; Infinity when it does not fire within `horizon` weeks. Runs with a false
  * alarm before the shift are drawn again (the delay is conditional on no earlier alarm).
  */
-const detectionDelays = (m: number, runs: number, preceding: number, before: number, shifted: number, horizon = 104) => {
+const detectionDelays = (
+  m: number,
+  runs: number,
+  preceding: number,
+  before: number,
+  shifted: number,
+  horizon = 104,
+) => {
   const week = makeWeek(seededRandom(SEED + 2));
   const params = alertParams(m);
   const delays: number[] = [];
@@ -193,7 +201,8 @@ const percent = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 const main = () => {
   const started = Date.now();
-  console.log(`# CUSUM calibration: k = ${k}, ${LOOKS} looks, ${YEARS.toLocaleString('en')} simulated years, seed ${SEED}\n`);
+  const yearsText = YEARS.toLocaleString('en');
+  console.log(`# CUSUM calibration: k = ${k}, ${LOOKS} looks, ${yearsText} simulated years, seed ${SEED}\n`);
   const maxima = simulateYearMaxima();
   console.log('| m | h | per-metric budget 0.05/m | simulated | Markov chain |');
   console.log('| --- | --- | --- | --- | --- |');
@@ -208,30 +217,37 @@ const main = () => {
       exact = alarmProbability(h, LOOKS);
     }
     const simulated = maxima.filter((x) => x >= h).length / YEARS;
-    console.log(`| ${m} | ${h.toFixed(2)} | ${(BUDGET / m).toFixed(5)} | ${simulated.toFixed(5)} | ${exact.toFixed(5)} |`);
+    const row = [m, h.toFixed(2), (BUDGET / m).toFixed(5), simulated.toFixed(5), exact.toFixed(5)];
+    console.log(`| ${row.join(' | ')} |`);
     return h;
   });
   const stored = CUSUM_THRESHOLDS.length === table.length && CUSUM_THRESHOLDS.every((h, i) => h === table[i]);
   if (stored) console.log('The stored CUSUM_THRESHOLDS match.\n');
   else {
     console.log('The stored CUSUM_THRESHOLDS differ; the new literal:\n');
-    for (let i = 0; i < table.length; i += 10) console.log(`  ${table.slice(i, i + 10).map((h) => h.toFixed(2)).join(', ')},`);
+    for (let i = 0; i < table.length; i += 10) {
+      console.log(`  ${table.slice(i, i + 10).map((h) => h.toFixed(2)).join(', ')},`);
+    }
     console.log('\n(scenarios below use the stored table)\n');
     if (CUSUM_THRESHOLDS.length === 0) return;
   }
 
   const m = 6;
-  console.log(`# Scenarios: ratings, target >= 4.0, sd 0.9, n = ${N} a week, m = ${m} targeted metrics (h = ${alertParams(m).h})\n`);
-  const years = 20_000;
-  console.log(`False alarm at target, any of ${m} metrics in a year: ${percent(falseAlarmRate(m, years))} (${years} years)`);
-  console.log(`  same with one metric (m = 1): ${percent(falseAlarmRate(1, years))}`);
-  console.log(`  same at n = 10 a week (the means' minimum sample): ${percent(falseAlarmRate(m, years, 10))}`);
-  console.log(`  t statistic read as z (no df), n = 40: ${percent(falseAlarmRate(m, years, N, true))}`);
-  console.log(`  t statistic read as z (no df), n = 10: ${percent(falseAlarmRate(m, years, 10, true))}`);
+  const h = alertParams(m).h;
+  console.log(`# Scenarios: ratings, target >= 4.0, sd 0.9, n = ${N} a week, m = ${m} targeted metrics (h = ${h})\n`);
+  const simulatedYears = 20_000;
+  const atTarget = percent(falseAlarmRate(m, simulatedYears));
+  console.log(`False alarm at target, any of ${m} metrics in a year: ${atTarget} (${simulatedYears} years)`);
+  console.log(`  same with one metric (m = 1): ${percent(falseAlarmRate(1, simulatedYears))}`);
+  console.log(`  same at n = 10 a week (the means' minimum sample): ${percent(falseAlarmRate(m, simulatedYears, 10))}`);
+  console.log(`  t statistic read as z (no df), n = 40: ${percent(falseAlarmRate(m, simulatedYears, N, true))}`);
+  console.log(`  t statistic read as z (no df), n = 10: ${percent(falseAlarmRate(m, simulatedYears, 10, true))}`);
   const drop = detectionDelays(m, 10_000, 4.4, 6, 3.3);
-  console.log(`Late drop 4.4 -> 3.3 after 6 good weeks: fires within 1 week ${percent(share(drop, 1))}, 2 weeks ${percent(share(drop, 2))}`);
+  const [drop1, drop2] = [percent(share(drop, 1)), percent(share(drop, 2))];
+  console.log(`Late drop 4.4 -> 3.3 after 6 good weeks: fires within 1 week ${drop1}, 2 weeks ${drop2}`);
   const recovery = recoveryDelays(m, 10_000, 3.3, 4.6);
-  console.log(`Recovery to 4.6 after firing: resolves within 1 week ${percent(share(recovery, 1))}, 2 weeks ${percent(share(recovery, 2))}`);
+  const [recovered1, recovered2] = [percent(share(recovery, 1)), percent(share(recovery, 2))];
+  console.log(`Recovery to 4.6 after firing: resolves within 1 week ${recovered1}, 2 weeks ${recovered2}`);
 
   console.log('\n# Detection delay (weeks from the start of a shortfall to the alarm)\n');
   console.log('| shortfall | mean | in se per week | from | median | within 4 | within 13 | within 26 | within 52 |');

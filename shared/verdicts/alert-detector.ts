@@ -125,7 +125,7 @@ export interface AlertStep {
 const Z_CAP = 50;
 
 const t975 = new Map<number, number>();
-/** The interval's two-sided 95% quantile: 1.96, or Student's t with df degrees of freedom (memoised: few distinct df). */
+/** The interval's two-sided 95% quantile: 1.96, or Student's t with df degrees of freedom (memoised). */
 const quantile975 = (df: number | undefined) => {
   if (df === undefined) return Z95;
   let q = t975.get(df);
@@ -159,7 +159,8 @@ export const stepAlert = (state: DetectorState, observation: AlertObservation, p
   const carry = (carried: CarriedReason): AlertStep => ({ next: state, carried });
   if (state.lastPeriod !== undefined && observation.period <= state.lastPeriod) return carry('already_counted');
   if (observation.provisional) return carry('provisional');
-  if (observation.status.outcome === 'insufficient_data' || observation.value === null) return carry('insufficient_data');
+  const insufficient = observation.status.outcome === 'insufficient_data' || observation.value === null;
+  if (insufficient) return carry('insufficient_data');
   const se = standardError(observation);
   if (se === undefined || !Number.isFinite(se) || se < 0) return carry('no_standard_error');
   if (observation.df !== undefined && !(observation.df > 0)) return carry('no_standard_error');
@@ -210,18 +211,26 @@ export const stepAlert = (state: DetectorState, observation: AlertObservation, p
     };
   }
   const kind = observation.status.outcome === 'not_met' ? 'still_off_target' : 'not_confirmed_recovered';
-  return { next: { state: 'firing', cusum: surplus, recoveryStreak, lastPeriod: period }, line: { kind, ...numbers(surplus) } };
+  return {
+    next: { state: 'firing', cusum: surplus, recoveryStreak, lastPeriod: period },
+    line: { kind, ...numbers(surplus) },
+  };
 };
 
 /** Default number format of the lines: 3 significant digits; a whole number keeps one decimal ("4.0"). */
-const defaultFormat = (x: number) => (Number.isInteger(x) && Math.abs(x) < 1000 ? x.toFixed(1) : String(Number(x.toPrecision(3))));
+const defaultFormat = (x: number) =>
+  Number.isInteger(x) && Math.abs(x) < 1000 ? x.toFixed(1) : String(Number(x.toPrecision(3)));
 
 /**
  * An alert line for the email: "back on target: 4.25 [4.05-4.45] >= 4.0",
  * "not confirmed recovered: 3.76 [3.39-4.12] vs >= 4.0", and the Chinese equivalents.
  * `format` formats the metric's numbers (pass the report's formatter for units and percentages).
  */
-export const renderAlertLine = (line: AlertLine, locale: VerdictLocale, format: (x: number) => string = defaultFormat): string => {
+export const renderAlertLine = (
+  line: AlertLine,
+  locale: VerdictLocale,
+  format: (x: number) => string = defaultFormat,
+): string => {
   const en = locale === 'en';
   const interval = line.ci
     ? line.ci[0] < 0 || line.ci[1] < 0

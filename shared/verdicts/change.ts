@@ -35,13 +35,16 @@ export type Change =
  * values. A relative change only on a positive base: on a zero base it is undefined, and on a
  * negative one (an NPS of -20 going to -10) its sign reads backwards.
  */
-export const expressChange = (current: ComparedValue, earlier: ComparedValue | undefined, scale: ChangeScale): Change => {
+export const expressChange = (
+  current: ComparedValue,
+  earlier: ComparedValue | undefined,
+  scale: ChangeScale,
+): Change => {
   if (!earlier) return { kind: 'none', reason: 'no_earlier_period' };
   if (current.provisional) return { kind: 'none', reason: 'period_provisional' };
   if (earlier.provisional) return { kind: 'none', reason: 'earlier_provisional' };
-  if (current.value === null || earlier.value === null || !Number.isFinite(current.value) || !Number.isFinite(earlier.value)) {
-    return { kind: 'none', reason: 'no_value' };
-  }
+  const hasValue = (v: number | null): v is number => v !== null && Number.isFinite(v);
+  if (!hasValue(current.value) || !hasValue(earlier.value)) return { kind: 'none', reason: 'no_value' };
   const raw = current.value - earlier.value;
   const difference = scale === 'proportion' ? raw * 100 : raw;
   const unit = scale === 'proportion' ? 'pp' : 'value';
@@ -57,7 +60,9 @@ export const expressChange = (current: ComparedValue, earlier: ComparedValue | u
 export const latestFinalPeriod = <P extends { readonly label: string; readonly provisional: boolean }>(
   earlier: readonly P[],
 ): P | undefined =>
-  earlier.filter((p) => !p.provisional).reduce<P | undefined>((best, p) => (!best || p.label > best.label ? p : best), undefined);
+  earlier
+    .filter((p) => !p.provisional)
+    .reduce<P | undefined>((best, p) => (!best || p.label > best.label ? p : best), undefined);
 
 /** A magnitude with the sign of x; no sign when the shown digits are all zero ("0.0", not "-0.0"). */
 const signed = (x: number, magnitude: string) => (/[1-9]/.test(magnitude) ? (x > 0 ? '+' : '-') : '') + magnitude;
@@ -81,7 +86,8 @@ export const renderChange = (
     };
     return reasons[change.reason][en ? 0 : 1];
   }
-  const magnitude = change.unit === 'pp' ? Math.abs(change.difference).toFixed(1) : formatValue(Math.abs(change.difference));
+  const size = Math.abs(change.difference);
+  const magnitude = change.unit === 'pp' ? size.toFixed(1) : formatValue(size);
   const absolute = signed(change.difference, magnitude) + (change.unit === 'pp' ? (en ? ' pp' : ' 个百分点') : '');
   if (change.relative === undefined) return absolute;
   const percent = signed(change.relative, `${Math.abs(change.relative * 100).toFixed(1)}%`);

@@ -65,7 +65,12 @@ export const adjustForMultipleTests = <K extends string>(
   const adjusted = benjaminiHochberg(tests.map((t) => t.pValue));
   return {
     tests: tests.length,
-    results: tests.map((t, i) => ({ key: t.key, pValue: t.pValue, adjustedPValue: adjusted[i]!, significant: adjusted[i]! <= alpha })),
+    results: tests.map((t, i) => ({
+      key: t.key,
+      pValue: t.pValue,
+      adjustedPValue: adjusted[i]!,
+      significant: adjusted[i]! <= alpha,
+    })),
   };
 };
 

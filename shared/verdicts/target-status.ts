@@ -54,7 +54,8 @@ export const targetBound = (target: Pick<TargetSpec, 'min' | 'max'>): TargetBoun
 };
 
 /** Whether a number is on the target's side of the bound (the bound itself meets the target). */
-export const meetsBound = (x: number, { direction, bound }: TargetBound) => (direction === 'min' ? x >= bound : x <= bound);
+export const meetsBound = (x: number, { direction, bound }: TargetBound) =>
+  direction === 'min' ? x >= bound : x <= bound;
 
 /**
  * The status of an estimate against its target. `defaultMinSample` is the metric kind's default,

@@ -13,7 +13,9 @@ import { normalUpperTailContinuedFraction } from '../../support/reference-distri
 
 /** BH by its definition, brute force: q_i = min(1, min over p_j >= p_i of m p_j / #{l : p_l <= p_j}). */
 const bruteForceAdjusted = (p: readonly number[]) =>
-  p.map((pi) => Math.min(1, ...p.filter((pj) => pj >= pi).map((pj) => (p.length * pj) / p.filter((pl) => pl <= pj).length)));
+  p.map((pi) =>
+    Math.min(1, ...p.filter((pj) => pj >= pi).map((pj) => (p.length * pj) / p.filter((pl) => pl <= pj).length)),
+  );
 
 /** The BH step-up rejections at alpha: the largest r with p_(r) <= r alpha / m, and every p <= p_(r). */
 const bruteForceRejected = (p: readonly number[], alpha: number) => {

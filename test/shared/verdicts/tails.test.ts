@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { erfc, normalQuantile, normalScoreOfT, normalUpperTail, studentTUpperTail } from '../../../shared/verdicts/tails';
+import {
+  erfc,
+  normalQuantile,
+  normalScoreOfT,
+  normalUpperTail,
+  studentTUpperTail,
+} from '../../../shared/verdicts/tails';
 import {
   normalCdfSeries,
   normalUpperTailContinuedFraction,
@@ -32,8 +38,8 @@ describe('erfc and normalUpperTail', () => {
     fc.assert(
       fc.property(fc.double({ min: -5, max: 37, noNaN: true }), (z) => {
         // Prepare: the series for |z| < 3 (where it does not cancel), the continued fraction beyond
-        const expected =
-          z >= 3 ? normalUpperTailContinuedFraction(z) : z <= -3 ? 1 - normalUpperTailContinuedFraction(-z) : 1 - normalCdfSeries(z);
+        const fraction = normalUpperTailContinuedFraction;
+        const expected = z >= 3 ? fraction(z) : z <= -3 ? 1 - fraction(-z) : 1 - normalCdfSeries(z);
         // Act
         const actual = normalUpperTail(z);
         // Assess: relative in the upper tail, absolute elsewhere
@@ -75,15 +81,19 @@ describe('studentTUpperTail', () => {
 
   it('matches quadrature of the density for moderate t and fractional df', () => {
     fc.assert(
-      fc.property(fc.double({ min: -6, max: 6, noNaN: true }), fc.double({ min: 1.5, max: 60, noNaN: true }), (t, df) => {
-        // Prepare
-        const upper = studentTUpperTailByQuadrature(Math.abs(t), df);
-        const expected = t >= 0 ? upper : 1 - upper;
-        // Act
-        const actual = studentTUpperTail(t, df);
-        // Assess
-        expect(Math.abs(actual - expected)).toBeLessThan(1e-7);
-      }),
+      fc.property(
+        fc.double({ min: -6, max: 6, noNaN: true }),
+        fc.double({ min: 1.5, max: 60, noNaN: true }),
+        (t, v) => {
+          // Prepare
+          const upper = studentTUpperTailByQuadrature(Math.abs(t), v);
+          const expected = t >= 0 ? upper : 1 - upper;
+          // Act
+          const actual = studentTUpperTail(t, v);
+          // Assess
+          expect(Math.abs(actual - expected)).toBeLessThan(1e-7);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -126,13 +136,17 @@ describe('normalQuantile and normalScoreOfT', () => {
 
   it('is monotone in t', () => {
     fc.assert(
-      fc.property(fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }), (t, step) => {
-        // Prepare / Act
-        const a = normalScoreOfT(t, 9);
-        const b = normalScoreOfT(t + step, 9);
-        // Assess
-        expect(b).toBeGreaterThanOrEqual(a - 1e-9);
-      }),
+      fc.property(
+        fc.double({ min: -50, max: 50, noNaN: true }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (t, dt) => {
+          // Prepare / Act
+          const a = normalScoreOfT(t, 9);
+          const b = normalScoreOfT(t + dt, 9);
+          // Assess
+          expect(b).toBeGreaterThanOrEqual(a - 1e-9);
+        },
+      ),
       { numRuns: 300 },
     );
   });

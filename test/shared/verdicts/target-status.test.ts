@@ -13,10 +13,11 @@ const met: TargetStatus = { outcome: 'met', basis: 'interval' };
 const notMet: TargetStatus = { outcome: 'not_met', basis: 'interval' };
 const below: TargetStatus = { outcome: 'inconclusive', basis: 'interval', side: 'below' };
 const above: TargetStatus = { outcome: 'inconclusive', basis: 'interval', side: 'above' };
-const short: TargetStatus = { outcome: 'insufficient_data', n: 4, minSample: 10, note: 'n = 4 is below the minimum sample of 10' };
+const note = 'n = 4 is below the minimum sample of 10';
+const short: TargetStatus = { outcome: 'insufficient_data', n: 4, minSample: 10, note };
 
 describe('targetStatus', () => {
-  it("calls the example's pooled avg_rating 3.95 [3.81, 4.09] against >= 4.2 not met, and a straddling week inconclusive below", () => {
+  it("calls the example's pooled 3.95 [3.81, 4.09] vs >= 4.2 not met, a straddling week inconclusive below", () => {
     // Prepare: pooled W41-W47 and W42 of the example (issue 12)
     const pooled = { value: 3.95, n: 228, ci: [3.81, 4.09] as const };
     const week42 = { value: 3.88, n: 26, ci: [3.44, 4.33] as const };
@@ -81,13 +82,14 @@ describe('targetStatus', () => {
     const overridden = targetStatus({ value: 2.0, n: 12, ci: [1.5, 2.5] }, { min: 4, minSample: 20 }, 10);
     const missing = targetStatus({ value: null, n: 0 }, { min: 4 }, 10);
     // Assess
-    expect(few).toEqual({ outcome: 'insufficient_data', n: 9, minSample: 10, note: 'n = 9 is below the minimum sample of 10' });
+    const note9 = 'n = 9 is below the minimum sample of 10';
+    expect(few).toEqual({ outcome: 'insufficient_data', n: 9, minSample: 10, note: note9 });
     expect(overridden).toMatchObject({ outcome: 'insufficient_data', minSample: 20 });
     expect(missing).toMatchObject({ outcome: 'insufficient_data', note: 'no value could be computed' });
     expect(renderStatus(few, 'en')).toBe('insufficient data (n = 9, minimum 10)');
   });
 
-  it('is met exactly when the lower bound reaches a min target, and not met exactly when the upper bound misses it (property)', () => {
+  it('is met iff the lower bound reaches a min target, not met iff the upper bound misses it (property)', () => {
     fc.assert(
       fc.property(
         fc.double({ min: -100, max: 100, noNaN: true }),
@@ -136,7 +138,14 @@ describe('summariseVerdict and renderVerdict', () => {
     const verdict = summariseVerdict(statuses, false);
     // Assess
     expect(verdict).toEqual({
-      kind: 'attention', total: 4, met: 1, metByPointOnly: 0, notMet: 1, inconclusiveBelow: 2, inconclusiveAbove: 0, insufficient: 0,
+      kind: 'attention',
+      total: 4,
+      met: 1,
+      metByPointOnly: 0,
+      notMet: 1,
+      inconclusiveBelow: 2,
+      inconclusiveAbove: 0,
+      insufficient: 0,
     });
     expect(renderVerdict(verdict, 'en')).toBe('1 off target, 2 not confirmed (estimates below target), 1 met');
     expect(renderVerdict(verdict, 'zh-CN')).toBe('1 项未达标，2 项尚未确认（估计值低于目标），1 项达标');
@@ -148,7 +157,8 @@ describe('summariseVerdict and renderVerdict', () => {
     // Act
     const verdict = summariseVerdict(statuses, false);
     // Assess
-    expect(renderVerdict(verdict, 'en')).toBe('2 not confirmed (1 estimate below target, 1 above), 1 without enough data');
+    const expected = '2 not confirmed (1 estimate below target, 1 above), 1 without enough data';
+    expect(renderVerdict(verdict, 'en')).toBe(expected);
     expect(renderVerdict(verdict, 'zh-CN')).toBe('2 项尚未确认（1 项估计值低于目标，1 项高于目标），1 项数据不足');
     expect(renderVerdict(summariseVerdict([above], false), 'en')).toBe('1 not confirmed (estimate above target)');
   });
@@ -166,7 +176,8 @@ describe('summariseVerdict and renderVerdict', () => {
   });
 
   it('says "on target" or "all met" only when every status is met (property)', () => {
-    const anyStatus = fc.constantFrom(met, notMet, below, above, short, { outcome: 'met', basis: 'point' } as TargetStatus);
+    const metByPoint: TargetStatus = { outcome: 'met', basis: 'point' };
+    const anyStatus = fc.constantFrom(met, notMet, below, above, short, metByPoint);
     fc.assert(
       fc.property(fc.array(anyStatus, { maxLength: 12 }), fc.boolean(), (statuses, provisional) => {
         // Prepare / Act
