@@ -61,7 +61,9 @@ const scenario = (days: number, concentration: number, impressionsSd: number) =>
 };
 
 console.log(`# Coverage of nominal-95% CTR intervals, ${WEEKS.toLocaleString('en')} periods each, seed ${SEED}\n`);
-console.log('| days | Beta concentration | impressions sd (log) | overdispersion | day unit | leverage-corrected | Wilson |');
+const columns = ['days', 'Beta concentration', 'impressions sd (log)', 'overdispersion'];
+columns.push('day unit', 'leverage-corrected', 'Wilson');
+console.log(`| ${columns.join(' | ')} |`);
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const [days, concentration, sd] of [
   [7, 500, 0.3],
