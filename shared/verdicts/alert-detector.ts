@@ -125,14 +125,13 @@ export interface AlertStep {
 const Z_CAP = 50;
 
 const t975 = new Map<number, number>();
-/** The interval's two-sided 95% quantile: 1.96, or Student's t with df degrees of freedom (memoised). */
+/** The interval's two-sided 95% quantile: 1.96, or Student's t with df degrees of freedom (whole df memoised). */
 const quantile975 = (df: number | undefined) => {
   if (df === undefined) return Z95;
-  let q = t975.get(df);
-  if (q === undefined) {
-    q = jStat.studentt.inv(0.975, df);
-    t975.set(df, q);
-  }
+  const known = t975.get(df);
+  if (known !== undefined) return known;
+  const q = jStat.studentt.inv(0.975, df);
+  if (Number.isInteger(df) && t975.size < 10_000) t975.set(df, q);
   return q;
 };
 
