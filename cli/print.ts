@@ -1,4 +1,7 @@
+import { MESSAGES } from '../shared/mail/i18n';
 import { formatMetric, formatTarget, metricLabel } from '../shared/report/format';
+import { statusText } from '../shared/report/render-email';
+import { renderVerdict } from '../shared/verdicts/target-status';
 import { METRIC_NAMES, type MetricName } from '../shared/report/metrics';
 import { rowErrorLocation } from '../shared/ingest/rejection';
 import type { RunResult } from './run';
@@ -29,6 +32,7 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
   for (const r of result.reports) {
     lines.push('');
     lines.push(`${r.cooperationName} (${r.cooperationId}) ${r.period.label}${r.state === 'provisional' ? '  [provisional]' : ''}`);
+    lines.push(`  ${renderVerdict(r.verdict, 'en')}`);
     lines.push(`  ${pad('metric', 30)} ${pad('value', 14)} ${pad('95% interval', 26)} ${pad('target', 12)} status`);
     const currency = currencyOf(r.cooperationId);
     for (const name of METRIC_NAMES.filter((n) => r.metrics[n]) as MetricName[]) {
@@ -38,7 +42,7 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
         `  ${pad(metricLabel(name), 30)} ${pad(formatMetric(name, m.value, 'en', currency), 14)} ${pad(ci, 26)} ${pad(
           formatTarget(name, m.target, 'en', currency),
           12,
-        )} ${m.target ? m.status : ''}`,
+        )} ${statusText(m, MESSAGES.en)}`,
       );
     }
     const missing = Object.keys(r.missing);

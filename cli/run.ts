@@ -8,7 +8,7 @@ import { findConfigFile, loadConfigFile } from '../shared/config/load';
 import type { Config, Cooperation } from '../shared/config/schema';
 import { UNROUTED_COOPERATION } from '../shared/ingest/ingest-object';
 import type { RowError } from '../shared/ingest/rejection';
-import type { ReportMetric } from '../shared/report/build-report';
+import type { Report, ReportMetric } from '../shared/report/build-report';
 import type { MetricName } from '../shared/report/metrics';
 import { recomputeReport } from '../shared/jobs/scheduled-report';
 import { getStoredReport } from '../shared/storage/reports';
@@ -43,6 +43,7 @@ export interface RunReport {
   readonly period: { start: string; end: string; label: string };
   readonly state: 'final' | 'provisional';
   readonly revision: number;
+  readonly verdict: Report['verdict'];
   readonly metrics: Partial<Record<MetricName, ReportMetric>>;
   readonly missing: Partial<Record<MetricName, string>>;
 }
@@ -184,6 +185,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
           period: { start: period.start, end: period.end, label: period.label },
           state: stored.report.state,
           revision: stored.revision,
+          verdict: stored.report.verdict,
           metrics: stored.report.metrics,
           missing: stored.report.missing,
         });

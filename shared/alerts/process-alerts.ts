@@ -6,7 +6,7 @@ import { notify, senderOf, type NotifyDeps } from '../mail/notify';
 import type { Report } from '../report/build-report';
 import { loadAlerts, saveAlert, type StoredAlert } from '../storage/alert-states';
 import { isCounted, type FileRecord } from '../storage/file-ledger';
-import { evaluateAlerts, type AlertDraft } from './evaluate';
+import { evaluateAlerts, type AlertDraft, type AlertEvaluation } from './evaluate';
 import { renderAlertEmail } from './render-alert';
 
 export type AlertItem = StoredAlert<AlertDraft>;
@@ -38,8 +38,12 @@ export interface AlertRun {
   readonly emails: readonly DeliveryOutcome[];
 }
 
+/** What a report does to the alerts, from the states read at the start of the run (pure). */
+export const evaluateReportAlerts = (report: Report, files: readonly FileRecord[], alerts: ReadonlyMap<string, AlertItem>) =>
+  evaluateAlerts(report, alerts, datasetPresence(files, report));
+
 /**
- * Moves the alert states for a scheduled report and emails every pending transition of the
+ * Stores the alert states a report moved and emails every pending transition of the
  * cooperation in one message per recipient. State changes are conditional writes; a transition
  * stays pending until its email went out, so a failed SES call is retried by the next run and a
  * retried run never emails a transition twice.
@@ -47,25 +51,24 @@ export interface AlertRun {
 export const processAlerts = async (
   deps: AlertDeps,
   cooperation: Cooperation,
-  report: Report,
-  files: readonly FileRecord[],
+  evaluation: AlertEvaluation,
   alerts: Map<string, AlertItem>,
 ): Promise<AlertRun> => {
-  const drafts = evaluateAlerts(report, alerts, datasetPresence(files, report));
   const transitions: AlertDraft[] = [];
-  for (const draft of drafts) {
-    const current = alerts.get(draft.key);
+  for (const update of evaluation.updates) {
+    const current = alerts.get(update.key);
     const next: AlertItem = {
-      key: draft.key,
-      state: draft.transition === 'resolved' ? 'ok' : 'firing',
-      period: draft.period,
+      key: update.key,
+      state: update.state,
+      period: update.draft?.period ?? current?.period ?? '',
       version: (current?.version ?? 0) + 1,
-      pending: [...(current?.pending ?? []), draft],
+      pending: [...(current?.pending ?? []), ...(update.draft ? [update.draft] : [])],
+      ...update.detector,
     };
     // A concurrent run that moved this alert first wins; its transition is the one reported.
     if (await saveAlert(deps.table, cooperation.id, next, current?.version)) {
-      alerts.set(draft.key, next);
-      transitions.push(draft);
+      alerts.set(update.key, next);
+      if (update.draft) transitions.push(update.draft);
     }
   }
 

@@ -4,20 +4,26 @@ import type { Locale } from '../mail/locale';
 import type { AlertDraft } from './evaluate';
 import { formatMetric, formatTarget, metricLabel } from '../report/format';
 import { isMetricName } from '../report/metrics';
+import { renderAlertLine } from '../verdicts/alert-detector';
 
-/** What the alert is about, and its numbers, in the recipient's language. */
+/**
+ * What the alert is about, and its numbers, in the recipient's language: a metric's line states
+ * value, interval and target ("back on target: 4.25 [4.05-4.45] >= 4.0").
+ */
 const describe = (d: AlertDraft, locale: Locale, currency: string) => {
   const t = MESSAGES[locale];
   if (!isMetricName(d.metric)) {
     const dataset = d.metric.replace(/^data:/, '');
-    return { label: dataset, detail: d.transition === 'resolved' ? `${dataset}: ${t.transitions.resolved}` : `${dataset}: ${t.transitions.no_data}` };
+    return { label: dataset, state: d.transition === 'resolved' ? t.transitions.data_back : t.transitions.no_data, detail: '' };
   }
   const name = d.metric;
+  const format = (x: number) => formatMetric(name, x, locale, currency);
   const label = metricLabel(name, locale);
+  if (d.line) return { label, state: t.transitions[d.transition], detail: `${renderAlertLine(d.line, locale, format)}, n = ${d.n ?? 0}` };
   const value = formatMetric(name, d.value ?? null, locale, currency);
-  const ci = d.ci ? ` [${formatMetric(name, d.ci[0], locale, currency)} – ${formatMetric(name, d.ci[1], locale, currency)}]` : '';
+  const ci = d.ci ? ` [${format(d.ci[0])} – ${format(d.ci[1])}]` : '';
   const target = d.target ? `, ${t.columns.target} ${formatTarget(name, d.target, locale, currency)}` : '';
-  return { label, detail: `${value}${ci}${target}, n = ${d.n ?? 0}` };
+  return { label, state: t.transitions[d.transition], detail: `${value}${ci}${target}, n = ${d.n ?? 0}` };
 };
 
 /** One alert email per cooperation and run, carrying every pending transition (no alert storms). */
@@ -25,9 +31,9 @@ export const renderAlertEmail = (input: { cooperationName: string; transitions: 
   const t = MESSAGES[input.locale];
   const firing = input.transitions.filter((d) => d.transition !== 'resolved').length;
   const periods = [...new Set(input.transitions.map((d) => d.period))].join(', ');
-  const subject = `${t.alertPrefix}${input.cooperationName} ${periods}: ${firing > 0 ? t.subjectOffTarget(firing) : t.transitions.resolved}`;
+  const subject = `${t.alertPrefix}${input.cooperationName} ${periods}: ${firing > 0 ? t.alertsFiring(firing) : t.alertsResolved}`;
   const described = input.transitions.map((d) => ({ d, ...describe(d, input.locale, input.currency) }));
-  const lines = described.map(({ d, label, detail }) => `- ${label}: ${t.transitions[d.transition]} (${d.period}): ${detail}`);
+  const lines = described.map(({ d, label, state, detail }) => `- ${label}: ${state} (${d.period})${detail ? `: ${detail}` : ''}`);
   const text = [`${input.cooperationName}`, t.alertIntro(input.transitions.length), '', ...lines].join('\n');
   const colour = { firing: '#b3261e', no_data: '#8a6d00', resolved: '#1b7f3b' } as const;
   const html = `<!doctype html>
@@ -39,9 +45,9 @@ export const renderAlertEmail = (input: { cooperationName: string; transitions: 
 <table cellpadding="6" cellspacing="0" width="100%" style="border-collapse:collapse;font-size:13px">
 ${described
   .map(
-    ({ d, label, detail }) =>
+    ({ d, label, state, detail }) =>
       `<tr style="border-top:1px solid #e3e5e8"><td><b>${escapeHtml(label)}</b></td><td style="color:${colour[d.transition]};white-space:nowrap">${escapeHtml(
-        t.transitions[d.transition],
+        state,
       )}</td><td style="white-space:nowrap">${escapeHtml(d.period)}</td><td>${escapeHtml(detail)}</td></tr>`,
   )
   .join('\n')}

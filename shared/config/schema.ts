@@ -84,6 +84,14 @@ export const cooperationSchema = z
       .optional()
       .describe('Which partners are expected to deliver which dataset every period'),
     recipients: z.array(z.email()).min(1).optional(),
+    conversionWindowDays: z
+      .int()
+      .min(0)
+      .max(366)
+      .default(14)
+      .describe(
+        'Days after a referral in which it may still convert: a period\'s referral conversions stay maturing (shown, not judged) until this many days after its end',
+      ),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -1,12 +1,15 @@
 import type { Config, Cooperation } from '../config/schema';
 import { DeliveryPendingError, UnknownCooperationError } from '../errors';
-import { firingKeys, processAlerts, readAlerts, type AlertRun } from '../alerts/process-alerts';
+import { evaluateReportAlerts, processAlerts, readAlerts, type AlertItem, type AlertRun } from '../alerts/process-alerts';
+import type { AlertEvaluation } from '../alerts/evaluate';
 import type { DeliveryOutcome } from '../mail/deliver';
 import type { NotifyDeps } from '../mail/notify';
 import { computeReport, type ComputeReportDeps } from '../report/compute-report';
 import { emailReport } from '../report/email-report';
 import { listStoredReports, type StoredReport } from '../storage/reports';
-import { lastCompletePeriod, periodOfLabel, type Period } from '../time/periods';
+import { addDays } from '../time/days';
+import { lastCompletePeriod, localDayOf, periodOfLabel, type Period } from '../time/periods';
+import type { Report } from '../report/build-report';
 import type { SaveResult } from '../report/store';
 
 /** What the report function needs: no bucket (reports read only the table). */
@@ -27,6 +30,11 @@ export interface ReportRun extends SaveResult {
 
 type History = readonly (StoredReport & { readonly stale: boolean })[];
 
+/** A stored report with maturing metrics whose conversion window has closed by `asOf`: it is recomputed (and restated if late conversions changed it). */
+const matured = (report: Report, cooperation: Cooperation, asOf: string) =>
+  Object.values(report.metrics).some((m) => m?.status === 'maturing') &&
+  addDays(report.period.endDay, cooperation.conversionWindowDays) < localDayOf(asOf, cooperation.timezone);
+
 const historyBefore = (stored: History, label: string) =>
   stored
     .filter((r) => r.report.period.label < label)
@@ -42,12 +50,16 @@ const reportPeriod = async (
   deps: ReportJobDeps,
   cooperation: Cooperation,
   period: Period,
-  context: { readonly stored: History; readonly stillFiring?: readonly string[] },
+  context: { readonly stored: History; readonly asOf: string; readonly alerts?: ReadonlyMap<string, AlertItem> },
 ) => {
-  const computed = await computeReport(deps, cooperation, period);
+  const computed = await computeReport(deps, cooperation, period, context.asOf);
+  // The alerts are judged before the email goes out, so the report lists what is still firing and why.
+  const evaluation: AlertEvaluation | undefined = context.alerts
+    ? evaluateReportAlerts(computed.stored.report, computed.files, context.alerts)
+    : undefined;
   const emails = await emailReport(deps, cooperation, computed.stored, {
     history: historyBefore(context.stored, period.label),
-    ...(context.stillFiring ? { stillFiring: context.stillFiring } : {}),
+    ...(evaluation ? { stillFiring: evaluation.firing } : {}),
   });
   if (emails.some((e) => e.state === 'in_progress')) {
     throw new DeliveryPendingError('a report email is being sent by another invocation', {
@@ -55,7 +67,7 @@ const reportPeriod = async (
       period: period.label,
     });
   }
-  return { ...computed, emails };
+  return { ...computed, emails, evaluation };
 };
 
 /**
@@ -70,16 +82,17 @@ export const runScheduledReport = async (
 ): Promise<ReportRun & { readonly restated: readonly ReportRun[]; readonly alerts: AlertRun }> => {
   const cooperation = findCooperation(deps.config, input.cooperationId);
   const period = lastCompletePeriod(input.scheduledTime, cooperation.schedule, cooperation.timezone);
+  const asOf = input.scheduledTime;
   const stored = await listStoredReports(deps.table, cooperation.id);
   const alertStates = await readAlerts(deps, cooperation.id);
-  const { files, ...run } = await reportPeriod(deps, cooperation, period, { stored, stillFiring: firingKeys(alertStates) });
-  const alerts = await processAlerts(deps, cooperation, run.stored.report, files, alertStates);
+  const { files: _files, evaluation, ...run } = await reportPeriod(deps, cooperation, period, { stored, asOf, alerts: alertStates });
+  const alerts = await processAlerts(deps, cooperation, evaluation!, alertStates);
   const restated: ReportRun[] = [];
-  for (const stale of stored) {
-    if (!stale.stale || stale.report.period.label === period.label) continue;
-    const stalePeriod = periodOfLabel(stale.report.period.label, cooperation.timezone);
-    if (!stalePeriod) continue;
-    const { files: _files, ...restatedRun } = await reportPeriod(deps, cooperation, stalePeriod, { stored });
+  for (const earlier of stored) {
+    if (earlier.report.period.label === period.label || !(earlier.stale || matured(earlier.report, cooperation, asOf))) continue;
+    const earlierPeriod = periodOfLabel(earlier.report.period.label, cooperation.timezone);
+    if (!earlierPeriod) continue;
+    const { files: _f, evaluation: _e, ...restatedRun } = await reportPeriod(deps, cooperation, earlierPeriod, { stored, asOf });
     restated.push(restatedRun);
   }
   return { ...run, restated, alerts };
@@ -88,6 +101,9 @@ export const runScheduledReport = async (
 /** Recomputes (and emails when changed) one past period's report: `crosslift report`. */
 export const recomputeReport = async (deps: ReportJobDeps, cooperation: Cooperation, period: Period): Promise<ReportRun> => {
   const stored = await listStoredReports(deps.table, cooperation.id);
-  const { files: _files, ...run } = await reportPeriod(deps, cooperation, period, { stored });
+  const { files: _files, evaluation: _e, ...run } = await reportPeriod(deps, cooperation, period, {
+    stored,
+    asOf: deps.now().toISOString(),
+  });
   return run;
 };

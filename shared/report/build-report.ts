@@ -2,23 +2,62 @@ import type { Cooperation, Target } from '../config/schema';
 import type { DatasetName } from '../datasets/names';
 import { isCounted, type FileRecord } from '../storage/file-ledger';
 import type { DayAggregate } from '../storage/day-aggregates';
-import { daysBetween } from '../time/days';
-import { previousPeriod, type Period } from '../time/periods';
+import { addDays, daysBetween } from '../time/days';
+import { localDayOf, previousPeriod, type Period } from '../time/periods';
 import { computeMetrics, defaultMinSample, metricDefinition, METRIC_NAMES, type MetricName, type MetricValue } from './metrics';
-import { twoProportionPValue, welchPValue, type Interval } from './stats';
-import { activeGenerations, sumAggregates } from './totals';
+import type { Interval } from './stats';
+import { activeGenerations, sumAggregates, type Totals } from './totals';
+import { expressChange, type NoChangeReason } from '../verdicts/change';
+import { clusteredDifferenceTest } from '../verdicts/clustered';
+import { adjustForMultipleTests, twoSidedNormalPValue, twoSidedTPValue } from '../verdicts/multiple-testing';
+import { summariseVerdict, targetStatus, type TargetStatus, type Verdict } from '../verdicts/target-status';
 
-/** Bumped whenever a metric's definition changes, so stored reports say which one they used. */
-export const METRICS_VERSION = '1';
+/**
+ * The verdict-module status of a reported metric. Provisional and maturing metrics are not judged,
+ * so they count as lacking data: the verdict never calls them met.
+ */
+export const toTargetStatus = (m: ReportMetric): TargetStatus => {
+  switch (m.status) {
+    case 'met':
+    case 'not_met':
+      return { outcome: m.status, basis: m.basis ?? 'interval' };
+    case 'inconclusive':
+      return { outcome: 'inconclusive', basis: 'interval', side: m.side ?? 'below' };
+    default:
+      return { outcome: 'insufficient_data', n: m.n, minSample: 0, note: m.note ?? '' };
+  }
+};
 
-export type MetricStatus = 'ok' | 'below_target' | 'above_target' | 'insufficient_data';
+/**
+ * Bumped whenever a metric's definition changes, so stored reports say which one they used.
+ * 2: ad_ctr, ad_cvr and event_attendance_rate with days as the unit; statuses met / not_met /
+ * inconclusive; changes in percentage points for proportions; BH-adjusted lift tests.
+ */
+export const METRICS_VERSION = '2';
+
+/**
+ * A targeted metric's status. `met` / `not_met`: the whole 95% interval (or, with `basis:
+ * 'point'`, the value alone) is on the target's side / the wrong side; `inconclusive`: the
+ * interval straddles the target (`side` says where the estimate is); `insufficient_data`: too
+ * few observations to judge; `provisional`: an expected delivery is missing; `maturing`: its
+ * conversions can still come in. Only `met` ever reads as "on target".
+ */
+export type MetricStatus = 'met' | 'not_met' | 'inconclusive' | 'insufficient_data' | 'provisional' | 'maturing';
 
 export interface Comparison {
+  /** The comparison value (scaled to the period's length for counts and sums against a baseline). */
   readonly value: number;
+  /** current - comparison, in percentage points for proportions (`unit: 'pp'`), else in the metric's unit. */
   readonly change: number;
+  readonly unit: 'pp' | 'value';
+  /** change / comparison as a fraction; only when the comparison value is > 0. */
   readonly relativeChange?: number;
+  /** Two-sided p-value in the metric's unit of analysis (never 0). */
   readonly pValue?: number;
+  /** Benjamini-Hochberg adjusted over the report's `tests` lift tests. */
+  readonly adjustedPValue?: number;
   readonly significant?: boolean;
+  readonly tests?: number;
 }
 
 export interface ReportMetric {
@@ -26,10 +65,19 @@ export interface ReportMetric {
   readonly value: number | null;
   readonly n: number;
   readonly ci?: Interval;
+  /** Degrees of freedom of a Student t interval (the alert rule needs them). */
+  readonly df?: number;
   readonly target?: Target;
-  readonly status: MetricStatus;
+  /** Present for targeted metrics, and for maturing ones. */
+  readonly status?: MetricStatus;
+  /** For `inconclusive`: where the point estimate is. */
+  readonly side?: 'below' | 'above';
+  /** For `met` / `not_met`: whether the whole interval decided it, or the value alone. */
+  readonly basis?: 'interval' | 'point';
   readonly comparison?: Comparison;
-  /** Why the status is insufficient_data, when it is. */
+  /** Why there is no comparison, when there is a comparison window but no comparison. */
+  readonly noComparison?: NoChangeReason;
+  /** Why the status is what it is, when it is not judged (insufficient data, waiting, maturing). */
   readonly note?: string;
 }
 
@@ -53,7 +101,14 @@ export interface Report {
   readonly metrics: Partial<Record<MetricName, ReportMetric>>;
   /** Metrics that could not be computed, with the reason. */
   readonly missing: Partial<Record<MetricName, string>>;
-  readonly comparisonBasis: { kind: 'baseline'; from: string; to: string } | { kind: 'previous_period'; label: string };
+  readonly comparisonBasis:
+    | { kind: 'baseline'; from: string; to: string }
+    | { kind: 'previous_period'; label: string; state: 'final' | 'provisional' }
+    | { kind: 'none'; reason: 'first_period' };
+  /** The verdict over the targeted metrics (the subject line's words come from it). */
+  readonly verdict: Verdict;
+  /** How many lift tests the significance flags were adjusted for (Benjamini-Hochberg). */
+  readonly liftTests: number;
   readonly manifest: {
     readonly files: readonly ManifestFile[];
     readonly metricsVersion: string;
@@ -61,39 +116,49 @@ export interface Report {
   };
 }
 
-/** Judges a metric against its target; `confident` needs the whole interval on the wrong side. */
-export const judge = (name: MetricName, metric: MetricValue, target: Target | undefined): { status: MetricStatus; note?: string } => {
-  if (!target) return { status: 'ok' };
-  const minSample = target.minSample ?? defaultMinSample(name);
-  if (metric.n < minSample) return { status: 'insufficient_data', note: `n = ${metric.n} is below the minimum sample of ${minSample}` };
-  const hasInterval = metric.ci !== undefined;
-  const mode = target.mode ?? (hasInterval ? 'confident' : 'point');
-  const [low, high] = mode === 'confident' && metric.ci ? metric.ci : [metric.value, metric.value];
-  if (target.min !== undefined && high < target.min) return { status: 'below_target' };
-  if (target.max !== undefined && low > target.max) return { status: 'above_target' };
-  return { status: 'ok' };
+/** Judges a metric against its target (see MetricStatus); point mode compares the value alone. */
+export const judge = (name: MetricName, metric: MetricValue, target: Target): Pick<ReportMetric, 'status' | 'side' | 'basis' | 'note'> => {
+  const status = targetStatus(metric, target, defaultMinSample(name));
+  switch (status.outcome) {
+    case 'insufficient_data':
+      return { status: 'insufficient_data', note: status.note };
+    case 'inconclusive':
+      return { status: 'inconclusive', side: status.side, basis: 'interval' };
+    default:
+      return { status: status.outcome, basis: status.basis };
+  }
 };
 
-const compare = (name: MetricName, current: MetricValue, base: MetricValue, scale: number): Comparison => {
-  const value = metricDefinition(name).scalesWithPeriod ? base.value * scale : base.value;
-  const change = current.value - value;
-  let pValue: number | undefined;
-  if (current.basis?.type === 'proportion' && base.basis?.type === 'proportion') {
-    pValue = twoProportionPValue(current.basis.successes, current.basis.n, base.basis.successes, base.basis.n);
-  } else if (current.basis?.type === 'mean' && base.basis?.type === 'mean') {
-    pValue = welchPValue(current.basis, base.basis);
+/** A lift test in the metric's unit of analysis; undefined where the metric has no test. */
+const liftPValue = (current: MetricValue, base: MetricValue): number | undefined => {
+  const a = current.basis;
+  const b = base.basis;
+  if (a?.type === 'proportion' && b?.type === 'proportion') {
+    if (a.n <= 0 || b.n <= 0) return undefined;
+    const pooled = (a.successes + b.successes) / (a.n + b.n);
+    const se = Math.sqrt(pooled * (1 - pooled) * (1 / a.n + 1 / b.n));
+    if (se === 0) return a.successes / a.n === b.successes / b.n ? 1 : undefined;
+    return twoSidedNormalPValue((a.successes / a.n - b.successes / b.n) / se);
   }
-  return {
-    value,
-    change,
-    ...(value !== 0 ? { relativeChange: change / Math.abs(value) } : {}),
-    ...(pValue !== undefined ? { pValue, significant: pValue < 0.05 } : {}),
-  };
+  if (a?.type === 'mean' && b?.type === 'mean') {
+    if (a.n < 2 || b.n < 2) return undefined;
+    const va = a.variance / a.n;
+    const vb = b.variance / b.n;
+    const se = Math.sqrt(va + vb);
+    if (!Number.isFinite(se)) return undefined;
+    if (se === 0) return a.mean === b.mean ? 1 : undefined;
+    const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
+    return twoSidedTPValue((a.mean - b.mean) / se, df);
+  }
+  if (a?.type === 'days' && b?.type === 'days') return clusteredDifferenceTest(a.days, b.days)?.pValue;
+  return undefined;
 };
 
 export interface ReportInputs {
   readonly cooperation: Cooperation;
   readonly period: Period;
+  /** When the report is computed (the schedule's time): decides which referral periods are still maturing. */
+  readonly asOf: string;
   readonly files: readonly FileRecord[];
   /** Day aggregates covering the period and its comparison window. */
   readonly aggregates: readonly DayAggregate[];
@@ -110,60 +175,114 @@ export const comparisonWindow = (cooperation: Cooperation, period: Period) =>
         return { kind: 'previous_period' as const, from: previous.startDay, to: previous.endDay, label: previous.label };
       })();
 
+/** Expected deliveries (`expects`) with no data in a window's totals. */
+const missingDeliveriesIn = (cooperation: Cooperation, totals: Totals) =>
+  Object.entries(cooperation.expects ?? {}).flatMap(([dataset, partners]) =>
+    (partners ?? [])
+      .filter((p) => !totals.get(dataset as DatasetName)?.partners.has(p))
+      .map((partnerId) => ({ dataset: dataset as DatasetName, partnerId })),
+  );
+
+/** The last day whose referrals may still convert after `asOf`: the conversion window is open until then. */
+const isMaturing = (cooperation: Cooperation, period: Period, asOf: string) =>
+  addDays(period.endDay, cooperation.conversionWindowDays) >= localDayOf(asOf, cooperation.timezone);
+
 /** Builds a report from stored aggregates: pure, so any past period can be recomputed exactly. */
 export const buildReport = (inputs: ReportInputs): Report => {
   const { cooperation, period } = inputs;
   const active = activeGenerations(inputs.files, inputs.fileIdOf);
-  const current = computeMetrics(sumAggregates(inputs.aggregates, active, period.startDay, period.endDay), cooperation);
+  const periodTotals = sumAggregates(inputs.aggregates, active, period.startDay, period.endDay);
+  const current = computeMetrics(periodTotals, cooperation);
   const window = comparisonWindow(cooperation, period);
-  const base = computeMetrics(sumAggregates(inputs.aggregates, active, window.from, window.to), cooperation);
+  // The first period of a cooperation has no earlier period to compare with (a baseline may lie before it).
+  const hasEarlier = window.kind === 'baseline' || window.to >= cooperation.starts;
+  const windowTotals = sumAggregates(inputs.aggregates, active, window.from, window.to);
+  const base = computeMetrics(windowTotals, cooperation);
   const scale = (daysBetween(period.startDay, period.endDay) + 1) / (daysBetween(window.from, window.to) + 1);
 
-  const periodTotals = sumAggregates(inputs.aggregates, active, period.startDay, period.endDay);
-  const missingDeliveries = Object.entries(cooperation.expects ?? {}).flatMap(([dataset, partners]) =>
-    (partners ?? [])
-      .filter((p) => !periodTotals.get(dataset as DatasetName)?.partners.has(p))
-      .map((partnerId) => ({ dataset: dataset as DatasetName, partnerId })),
-  );
+  const missingDeliveries = missingDeliveriesIn(cooperation, periodTotals);
   const missingDatasets = new Set(missingDeliveries.map((m) => m.dataset));
+  const provisional = missingDeliveries.length > 0;
+  // A provisional period is never a comparison basis: its lift would measure missing data.
+  const earlierProvisional = window.kind === 'previous_period' && missingDeliveriesIn(cooperation, windowTotals).length > 0;
+  const maturing = isMaturing(cooperation, period, inputs.asOf);
+  const waitingFor = (name: MetricName) => {
+    const waiting = missingDeliveries.filter((m) => metricDefinition(name).datasets.includes(m.dataset));
+    return waiting.length ? `waiting for ${waiting.map((m) => `${m.dataset} from ${m.partnerId}`).join(', ')}` : undefined;
+  };
 
   const metrics: Partial<Record<MetricName, ReportMetric>> = {};
+  const tests: { key: MetricName; pValue: number }[] = [];
   for (const name of METRIC_NAMES) {
     const value = current.values[name];
     if (!value) continue;
+    const definition = metricDefinition(name);
     const target = cooperation.targets[name];
-    const incomplete = metricDefinition(name).datasets.filter((d) => missingDatasets.has(d));
-    const verdict =
-      incomplete.length > 0
-        ? {
-            status: 'insufficient_data' as const,
-            note: `waiting for ${missingDeliveries
-              .filter((m) => incomplete.includes(m.dataset))
-              .map((m) => `${m.dataset} from ${m.partnerId}`)
-              .join(', ')}`,
-          }
-        : judge(name, value, target);
+    const incomplete = definition.datasets.some((d) => missingDatasets.has(d));
+    const verdict: Pick<ReportMetric, 'status' | 'side' | 'basis' | 'note'> = incomplete
+      ? { status: 'provisional', note: waitingFor(name) }
+      : definition.matures && maturing
+        ? { status: 'maturing', note: `conversions can still come in until ${addDays(period.endDay, cooperation.conversionWindowDays)}` }
+        : target
+          ? judge(name, value, target)
+          : {};
     const baseValue = base.values[name];
+    const change =
+      baseValue && hasEarlier
+        ? expressChange(
+            { value: value.value, provisional },
+            {
+              value: definition.scalesWithPeriod && window.kind === 'baseline' ? baseValue.value * scale : baseValue.value,
+              provisional: earlierProvisional,
+            },
+            definition.unit === 'percent' ? 'proportion' : 'level',
+          )
+        : undefined;
+    const pValue = change?.kind === 'change' && baseValue ? liftPValue(value, baseValue) : undefined;
+    if (pValue !== undefined) tests.push({ key: name, pValue });
     metrics[name] = {
       value: value.value,
       n: value.n,
       ...(value.ci ? { ci: value.ci } : {}),
+      ...(value.df !== undefined ? { df: value.df } : {}),
       ...(target ? { target } : {}),
-      status: verdict.status,
-      ...(verdict.note ? { note: verdict.note } : {}),
-      ...(baseValue ? { comparison: compare(name, value, baseValue, window.kind === 'baseline' ? scale : 1) } : {}),
+      ...verdict,
+      ...(change?.kind === 'change'
+        ? {
+            comparison: {
+              value: change.earlier,
+              change: change.difference,
+              unit: change.unit,
+              ...(change.relative !== undefined ? { relativeChange: change.relative } : {}),
+              ...(pValue !== undefined ? { pValue } : {}),
+            },
+          }
+        : change
+          ? { noComparison: change.reason }
+          : {}),
     };
   }
-  // A metric with a target and no data is insufficient_data, so it is never mistaken for a pass.
-  const missing = { ...current.missing };
-  for (const name of Object.keys(missing) as MetricName[]) {
+  // Significance is judged over all the report's lift tests together (false discovery rate).
+  const adjusted = adjustForMultipleTests(tests);
+  for (const result of adjusted.results) {
+    const m = metrics[result.key]!;
+    metrics[result.key] = {
+      ...m,
+      comparison: { ...m.comparison!, adjustedPValue: result.adjustedPValue, significant: result.significant, tests: adjusted.tests },
+    };
+  }
+  // A metric with a target and no data is insufficient_data (or provisional), never mistaken for a pass.
+  for (const name of Object.keys(current.missing) as MetricName[]) {
     const target = cooperation.targets[name];
     if (!target) continue;
-    // An expected delivery that has not arrived explains the gap better than "no data".
-    const waiting = missingDeliveries.filter((m) => metricDefinition(name).datasets.includes(m.dataset));
-    const note = waiting.length ? `waiting for ${waiting.map((m) => `${m.dataset} from ${m.partnerId}`).join(', ')}` : missing[name];
-    metrics[name] = { value: null, n: 0, target, status: 'insufficient_data', note };
+    const waiting = waitingFor(name);
+    metrics[name] = waiting
+      ? { value: null, n: 0, target, status: 'provisional', note: waiting }
+      : { value: null, n: 0, target, status: 'insufficient_data', note: current.missing[name] };
   }
+  const statuses = Object.values(metrics)
+    .filter((m): m is ReportMetric => m?.target !== undefined)
+    .map((m) => toTargetStatus(m));
 
   const counted = inputs.files.filter(isCounted);
   const touching = counted.filter((f) => f.days.some((d) => d >= period.startDay && d <= period.endDay));
@@ -178,14 +297,18 @@ export const buildReport = (inputs: ReportInputs): Report => {
       endDay: period.endDay,
       schedule: period.schedule,
     },
-    state: missingDeliveries.length > 0 ? 'provisional' : 'final',
+    state: provisional ? 'provisional' : 'final',
     missingDeliveries,
     metrics,
     missing: current.missing,
     comparisonBasis:
       window.kind === 'baseline'
         ? { kind: 'baseline', from: window.from, to: window.to }
-        : { kind: 'previous_period', label: window.label },
+        : hasEarlier
+          ? { kind: 'previous_period', label: window.label, state: earlierProvisional ? 'provisional' : 'final' }
+          : { kind: 'none', reason: 'first_period' },
+    verdict: summariseVerdict(statuses, provisional),
+    liftTests: adjusted.tests,
     manifest: {
       files: touching
         .map((f) => ({

@@ -25,7 +25,13 @@ export interface ComputedReport extends SaveResult {
  * number of queries: the stored report, file records, day aggregates) and stores it as a new
  * revision when it changed.
  */
-export const computeReport = async (deps: ComputeReportDeps, cooperation: Cooperation, period: Period): Promise<ComputedReport> => {
+export const computeReport = async (
+  deps: ComputeReportDeps,
+  cooperation: Cooperation,
+  period: Period,
+  /** When the report is computed for (the schedule's time); decides which referral periods still mature. */
+  asOf: string = deps.now().toISOString(),
+): Promise<ComputedReport> => {
   const window = comparisonWindow(cooperation, period);
   const from = window.from < period.startDay ? window.from : period.startDay;
   const to = window.to > period.endDay ? window.to : period.endDay;
@@ -34,7 +40,7 @@ export const computeReport = async (deps: ComputeReportDeps, cooperation: Cooper
   const seen = await readReportState(deps.table, cooperation.id, period.label);
   const files = await listFileRecords(deps.table, cooperation.id);
   const aggregates = await queryDayAggregates(deps.table, cooperation.id, from, to);
-  const report = buildReport({ cooperation, period, files, aggregates, fileIdOf, crossliftVersion: deps.crossliftVersion });
+  const report = buildReport({ cooperation, period, asOf, files, aggregates, fileIdOf, crossliftVersion: deps.crossliftVersion });
   const saved = await saveReport(deps.table, report, deps.now(), seen);
   deps.log.info('report computed', {
     cooperationId: cooperation.id,

@@ -4,7 +4,7 @@ import { notify, type NotifyDeps } from '../mail/notify';
 import type { StoredReport } from '../storage/reports';
 import type { Report } from './build-report';
 import { reportToCsv } from './export';
-import { renderReportEmail } from './render-email';
+import { renderReportEmail, type ReportEmailOptions } from './render-email';
 
 /** Emails above this size attach a summary instead of the full JSON (SES allows 40 MB; mail clients far less). */
 const MAX_ATTACHMENT_BYTES = 3 * 1024 * 1024;
@@ -34,8 +34,8 @@ export const emailReport = (
   context: {
     /** Earlier periods' reports, oldest first, for the trend charts. */
     readonly history: readonly { label: string; metrics: Report['metrics'] }[];
-    /** Alerts firing before this run, listed in the report instead of re-sent. */
-    readonly stillFiring?: readonly string[];
+    /** Metric alerts firing after this period, listed with this period's line. */
+    readonly stillFiring?: ReportEmailOptions['stillFiring'];
   },
 ): Promise<DeliveryOutcome[]> => {
   const restatement = stored.revision > 1 ? (stored.restatement ?? {}) : undefined;

@@ -10,6 +10,7 @@ import {
   type Interval,
 } from './stats';
 import { METRIC_NAMES, type MetricName } from './metric-names';
+import { clusteredRate } from '../verdicts/clustered';
 import { measuresOf, type Totals } from './totals';
 
 export { isMetricName, METRIC_NAMES, type MetricName } from './metric-names';
@@ -21,10 +22,14 @@ export { isMetricName, METRIC_NAMES, type MetricName } from './metric-names';
  */
 export type MetricKind = 'count' | 'sum' | 'proportion' | 'mean' | 'ratio' | 'score' | 'model';
 
-/** What a significance test of the change needs. */
+/** What a significance test of the change needs, in the metric's unit of analysis. */
 export type Basis =
+  /** Independent trials (Wilson): a two-proportion test. */
   | { readonly type: 'proportion'; readonly successes: number; readonly n: number }
-  | { readonly type: 'mean'; readonly n: number; readonly mean: number; readonly variance: number };
+  /** Independent answers: Welch's t-test. */
+  | { readonly type: 'mean'; readonly n: number; readonly mean: number; readonly variance: number }
+  /** A ratio of sums with days as the unit: a Welch-type test of two day-unit ratios. */
+  | { readonly type: 'days'; readonly days: readonly { readonly x: number; readonly y: number }[] };
 
 export interface MetricValue {
   readonly kind: MetricKind;
@@ -32,6 +37,8 @@ export interface MetricValue {
   /** Observations behind the value: rows, days or answers (the metric's `unitOfAnalysis`). */
   readonly n: number;
   readonly ci?: Interval;
+  /** Degrees of freedom of a Student t interval (means: n - 1; day-unit ratios: days - 1). */
+  readonly df?: number;
   readonly basis?: Basis;
 }
 
@@ -81,6 +88,12 @@ export interface MetricDefinition {
   readonly scalesWithPeriod: boolean;
   /** Minimum n before a target is judged; the kind's default when absent. */
   readonly minSample?: number;
+  /**
+   * Counted on the referral day, so a period's value grows while conversions can still come in:
+   * `maturing` (shown, not judged, never alerted) until the cooperation's conversion window after
+   * the period's end has closed.
+   */
+  readonly matures?: boolean;
   compute(input: MetricInput): MetricResult | undefined;
 }
 
@@ -108,7 +121,8 @@ const proportion = (successes: number, n: number, reason: string): MetricResult 
 const meanOf = (n: number, total: number, totalSq: number): MetricValue | undefined => {
   if (n <= 0) return undefined;
   const { mean, variance } = meanAndVariance(n, total, totalSq);
-  return { kind: 'mean', value: mean, n, ci: tInterval(n, mean, variance), basis: { type: 'mean', n, mean, variance } };
+  const ci = tInterval(n, mean, variance);
+  return { kind: 'mean', value: mean, n, ...(ci ? { ci, df: n - 1 } : {}), basis: { type: 'mean', n, mean, variance } };
 };
 
 /** Mean over days of a day's sum of a measure (the model's U and B), with a t interval over days. */
@@ -119,15 +133,39 @@ const dailyMean = (days: ReadonlyMap<string, Readonly<Record<string, number>>>, 
   return meanOf(values.length, total, totalSq);
 };
 
+const daySeries = (days: ReadonlyMap<string, Readonly<Record<string, number>>>, numerator: string, denominator: string) =>
+  [...days.values()].map((d) => ({ x: d[denominator] ?? 0, y: d[numerator] ?? 0 }));
+
+/** A ratio of sums over days (ROAS, CAC), with days as the unit of its interval and test. */
 const ratio = (
   days: ReadonlyMap<string, Readonly<Record<string, number>>>,
   numerator: string,
   denominator: string,
   reason: string,
 ): MetricResult => {
-  const series = [...days.values()].map((d) => ({ x: d[denominator] ?? 0, y: d[numerator] ?? 0 }));
+  const series = daySeries(days, numerator, denominator);
   const r = ratioWithInterval(series);
-  return r ? { kind: 'ratio', value: r.value, n: series.length, ...(r.ci ? { ci: r.ci } : {}) } : { missing: reason };
+  if (!r) return { missing: reason };
+  const interval = r.ci ? { ci: r.ci, df: series.length - 1 } : {};
+  return { kind: 'ratio', value: r.value, n: series.length, ...interval, basis: { type: 'days', days: series } };
+};
+
+/**
+ * A rate whose rows are not independent trials (impressions of one campaign-day share an
+ * audience, placement and creative; attendees of one event its date and topic): the ratio of
+ * sums with days as the unit (clusteredRate), n = days with data.
+ */
+const dayUnitRate = (
+  days: ReadonlyMap<string, Readonly<Record<string, number>>>,
+  numerator: string,
+  denominator: string,
+  reason: string,
+): MetricResult => {
+  const series = daySeries(days, numerator, denominator).filter((d) => d.x > 0 || d.y > 0);
+  const r = clusteredRate(series);
+  if (!r) return { missing: reason };
+  const interval = r.ci ? { ci: r.ci, df: r.df } : {};
+  return { kind: 'proportion', value: r.value, n: r.days, ...interval, basis: { type: 'days', days: series } };
 };
 
 // The effect model's parts, shared by the metrics that combine them.
@@ -239,6 +277,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('Referral conversions', '推荐转化数'),
     scalesWithPeriod: true,
+    matures: true,
     compute: ({ totals }) => {
       const t = measuresOf(totals, 'referrals')?.totals;
       return t && count(t.conversions, t.rows);
@@ -253,6 +292,7 @@ export const METRICS = {
     unit: 'percent',
     labels: labels('Referral conversion rate', '推荐转化率'),
     scalesWithPeriod: false,
+    matures: true,
     compute: ({ totals }) => {
       const t = measuresOf(totals, 'referrals')?.totals;
       return t && proportion(t.conversions, t.rows, 'no referrals');
@@ -267,6 +307,7 @@ export const METRICS = {
     unit: 'money',
     labels: labels('Referral revenue', '推荐收入'),
     scalesWithPeriod: true,
+    matures: true,
     compute: ({ totals }) => {
       const t = measuresOf(totals, 'referrals')?.totals;
       return t && sum(t.revenue, t.conversions);
@@ -346,28 +387,30 @@ export const METRICS = {
     kind: 'proportion',
     datasets: ['campaigns'],
     definition: 'clicks / impressions',
-    unitOfAnalysis: 'impressions',
-    interval: 'wilson',
+    unitOfAnalysis: 'days (impressions of a campaign-day are not independent)',
+    interval: 'delta_days',
     unit: 'percent',
     labels: labels('Ad click-through rate', '广告点击率'),
     scalesWithPeriod: false,
+    minSample: 5,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'campaigns')?.totals;
-      return t && proportion(t.clicks, t.impressions, 'no ad impressions');
+      const c = measuresOf(totals, 'campaigns');
+      return c && dayUnitRate(c.days, 'clicks', 'impressions', 'no ad impressions');
     },
   },
   ad_cvr: {
     kind: 'proportion',
     datasets: ['campaigns'],
     definition: 'conversions / clicks',
-    unitOfAnalysis: 'clicks',
-    interval: 'wilson',
+    unitOfAnalysis: 'days (clicks of a campaign-day are not independent)',
+    interval: 'delta_days',
     unit: 'percent',
     labels: labels('Ad conversion rate', '广告转化率'),
     scalesWithPeriod: false,
+    minSample: 5,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'campaigns')?.totals;
-      return t && proportion(t.conversions, t.clicks, 'no ad clicks');
+      const c = measuresOf(totals, 'campaigns');
+      return c && dayUnitRate(c.days, 'conversions', 'clicks', 'no ad clicks');
     },
   },
   ad_roas: {
@@ -474,14 +517,15 @@ export const METRICS = {
     kind: 'proportion',
     datasets: ['events'],
     definition: 'attendees / registrations',
-    unitOfAnalysis: 'registrations',
-    interval: 'wilson',
+    unitOfAnalysis: 'days (registrants of one event are not independent)',
+    interval: 'delta_days',
     unit: 'percent',
     labels: labels('Event attendance rate', '活动出席率'),
     scalesWithPeriod: false,
+    minSample: 5,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'events')?.totals;
-      return t && proportion(t.attendees, t.registrations, 'no event registrations');
+      const e = measuresOf(totals, 'events');
+      return e && dayUnitRate(e.days, 'attendees', 'registrations', 'no event registrations');
     },
   },
   event_new_users: {

@@ -1,15 +1,32 @@
 import escapeHtml from 'escape-html';
 import { MESSAGES, type Messages } from '../mail/i18n';
 import type { Locale } from '../mail/locale';
-import type { Report, ReportMetric } from './build-report';
+import { renderAlertLine, describeAlertRule, type AlertLine } from '../verdicts/alert-detector';
+import { renderChange } from '../verdicts/change';
+import { formatPValue, renderSignificance } from '../verdicts/multiple-testing';
+import { renderStatus, renderVerdict } from '../verdicts/target-status';
+import { toTargetStatus, type MetricStatus, type Report, type ReportMetric } from './build-report';
 import { formatMetric, formatTarget, metricLabel as labelOf } from './format';
-import { METRIC_NAMES, type MetricName } from './metrics';
+import { METRIC_NAMES, isMetricName, type MetricName } from './metrics';
 
-const STATUS_COLOUR: Record<ReportMetric['status'], string> = {
-  ok: '#1b7f3b',
-  below_target: '#b3261e',
-  above_target: '#b3261e',
-  insufficient_data: '#8a6d00',
+/** Status colours; the status is always written out too, never shown by colour alone. */
+const STATUS_COLOUR: Record<MetricStatus, string> = {
+  met: '#1b7f3b',
+  not_met: '#b3261e',
+  inconclusive: '#8a6d00',
+  insufficient_data: '#5f6368',
+  provisional: '#5f6368',
+  maturing: '#5f6368',
+};
+
+/** Bar colours of the trend chart, by the status each period was given. */
+const BAR_COLOUR: Record<MetricStatus, string> = {
+  met: '#5b9f6e',
+  not_met: '#d0645c',
+  inconclusive: '#d9a441',
+  insufficient_data: '#b8bcc2',
+  provisional: '#b8bcc2',
+  maturing: '#b8bcc2',
 };
 
 /** Past values of a metric, oldest first, for the trend chart. */
@@ -25,21 +42,36 @@ export interface ReportEmailOptions {
   readonly history?: readonly HistoryPoint[];
   /** Per-metric old and new values when this email restates an earlier report. */
   readonly restatement?: Record<string, { before: number | null; after: number | null }>;
-  /** Metrics whose alerts are still firing (listed, not re-alerted). */
-  readonly stillFiring?: readonly string[];
+  /** Metric alerts firing after this period, with this period's line (listed, not re-alerted). */
+  readonly stillFiring?: readonly { readonly metric: string; readonly line?: AlertLine }[];
 }
 
-export const offTarget = (report: Report) =>
-  Object.values(report.metrics).filter((m) => m?.status === 'below_target' || m?.status === 'above_target').length;
+/** A metric's status in words: the verdict statuses, or why it is not judged. */
+export const statusText = (m: ReportMetric, t: Messages): string => {
+  if (m.status === undefined) return '';
+  if (m.status === 'provisional' || m.status === 'maturing') return t.notJudged[m.status];
+  if (m.status === 'insufficient_data') return t.insufficientData(m.n);
+  return renderStatus(toTargetStatus(m), t.locale);
+};
 
 export const metricLabel = (name: MetricName, t: Messages) => labelOf(name, t.locale);
 
-const changeText = (name: MetricName, m: ReportMetric, currency: string, locale: Locale, t: Messages) => {
-  if (!m.comparison) return '';
-  const sign = m.comparison.change >= 0 ? '+' : '';
-  const relative = m.comparison.relativeChange !== undefined ? ` (${sign}${(m.comparison.relativeChange * 100).toFixed(1)}%)` : '';
-  const significance = m.comparison.significant === undefined ? '' : `, ${m.comparison.significant ? t.significant : t.notSignificant}`;
-  return `${sign}${formatMetric(name, m.comparison.change, locale, currency)}${relative}${significance}`;
+const changeText = (name: MetricName, m: ReportMetric, currency: string, locale: Locale) => {
+  const c = m.comparison;
+  if (!c) return m.noComparison ? renderChange({ kind: 'none', reason: m.noComparison }, locale) : '';
+  const change = renderChange(
+    {
+      kind: 'change',
+      earlier: c.value,
+      difference: c.change,
+      unit: c.unit,
+      ...(c.relativeChange !== undefined ? { relative: c.relativeChange } : {}),
+    },
+    locale,
+    (x) => formatMetric(name, x, locale, currency),
+  );
+  if (c.significant === undefined || c.tests === undefined || c.pValue === undefined) return change;
+  return `${change}, ${renderSignificance(c.significant, c.tests, locale)} (${formatPValue(c.pValue)})`;
 };
 
 const BAR_WIDTH = 220;
@@ -49,12 +81,18 @@ const BAR_WIDTH = 220;
  * fixed widths and background colours, which every common mail client renders (Gmail strips
  * inline SVG, and a table needs no attachment).
  */
-const trendChart = (name: MetricName, points: { label: string; value: number }[], target: number, currency: string, locale: Locale, min: boolean) => {
+const trendChart = (
+  name: MetricName,
+  points: { label: string; value: number; status: MetricStatus | undefined }[],
+  target: number,
+  currency: string,
+  locale: Locale,
+) => {
   const max = Math.max(target, ...points.map((p) => p.value)) * 1.1 || 1;
   const px = (v: number) => Math.max(0, Math.round((v / max) * BAR_WIDTH));
   const rows = points.map((p) => {
-    const ok = min ? p.value >= target : p.value <= target;
-    const colour = ok ? '#5b9f6e' : '#d0645c';
+    // The bar's colour is the status that period was given: red only when the shortfall was confirmed.
+    const colour = BAR_COLOUR[p.status ?? 'insufficient_data'];
     const v = px(p.value);
     const t = Math.min(px(target), BAR_WIDTH - 2);
     const cells =
@@ -74,9 +112,10 @@ const trendChart = (name: MetricName, points: { label: string; value: number }[]
 export const renderReportEmail = (report: Report, options: ReportEmailOptions) => {
   const { currency, locale } = options;
   const t = MESSAGES[locale];
-  const off = offTarget(report);
   const names = METRIC_NAMES.filter((n) => report.metrics[n] !== undefined);
-  const verdict = off === 0 ? t.allOnTarget : t.offTarget(off);
+  const verdict = renderVerdict(report.verdict, locale);
+  const verdictColour =
+    report.verdict.kind === 'all_met' ? '#1b7f3b' : report.verdict.kind === 'attention' && report.verdict.notMet > 0 ? '#b3261e' : '#8a6d00';
   const provisional =
     report.state === 'provisional'
       ? t.provisional(report.missingDeliveries.map((m) => `${m.dataset} (${m.partnerId})`).join(', '))
@@ -84,10 +123,12 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   const basis =
     report.comparisonBasis.kind === 'baseline'
       ? t.vsBaseline(report.comparisonBasis.from, report.comparisonBasis.to)
-      : t.vsPrevious(report.comparisonBasis.label);
-  const subject = `${options.restatement ? t.restatedPrefix : ''}${report.cooperationName} ${report.period.label}: ${
-    off === 0 ? t.subjectOnTarget : t.subjectOffTarget(off)
-  }`;
+      : report.comparisonBasis.kind === 'none'
+        ? t.firstPeriod
+        : report.comparisonBasis.state === 'provisional'
+          ? t.vsPreviousProvisional(report.comparisonBasis.label)
+          : t.vsPrevious(report.comparisonBasis.label);
+  const subject = `${options.restatement ? t.restatedPrefix : ''}${report.cooperationName} ${report.period.label}: ${verdict}`;
   const fmt = (name: MetricName, v: number | null) => formatMetric(name, v, locale, currency);
   const rows = names.map((name) => {
     const m = report.metrics[name]!;
@@ -97,8 +138,8 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
       value: fmt(name, m.value),
       ci: m.ci ? `${fmt(name, m.ci[0])} – ${fmt(name, m.ci[1])}` : '',
       target: formatTarget(name, m.target, locale, currency),
-      status: m.target ? t.status[m.status] : '',
-      change: changeText(name, m, currency, locale, t),
+      status: statusText(m, t),
+      change: changeText(name, m, currency, locale),
       m,
     };
   });
@@ -106,7 +147,12 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
     MetricName,
     { before: number | null; after: number | null },
   ][];
-  const still = options.stillFiring?.length ? t.stillFiring(options.stillFiring.join(', ')) : '';
+  const still = (options.stillFiring ?? []).map(({ metric, line }) => {
+    const label = isMetricName(metric) ? metricLabel(metric, t) : metric;
+    const detail = line && isMetricName(metric) ? renderAlertLine(line, locale, (x) => fmt(metric, x)) : '';
+    return detail ? `${label}: ${detail}` : label;
+  });
+  const rule = report.verdict.kind === 'no_targets' ? '' : describeAlertRule(locale);
 
   const charts = names
     .filter((n) => report.metrics[n]?.target && report.metrics[n]?.value !== null)
@@ -117,18 +163,20 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
       const points = [...(options.history ?? []), { label: report.period.label, metrics: report.metrics }]
         .filter((h) => h.label <= report.period.label)
         .slice(-12)
-        .map((h) => ({ label: h.label, value: h.metrics[name]?.value }))
-        .filter((p): p is { label: string; value: number } => typeof p.value === 'number');
+        .flatMap((h) => {
+          const point = h.metrics[name];
+          return typeof point?.value === 'number' ? [{ label: h.label, value: point.value, status: point.status }] : [];
+        });
       return `<div style="font-size:12px;font-weight:bold;margin-top:8px">${escapeHtml(metricLabel(name, t))} · ${escapeHtml(
         formatTarget(name, m.target, locale, currency),
-      )}</div>${trendChart(name, points, target, currency, locale, m.target!.min !== undefined)}`;
+      )}</div>${trendChart(name, points, target, currency, locale)}`;
     });
 
   const text = [
     `${report.cooperationName}: ${report.period.label} (${t.periodRange(report.period.startDay, report.period.endDay)})`,
     verdict,
     provisional,
-    still,
+    ...(still.length ? [t.stillFiring, ...still.map((s) => `  ${s}`)] : []),
     ...(restated.length ? ['', t.restatementIntro, ...restated.map(([n, d]) => `  ${metricLabel(n, t)}: ${fmt(n, d.before)} -> ${fmt(n, d.after)}`)] : []),
     '',
     ...rows.map(
@@ -139,6 +187,7 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
     ),
     '',
     `${basis}. ${t.footer}`,
+    rule,
   ]
     .filter((line, i, all) => line !== '' || (i > 0 && all[i - 1] !== ''))
     .join('\n');
@@ -151,9 +200,15 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
 <tr><td style="padding:16px 20px">
 <div style="font-size:13px;color:#5f6368">${escapeHtml(report.period.label)} · ${escapeHtml(t.periodRange(report.period.startDay, report.period.endDay))}</div>
 <h1 style="font-size:20px;margin:4px 0 8px">${escapeHtml(report.cooperationName)}</h1>
-<p style="font-size:16px;margin:0 0 8px;font-weight:bold;color:${off === 0 ? '#1b7f3b' : '#b3261e'}">${escapeHtml(verdict)}</p>
+<p style="font-size:16px;margin:0 0 8px;font-weight:bold;color:${verdictColour}">${escapeHtml(verdict)}</p>
 ${provisional ? `<p style="font-size:14px;color:#8a6d00;margin:0 0 8px">${escapeHtml(provisional)}</p>` : ''}
-${still ? `<p style="font-size:14px;color:#b3261e;margin:0 0 8px">${escapeHtml(still)}</p>` : ''}
+${
+  still.length
+    ? `<p style="font-size:14px;color:#b3261e;margin:0 0 2px">${escapeHtml(t.stillFiring)}</p><ul style="font-size:13px;margin:0 0 8px;padding-left:18px">${still
+        .map((s) => `<li>${escapeHtml(s)}</li>`)
+        .join('')}</ul>`
+    : ''
+}
 ${
   restated.length
     ? `<p style="font-size:14px;margin:8px 0 4px">${escapeHtml(t.restatementIntro)}</p><table cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:13px;margin-bottom:8px"><tr style="background:#f1f3f4;text-align:left"><th ${cell}>${escapeHtml(t.columns.metric)}</th><th ${cell}>${escapeHtml(t.before)}</th><th ${cell}>${escapeHtml(t.after)}</th></tr>${restated
@@ -168,12 +223,13 @@ ${rows
     (r) =>
       `<tr><td ${cell}>${escapeHtml(r.label)}</td><td ${cell}><b>${escapeHtml(r.value)}</b></td><td ${cell}>${escapeHtml(r.ci)}</td><td ${cell}>${escapeHtml(
         r.target,
-      )}</td><td ${cell}><span style="color:${STATUS_COLOUR[r.m.status]}">${escapeHtml(r.status)}</span></td><td ${cell}>${escapeHtml(r.change)}</td></tr>`,
+      )}</td><td ${cell}><span style="color:${r.m.status ? STATUS_COLOUR[r.m.status] : '#1f1f1f'}">${escapeHtml(r.status)}</span></td><td ${cell}>${escapeHtml(r.change)}</td></tr>`,
   )
   .join('\n')}
 </table>
 ${charts.length ? `<h2 style="font-size:15px;margin:16px 0 4px">${escapeHtml(t.trend)}</h2>${charts.join('\n')}` : ''}
 <p style="font-size:12px;color:#5f6368">${escapeHtml(basis)}. ${escapeHtml(t.footer)}</p>
+${rule ? `<p style="font-size:12px;color:#5f6368">${escapeHtml(rule)}</p>` : ''}
 </td></tr></table>
 </body></html>`;
   return { subject, html, text };

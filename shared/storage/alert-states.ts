@@ -17,6 +17,9 @@ const alertItemSchema = z.looseObject({
   period: z.string(),
   version: z.number(),
   pending: z.array(transitionSchema),
+  cusum: z.number().optional(),
+  recoveryStreak: z.number().optional(),
+  lastPeriod: z.string().optional(),
 });
 
 /** One alert's stored state (a metric, or `data:<dataset>`), with the transitions not yet emailed. */
@@ -27,6 +30,10 @@ export interface StoredAlert<Transition> {
   readonly period: string;
   readonly version: number;
   readonly pending: readonly Transition[];
+  /** The metric detector's memory (see shared/verdicts/alert-detector.ts). */
+  readonly cusum?: number;
+  readonly recoveryStreak?: number;
+  readonly lastPeriod?: string;
 }
 
 /** Every alert state of a cooperation, by key. */

@@ -97,3 +97,7 @@ export const periodRange = (fromLabel: string, toLabel: string, timezone: string
   for (let p = first; p.startDay <= last.startDay; p = periodOfDay(addDays(p.endDay, 1), p.schedule, timezone)) periods.push(p);
   return periods;
 };
+
+/** The local day (YYYY-MM-DD) of an instant in a timezone. */
+export const localDayOf = (instant: Date | string, timezone: string): string =>
+  (typeof instant === 'string' ? DateTime.fromISO(instant) : DateTime.fromJSDate(instant)).setZone(timezone).toISODate()!;

@@ -100,7 +100,7 @@ describe('crosslift report', () => {
     expect(result.reports.map((r: { period: { label: string } }) => r.period.label)).toEqual(['2026-W44', '2026-W45']);
     const stored = JSON.parse(readFileSync(join(out, 'joint-course-2026-W44.json'), 'utf8'));
     expect(stored.report.manifest.files.length).toBeGreaterThan(0);
-    expect(stored.report.manifest.metricsVersion).toBe('1');
+    expect(stored.report.manifest.metricsVersion).toBe('2');
     expect(stored.revision).toBe(1);
   });
 });

@@ -78,7 +78,7 @@ describe('crosslift run --json on the shipped example', () => {
     expect(m.feedback_count!.value).toBe(expected.feedbackCount);
     expect(m.avg_rating!.value).toBeCloseTo(expected.avgRating, 12);
     expect(m.avg_rating!.ci).toHaveLength(2);
-    expect(m.enrollments!.status).toMatch(/^(ok|below_target)$/);
+    expect(m.enrollments!.status).toMatch(/^(met|not_met|inconclusive)$/);
   });
 
   it('lists every file with its outcome, and the bad file with line and column', () => {

@@ -16,9 +16,9 @@ describe('alerts', () => {
   const start = harnessPerTest();
 
   it('fires once and resolves once across a backfilled series, with one email per run and recipient', async () => {
-    // Prepare: enrollments per week 10, 3, 2, 12, 11, 1 against a minimum of 5.
-    const h = await start(testConfig({ targets: { enrollments: { min: 5 } } }));
-    const counts = [10, 3, 2, 12, 11, 1];
+    // Prepare: enrollments per week 60, 20, 15, 70, 65, 10 against a minimum of 50.
+    const h = await start(testConfig({ targets: { enrollments: { min: 50 } } }));
+    const counts = [60, 20, 15, 70, 65, 10];
     for (const [i, n] of counts.entries()) await h.put(`inbox/coop/platform/enrollments/w${i}.csv`, weekFile(n, WEEKS[i]!));
     await h.pipeline.drain();
 
@@ -29,12 +29,19 @@ describe('alerts', () => {
       transitions.push(...run.alerts.map((a) => `${a.period} ${a.metric} ${a.transition}`));
     }
 
-    // Assess: expected by hand from the counts: below 5 in W42 (fires), W43 (still firing), >= 5 in W44 (resolves), below in W46.
-    expect(transitions).toEqual(['2026-W42 enrollments firing', '2026-W44 enrollments resolved', '2026-W46 enrollments firing']);
+    // Assess, by hand with the rule of docs/alerts.md (one target: k = 0.75, h = 3.52; a count's
+    // se is sqrt(count)): W41 60 >= 50, S = 0. W42 z = (50 - 20) / sqrt(20) = 6.71, S = 5.96 >= h: fires.
+    // W43 15: still off target. W44 70: meets by its value once (a count has no interval, so not `met`
+    // on interval evidence): not yet resolved. W45 65: the value met the target two final periods
+    // running: resolves. W46 z = (50 - 10) / sqrt(10) = 12.6: fires again.
+    expect(transitions).toEqual(['2026-W42 enrollments firing', '2026-W45 enrollments resolved', '2026-W46 enrollments firing']);
     const recipients = h.config.partners.flatMap((p) => p.contacts);
     expect(await alertEmails(h)).toHaveLength(3 * recipients.length);
-    const w43 = (await h.emails()).find((e) => header(e, 'X-Crosslift-Kind') === 'report' && e.subject.includes('2026-W43'));
-    expect(w43?.body.text).toContain('Alerts still firing: enrollments.');
+    const w44 = (await h.emails()).find((e) => header(e, 'X-Crosslift-Kind') === 'report' && e.subject.includes('2026-W44'));
+    expect(w44?.body.text).toContain('Alerts firing:');
+    expect(w44?.body.text).toContain('Enrollments: not confirmed recovered: 70 vs >= 50');
+    const resolved = (await alertEmails(h)).find((e) => e.subject.includes('2026-W45'));
+    expect(resolved?.body.text).toContain('back on target (estimate met the target two final periods running): 65 >= 50');
   });
 
   it('treats a small sample as insufficient data, never as a shortfall', async () => {
@@ -68,7 +75,7 @@ describe('alerts', () => {
 
   it('sends each alert exactly once when SES fails for one recipient and the run is retried', async () => {
     // Prepare: three recipients; SES refuses the first alert to the second one.
-    const config = testConfig({ targets: { enrollments: { min: 5 } } }) as ConfigInput;
+    const config = testConfig({ targets: { enrollments: { min: 50 } } }) as ConfigInput;
     config.cooperations[0]!.recipients = ['a@ops.example', 'b@ops.example', 'c@ops.example'];
     const h = await start(config);
     await h.put('inbox/coop/platform/enrollments/w.csv', weekFile(2, WEEKS[5]!));
@@ -118,10 +125,10 @@ describe('alerts', () => {
     }
     const school = h.config.partners[1]!.contacts[0]!;
     const report = emails.find((e) => header(e, 'X-Crosslift-Kind') === 'report' && e.destination.to[0] === school)!;
-    expect(report.subject).toContain('1 项指标未达标');
+    expect(report.subject).toContain('1 项未达标');
     expect(report.body.html).toContain('报名人数');
     const platformReport = emails.find((e) => header(e, 'X-Crosslift-Kind') === 'report' && e.destination.to[0] !== school)!;
-    expect(platformReport.subject).toContain('1 metric off target');
+    expect(platformReport.subject).toContain('1 off target');
     const csv = Buffer.from(report.attachments.find((a) => a.filename?.endsWith('.csv'))!.content!, 'base64').toString();
     expect(csv.split('\r\n')[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/x\.example""\) <script>/);
     expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);

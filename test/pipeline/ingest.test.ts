@@ -38,7 +38,7 @@ describe('a file dropped into the local bucket', () => {
     expect(metrics.revenue?.value).toBeCloseTo(expected.revenue, 9);
     expect(metrics.partner_enrollment_share?.value).toBeCloseTo(expected.partnerShare, 12);
     expect(metrics.refund_rate?.value).toBeCloseTo(1 / 4, 12);
-    expect(metrics.enrollments?.status).toBe('below_target');
+    expect(metrics.enrollments?.status).toBe('not_met');
     const reportEmails = (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') === 'report');
     expect(reportEmails.map((e) => e.destination.to[0]).sort()).toEqual(
       [...h.config.partners.flatMap((p) => p.contacts)].sort(),

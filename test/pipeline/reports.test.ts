@@ -79,7 +79,7 @@ describe('stored reports', () => {
     const report = (await getStoredReport(h.pipeline.runtime.table, 'coop', '2026-W46'))!.report;
     expect(report.comparisonBasis).toEqual({ kind: 'baseline', from: '2026-10-19', to: '2026-11-01' });
     expect(report.metrics.enrollments?.comparison).toMatchObject({ value: 14, change: 7, relativeChange: 0.5 });
-    expect(report.metrics.partner_enrollment_share?.comparison).toMatchObject({ value: 0, change: 1, significant: true });
+    expect(report.metrics.partner_enrollment_share?.comparison).toMatchObject({ value: 0, change: 100, unit: 'pp', significant: true });
   });
 
   it('does not restate a report when the same bytes are uploaded again', async () => {

@@ -4,7 +4,7 @@ import type { Cooperation } from '../../../shared/config/schema';
 import type { FileRecord } from '../../../shared/storage/file-ledger';
 import type { DayAggregate } from '../../../shared/storage/day-aggregates';
 import { periodOfLabel, type Period } from '../../../shared/time/periods';
-import { aggregate, cooperation, fileRecord, normalCdf } from './fixtures';
+import { aggregate, cooperation, fileRecord, normalCdf, wilsonRoots } from './fixtures';
 
 const KEY = {
   w46: 'inbox/coop/platform/enrollments/w46.csv',
@@ -48,6 +48,7 @@ const W46 = periodOfLabel('2026-W46', 'Asia/Shanghai')!;
 const inputs = (coop: Cooperation, over: Partial<ReportInputs> = {}): ReportInputs => ({
   cooperation: coop,
   period: W46,
+  asOf: '2026-12-31T00:00:00+08:00',
   files: FILES,
   aggregates: AGGREGATES,
   fileIdOf: (key) => key,
@@ -69,7 +70,8 @@ describe('buildReport: what counts', () => {
     // Act
     const report = buildReport(inputs(coop));
     // Assess: 40 enrollments from w46.csv generation g2; stale g1 and the duplicate are ignored
-    expect(report.metrics.enrollments).toMatchObject({ value: 40, n: 40, status: 'ok' });
+    expect(report.metrics.enrollments).toMatchObject({ value: 40, n: 40 });
+    expect(report.metrics.enrollments?.status).toBeUndefined();
     expect(report.metrics.revenue).toMatchObject({ value: 4000, n: 40 });
     expect(report.metrics.partner_enrollment_share?.value).toBe(0.75);
   });
@@ -110,21 +112,27 @@ describe('buildReport: what counts', () => {
 });
 
 describe('buildReport: comparison', () => {
-  it('compares with the previous period unscaled, with a pooled z-test for proportions', () => {
-    // Prepare: W45 has 20 enrollments, 8 through partners
+  it('compares with the previous period unscaled: proportions in percentage points, tests adjusted together (BH)', () => {
+    // Prepare: W45 has 20 enrollments, 8 through partners, none refunded (W46: 40, 30, none refunded)
     const coop = cooperation();
-    const expectedP = pooledP(30, 40, 8, 20);
+    const shareP = pooledP(30, 40, 8, 20);
+    // Two tests (partner share; refund rate, 0 of 40 vs 0 of 20: p = 1): BH multiplies the smaller p by 2.
+    const adjusted = Math.min(1, 2 * shareP);
     // Act
     const report = buildReport(inputs(coop));
     // Assess
-    expect(report.comparisonBasis).toEqual({ kind: 'previous_period', label: '2026-W45' });
-    expect(report.metrics.enrollments?.comparison).toEqual({ value: 20, change: 20, relativeChange: 1 });
+    expect(report.comparisonBasis).toEqual({ kind: 'previous_period', label: '2026-W45', state: 'final' });
+    expect(report.liftTests).toBe(2);
+    expect(report.metrics.enrollments?.comparison).toEqual({ value: 20, change: 20, unit: 'value', relativeChange: 1 });
     const share = report.metrics.partner_enrollment_share!.comparison!;
     expect(share.value).toBe(0.4);
-    expect(share.change).toBeCloseTo(0.35, 12);
+    expect(share.unit).toBe('pp');
+    expect(share.change).toBeCloseTo(35, 10);
     expect(share.relativeChange).toBeCloseTo(0.875, 12);
-    expect(share.pValue).toBeCloseTo(expectedP, 8);
-    expect(share.significant).toBe(expectedP < 0.05);
+    expect(share.pValue).toBeCloseTo(shareP, 8);
+    expect(share.adjustedPValue).toBeCloseTo(adjusted, 8);
+    expect(share).toMatchObject({ tests: 2, significant: adjusted <= 0.05 });
+    expect(report.metrics.refund_rate?.comparison).toMatchObject({ pValue: 1, adjustedPValue: 1, significant: false });
   });
 
   it('scales counts and sums of a baseline by period length, but not shares', () => {
@@ -161,7 +169,7 @@ describe('buildReport: comparison', () => {
     const b = buildReport(inputs(cooperation(), { aggregates: zeroBase }));
     // Assess
     expect(a.metrics.enrollments?.comparison).toBeUndefined();
-    expect(b.metrics.partner_enrollment_share?.comparison).toMatchObject({ value: 0, change: 0.75 });
+    expect(b.metrics.partner_enrollment_share?.comparison).toMatchObject({ value: 0, change: 75, unit: 'pp' });
     expect(b.metrics.partner_enrollment_share?.comparison?.relativeChange).toBeUndefined();
   });
 
@@ -186,9 +194,13 @@ describe('buildReport: targets and expected deliveries', () => {
     // Act
     const report = buildReport(inputs(coop));
     // Assess
-    expect(report.metrics.enrollments).toMatchObject({ value: 40, status: 'below_target', target: { min: 50 } });
-    expect(report.metrics.partner_enrollment_share).toMatchObject({ status: 'ok', target: { min: 0.5 } });
-    expect(report.metrics.refund_rate).toMatchObject({ value: 0, status: 'ok' });
+    // 40 < 50 by the value alone (a count has no interval); 30 of 40 has the Wilson interval
+    // [0.598, 0.858], wholly above 0.5; 0 of 40 has [0, 0.088], wholly below 0.1.
+    expect(wilsonRoots(30, 40)[0]).toBeGreaterThan(0.5);
+    expect(wilsonRoots(0, 40)[1]).toBeLessThan(0.1);
+    expect(report.metrics.enrollments).toMatchObject({ value: 40, status: 'not_met', basis: 'point', target: { min: 50 } });
+    expect(report.metrics.partner_enrollment_share).toMatchObject({ status: 'met', basis: 'interval', target: { min: 0.5 } });
+    expect(report.metrics.refund_rate).toMatchObject({ value: 0, status: 'met' });
     expect(report.metrics.avg_rating).toEqual({
       value: null,
       n: 0,
@@ -198,6 +210,7 @@ describe('buildReport: targets and expected deliveries', () => {
     });
     expect(report.missing.avg_rating).toBe('no feedback data in this period');
     expect(report.metrics.nps).toBeUndefined();
+    expect(report.verdict).toMatchObject({ kind: 'attention', total: 4, met: 2, notMet: 1, insufficient: 1 });
   });
 
   it('is provisional while an expected delivery is missing, and names it on the affected metrics', () => {
@@ -217,9 +230,14 @@ describe('buildReport: targets and expected deliveries', () => {
       { dataset: 'enrollments', partnerId: 'school' },
       { dataset: 'feedback', partnerId: 'school' },
     ]);
-    expect(report.metrics.enrollments).toMatchObject({ value: 40, status: 'insufficient_data', note: 'waiting for enrollments from school' });
-    expect(report.metrics.revenue).toMatchObject({ status: 'insufficient_data', note: 'waiting for enrollments from school' });
-    expect(report.metrics.capability_score).toMatchObject({ value: 1, status: 'ok' });
+    expect(report.metrics.enrollments).toMatchObject({ value: 40, status: 'provisional', note: 'waiting for enrollments from school' });
+    expect(report.metrics.revenue).toMatchObject({ status: 'provisional', note: 'waiting for enrollments from school' });
+    expect(report.metrics.capability_score).toMatchObject({ value: 1 });
+    expect(report.metrics.capability_score?.status).toBeUndefined();
+    // Incomplete data is never compared: a lift would measure the missing delivery.
+    expect(report.metrics.enrollments?.comparison).toBeUndefined();
+    expect(report.metrics.enrollments?.noComparison).toBe('period_provisional');
+    expect(report.verdict.kind).toBe('provisional');
   });
 
   it('is final once every expected partner delivered for the period', () => {
@@ -232,8 +250,52 @@ describe('buildReport: targets and expected deliveries', () => {
     // Assess
     expect(report.state).toBe('final');
     expect(report.missingDeliveries).toEqual([]);
-    expect(report.metrics.enrollments).toMatchObject({ value: 45, status: 'ok' });
+    expect(report.metrics.enrollments).toMatchObject({ value: 45 });
     expect(report.metrics.enrollments?.note).toBeUndefined();
+  });
+});
+
+describe('buildReport: what a comparison needs', () => {
+  it('compares the first period of a cooperation with nothing', () => {
+    // Prepare: the cooperation starts in W46, so W45 lies before it
+    const coop = cooperation({ starts: '2026-11-09' });
+    // Act
+    const report = buildReport(inputs(coop));
+    // Assess
+    expect(report.comparisonBasis).toEqual({ kind: 'none', reason: 'first_period' });
+    expect(report.metrics.enrollments?.comparison).toBeUndefined();
+    expect(report.liftTests).toBe(0);
+  });
+
+  it('never compares with a provisional earlier period', () => {
+    // Prepare: school is expected to deliver enrollments; it did in W46 but not in W45
+    const coop = cooperation({ expects: { enrollments: ['platform', 'school'] } });
+    const files = [...FILES, fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-12'] })];
+    const aggregates = [...AGGREGATES, aggregate({ day: '2026-11-12', fileId: KEY.school, generation: 'g1', partnerId: 'school', m: enrollmentMeasures(5, 5) })];
+    // Act
+    const report = buildReport(inputs(coop, { files, aggregates }));
+    // Assess
+    expect(report.state).toBe('final');
+    expect(report.comparisonBasis).toEqual({ kind: 'previous_period', label: '2026-W45', state: 'provisional' });
+    expect(report.metrics.enrollments?.comparison).toBeUndefined();
+    expect(report.metrics.enrollments?.noComparison).toBe('earlier_provisional');
+  });
+
+  it('keeps referral conversions maturing, unjudged, until the conversion window after the period has closed', () => {
+    // Prepare: referral data in W46 (ends 2026-11-15), a target on the conversion rate, a 14-day window
+    const coop = cooperation({ targets: { referral_conversion_rate: { min: 0.1 } } });
+    const files = [...FILES, fileRecord({ key: 'inbox/coop/school/referrals/r.csv', partnerId: 'school', dataset: 'referrals', generation: 'g1', days: ['2026-11-10'] })];
+    const aggregates = [
+      ...AGGREGATES,
+      aggregate({ day: '2026-11-10', dataset: 'referrals', fileId: 'inbox/coop/school/referrals/r.csv', generation: 'g1', partnerId: 'school', m: { rows: 50, conversions: 20, revenue: 0, revenue_sq: 0 } }),
+    ];
+    // Act: as of the day the window closes (11-29) and the day after
+    const open = buildReport(inputs(coop, { files, aggregates, asOf: '2026-11-29T12:00:00+08:00' }));
+    const closed = buildReport(inputs(coop, { files, aggregates, asOf: '2026-11-30T06:00:00+08:00' }));
+    // Assess
+    expect(open.metrics.referral_conversion_rate).toMatchObject({ value: 0.4, status: 'maturing' });
+    expect(open.metrics.referrals?.status).toBeUndefined();
+    expect(closed.metrics.referral_conversion_rate).toMatchObject({ value: 0.4, status: 'met' });
   });
 });
 
@@ -249,10 +311,10 @@ describe('buildReport: a targeted metric with no data from an expected partner',
     });
     // Act
     const report = buildReport({
-      cooperation, period: periodOfLabel('2026-W46', 'UTC')!, files: [], aggregates: [], fileIdOf: (k) => k, crossliftVersion: 't',
+      cooperation, period: periodOfLabel('2026-W46', 'UTC')!, asOf: '2026-11-16T06:00:00Z', files: [], aggregates: [], fileIdOf: (k) => k, crossliftVersion: 't',
     });
     // Assess
     expect(report.state).toBe('provisional');
-    expect(report.metrics.avg_rating).toMatchObject({ value: null, status: 'insufficient_data', note: 'waiting for feedback from school' });
+    expect(report.metrics.avg_rating).toMatchObject({ value: null, status: 'provisional', note: 'waiting for feedback from school' });
   });
 });

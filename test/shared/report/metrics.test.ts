@@ -88,8 +88,17 @@ describe('computeMetrics: referrals, campaigns, feedback, events', () => {
     expect(values.ad_conversions?.value).toBe(80);
     expect(values.ad_spend).toEqual({ kind: 'sum', value: 300, n: 5 });
     expect(values.ad_revenue?.value).toBe(760);
-    expect(values.ad_ctr).toMatchObject({ value: 800 / 30_000, n: 30_000 });
-    expect(values.ad_cvr).toMatchObject({ value: 0.1, n: 800 });
+    // Day-unit CTR by hand: R = 800 / 30000 over k = 3 days, residuals clicks - R impressions.
+    const imps = [10_000, 12_000, 8_000];
+    const clicks = [300, 360, 140];
+    const ctr = 800 / 30_000;
+    const ctrS2 = imps.reduce((s, x, i) => s + (clicks[i]! - ctr * x) ** 2, 0) / 2;
+    const ctrHalf = T975_2 * Math.sqrt(ctrS2 / (3 * 10_000 * 10_000));
+    expect(values.ad_ctr).toMatchObject({ kind: 'proportion', n: 3, df: 2 });
+    expect(values.ad_ctr!.value).toBeCloseTo(ctr, 12);
+    expect(values.ad_ctr!.ci![0]).toBeCloseTo(Math.max(0, ctr - ctrHalf), 6);
+    expect(values.ad_ctr!.ci![1]).toBeCloseTo(ctr + ctrHalf, 6);
+    expect(values.ad_cvr).toMatchObject({ value: 0.1, n: 3 });
     expect(values.ad_roas).toMatchObject({ kind: 'ratio', n: 3 });
     expect(values.ad_roas!.value).toBeCloseTo(r, 12);
     expect(values.ad_roas!.ci![0]).toBeCloseTo(r - half, 5);
@@ -158,7 +167,9 @@ describe('computeMetrics: referrals, campaigns, feedback, events', () => {
     // Assess
     expect(values.event_registrations).toEqual({ kind: 'count', value: 200, n: 3 });
     expect(values.event_attendees).toEqual({ kind: 'count', value: 120, n: 3 });
-    expect(values.event_attendance_rate).toMatchObject({ value: 0.6, n: 200 });
+    // Days are the unit: one day of events has a rate but no interval (and is n = 1).
+    expect(values.event_attendance_rate).toMatchObject({ value: 0.6, n: 1 });
+    expect(values.event_attendance_rate?.ci).toBeUndefined();
     expect(values.event_new_users).toEqual({ kind: 'count', value: 40, n: 3 });
   });
 });
@@ -299,15 +310,6 @@ describe('computeMetrics: missing data', () => {
 describe('judge', () => {
   const proportion = (value: number, n: number, ci: [number, number]): MetricValue => ({ kind: 'proportion', value, n, ci });
 
-  it('is ok without a target', () => {
-    // Prepare
-    const metric: MetricValue = { kind: 'count', value: 0, n: 0 };
-    // Act
-    const verdict = judge('enrollments', metric, undefined);
-    // Assess
-    expect(verdict).toEqual({ status: 'ok' });
-  });
-
   it('judges a count by its point value (no interval)', () => {
     // Prepare
     const below: MetricValue = { kind: 'count', value: 79, n: 100 };
@@ -315,10 +317,13 @@ describe('judge', () => {
     // Act
     const verdicts = [judge('enrollments', below, { min: 80 }), judge('enrollments', at, { min: 80 })];
     // Assess
-    expect(verdicts.map((v) => v.status)).toEqual(['below_target', 'ok']);
+    expect(verdicts).toEqual([
+      { status: 'not_met', basis: 'point' },
+      { status: 'met', basis: 'point' },
+    ]);
   });
 
-  it('in confident mode, is below target only when the whole interval is below the minimum', () => {
+  it('in confident mode, is not met only when the whole interval is below the minimum, inconclusive when it straddles', () => {
     // Prepare: point 0.45 below 0.5, but the interval reaches 0.51
     const straddling = proportion(0.45, 100, [0.4, 0.51]);
     const clearlyBelow = proportion(0.4, 100, [0.3, 0.49]);
@@ -327,12 +332,12 @@ describe('judge', () => {
     const b = judge('partner_enrollment_share', clearlyBelow, { min: 0.5 });
     const c = judge('partner_enrollment_share', straddling, { min: 0.5, mode: 'point' });
     // Assess
-    expect(a.status).toBe('ok');
-    expect(b.status).toBe('below_target');
-    expect(c.status).toBe('below_target');
+    expect(a).toEqual({ status: 'inconclusive', side: 'below', basis: 'interval' });
+    expect(b).toEqual({ status: 'not_met', basis: 'interval' });
+    expect(c).toEqual({ status: 'not_met', basis: 'point' });
   });
 
-  it('judges max targets: above only when the whole interval is above (confident) or the point is (point)', () => {
+  it('judges max targets: not met only when the whole interval is above (confident) or the point is (point)', () => {
     // Prepare
     const metric = proportion(0.3, 200, [0.25, 0.35]);
     // Act
@@ -341,10 +346,10 @@ describe('judge', () => {
     const pointAbove = judge('refund_rate', metric, { max: 0.29, mode: 'point' });
     const pointAt = judge('refund_rate', metric, { max: 0.3, mode: 'point' });
     // Assess
-    expect(confidentAbove.status).toBe('above_target');
-    expect(confidentOk.status).toBe('ok');
-    expect(pointAbove.status).toBe('above_target');
-    expect(pointAt.status).toBe('ok');
+    expect(confidentAbove.status).toBe('not_met');
+    expect(confidentOk).toEqual({ status: 'inconclusive', side: 'below', basis: 'interval' });
+    expect(pointAbove.status).toBe('not_met');
+    expect(pointAt.status).toBe('met');
   });
 
   it('needs the minimum sample of the metric kind, or the target\'s own', () => {
@@ -356,7 +361,7 @@ describe('judge', () => {
     // Assess
     expect(DEFAULT_MIN_SAMPLE.proportion).toBe(30);
     expect(byDefault).toEqual({ status: 'insufficient_data', note: 'n = 29 is below the minimum sample of 30' });
-    expect(ownMinimum.status).toBe('below_target');
+    expect(ownMinimum.status).toBe('not_met');
   });
 
   it('uses the default minimum sample of each kind', () => {
@@ -368,7 +373,7 @@ describe('judge', () => {
     const b = judge('avg_rating', rating, { min: 4 });
     // Assess
     expect(a.status).toBe('insufficient_data');
-    expect(b.status).toBe('below_target');
+    expect(b.status).toBe('not_met');
   });
 });
 
