@@ -188,8 +188,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
-      // No command at all: commander printed the help on stderr.
-      if (error.code === 'commander.help') return 2;
+      // `help` exits 0; no command at all exits 1 here, with the help printed on stderr: a usage error.
+      if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
       const line = usageLine(command, error.message);
       return fail(2, 'usage', line.text, line.help);
     }
