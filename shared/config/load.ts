@@ -99,7 +99,7 @@ const excessiveAliasLine = (doc: Document, lineCounter: LineCounter): number | u
   const countOf = (node: unknown): number => {
     if (isAlias(node)) {
       const source = node.resolve(doc);
-      return source ? (uses.get(source) ?? 0) * (counts.get(source) ?? 0) : 0;
+      return source ? (uses.get(source) ?? 1) * (counts.get(source) ?? 0) : 0;
     }
     if (isCollection(node)) return node.items.reduce<number>((max, item) => Math.max(max, countOf(item)), 0);
     if (isPair(node)) return Math.max(countOf(node.key), countOf(node.value));
@@ -110,7 +110,8 @@ const excessiveAliasLine = (doc: Document, lineCounter: LineCounter): number | u
     Alias: (_key, alias) => {
       const source = alias.resolve(doc);
       if (!source) return undefined;
-      uses.set(source, (uses.get(source) ?? 0) + 1);
+      // yaml counts the anchored node itself as its first use.
+      uses.set(source, (uses.get(source) ?? 1) + 1);
       if (!counts.has(source)) counts.set(source, countOf(source));
       if (uses.get(source)! * counts.get(source)! <= MAX_YAML_ALIAS_COUNT) return undefined;
       line = lineOfNode(alias, lineCounter);
