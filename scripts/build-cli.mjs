@@ -13,13 +13,15 @@
  * Plain JavaScript so that it runs right after `npm ci`, before anything is compiled.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const outdir = join(root, 'dist', 'cli');
+// `--outdir DIR` builds elsewhere (the benchmark does, so that it never races `npm pack`).
+const outdirArg = process.argv.indexOf('--outdir');
+const outdir = outdirArg > 0 ? resolve(process.argv[outdirArg + 1]) : join(root, 'dist', 'cli');
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({

@@ -121,7 +121,10 @@ export const validateCommand = async (paths: readonly string[], flags: ValidateF
     configFile = kind === 'folder' ? findConfigFile(flags.config) : flags.config;
     config = loadConfigFile(configFile);
   }
-  const limits = config?.ingest ?? DEFAULTS;
+  const limits = {
+    maxUncompressedBytes: config?.ingest.maxUncompressedBytes ?? DEFAULTS.maxUncompressedBytes,
+    maxRejectedShare: config?.ingest.maxRejectedShare ?? DEFAULTS.maxRejectedShare,
+  };
 
   // Every path first, so that a typo stops the command before any work (exit 2).
   const files: string[] = [];

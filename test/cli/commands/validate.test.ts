@@ -21,9 +21,9 @@ const files = (contents: Record<string, string>) => {
 };
 
 describe('crosslift validate: one file', () => {
-  it('accepts a good file (exit 0) and prints what would be ingested per day', async () => {
-    // Prepare
-    const { paths } = files({ 'ok.csv': `${FEEDBACK_HEADER}\nu1,2026-11-02,5\nu2,2026-11-02,3\nu3,2026-11-03T01:00:00Z,4\n` });
+  it('accepts a good file (exit 0) and prints what would be ingested per day in the given timezone', async () => {
+    // Prepare: u3 answered at 16:30 UTC on the 2nd, 00:30 on the 3rd in Shanghai.
+    const { paths } = files({ 'ok.csv': `${FEEDBACK_HEADER}\nu1,2026-11-02,5\nu2,2026-11-02,3\nu3,2026-11-02T16:30:00Z,4\n` });
     // Act
     const { code, stdout } = await crosslift(['validate', paths['ok.csv']!, '--dataset', 'feedback', '--timezone', 'Asia/Shanghai', '--json']);
     // Assess
