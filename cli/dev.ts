@@ -55,7 +55,10 @@ export const startDev = async (options: DevOptions) => {
   options.print(`crosslift dev: local stack ready`);
   options.print(`  S3        ${s3}  bucket ${stack.bucketName}  (any access key and secret work, e.g. ${stack.credentials.accessKeyId}/${stack.credentials.secretAccessKey})`);
   options.print(`  SES web   ${sesv2}/  (every email sent, readable in a browser)`);
-  options.print(`  upload    aws s3 cp FILE s3://${stack.bucketName}/inbox/<cooperation>/<partner>/<dataset>/ --endpoint-url ${s3}`);
+  // AWS CLI v2 sends chunk-signed bodies by default, which s3rver would store as sent.
+  options.print(
+    `  upload    AWS_REQUEST_CHECKSUM_CALCULATION=when_required aws s3 cp FILE s3://${stack.bucketName}/inbox/<cooperation>/<partner>/<dataset>/ --endpoint-url ${s3}`,
+  );
 
   if (options.seed) {
     try {

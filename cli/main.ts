@@ -182,8 +182,10 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     return exitCode;
   };
 
+  // `help <typo>`: the same one-line error and suggestion as `<typo>` (commander would print the whole help).
+  const args = argv[0] === 'help' && argv[1] && !program.commands.some((c) => c.name() === argv[1]) ? argv.slice(1) : [...argv];
   try {
-    await program.parseAsync([...argv], { from: 'user' });
+    await program.parseAsync(args, { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {

@@ -50,13 +50,15 @@ describe('crosslift --version, --help, help <command>', () => {
 });
 
 describe('crosslift usage errors: exit 2, one line on stderr, a pointer to --help', () => {
-  it('suggests the command a typo was meant to be', async () => {
+  it('suggests the command a typo was meant to be, also after help', async () => {
     // Act
-    const r = await crosslift(['valdate', 'file.csv']);
+    const results = await Promise.all([crosslift(['valdate', 'file.csv']), crosslift(['help', 'valdate'])]);
     // Assess
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toBe("crosslift: unknown command 'valdate'; did you mean validate? (see 'crosslift --help')\n");
+    for (const r of results) {
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe("crosslift: unknown command 'valdate'; did you mean validate? (see 'crosslift --help')\n");
+    }
   });
 
   it('names an unknown option without reprinting the help', async () => {

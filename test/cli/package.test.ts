@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
@@ -86,6 +86,30 @@ describe('the packed CLI, installed globally with production dependencies only',
     expect(JSON.parse(ok.stdout).files[0]).toMatchObject({ status: 'accepted', rows: 2, days: [{ day: '2026-11-02' }, { day: '2026-11-03' }] });
     expect(rejected.code).toBe(1);
     expect(rejected.stdout).toContain('line 2, column rating: expected a whole number from 1 to 5');
+  });
+
+  it('runs --help, validate, model and schema with no installed package at all: they load nothing outside dist/', async () => {
+    // Prepare: the package's dependencies (the emulators) out of reach, as if never installed.
+    const modules = join(installed, 'node_modules');
+    renameSync(modules, `${modules}.away`);
+    const file = join(dir, 'alone.csv');
+    writeFileSync(file, 'user_id,submitted_at,rating\nu1,2026-11-02,5\n');
+    const input = join(dir, 'model.json');
+    writeFileSync(input, JSON.stringify({ users: 1, brand: 1, marketUsers: 10, marketBrand: 10, capability: { storage: 1, processing: 1, analysis: 1 }, alpha: [1, 0, 0], records: [1, 1, 1], beta: [1, 0, 0] }));
+    try {
+      // Act
+      const results = await Promise.all([
+        run(['--help']),
+        run(['validate', file, '--dataset', 'feedback']),
+        run(['model', '--input', input, '--json']),
+        run(['schema']),
+      ]);
+      // Assess
+      for (const r of results) expect({ code: r.code, stderr: r.stderr.includes('ERR_MODULE_NOT_FOUND') }).toEqual({ code: 0, stderr: false });
+      expect(JSON.parse(results[3]!.stdout).$schema).toMatch(/json-schema/);
+    } finally {
+      renameSync(`${modules}.away`, modules);
+    }
   });
 
   it('runs the whole pipeline on the embedded stack from the installed package', async () => {

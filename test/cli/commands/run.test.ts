@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crosslift, EXAMPLE, tempDir } from '../../support/cli';
+import { crosslift, EXAMPLE, ROOT, tempDir } from '../../support/cli';
 
 const CONFIG = readFileSync(join(EXAMPLE, 'crosslift.config.yaml'), 'utf8');
 
@@ -66,5 +67,30 @@ describe('crosslift run --json --verbose on a small data folder', () => {
     expect(stderr.split('\n').filter((l) => l.startsWith('{"level":"INFO"')).length).toBeGreaterThan(0);
     // The stack's temp folder of raw data (crosslift-s3-*) is gone; tsx keeps its cache there too.
     expect(readdirSync(tmp).filter((name) => name.startsWith('crosslift-'))).toEqual([]);
+  });
+});
+
+describe('crosslift run interrupted', () => {
+  it('removes the temp folder of raw data when stopped with Ctrl-C mid-run (exit 130)', async () => {
+    // Prepare
+    const tmp = tempDir('crosslift-tmp-');
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'crosslift.mjs'), 'run', '--data', EXAMPLE, '--as-of', '2026-11-23T06:00:00+08:00'], {
+      cwd: ROOT,
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const stackFolders = () => readdirSync(tmp).filter((name) => name.startsWith('crosslift-'));
+    // Wait until the stack has its temp folder, i.e. the run is under way.
+    for (let i = 0; i < 400 && stackFolders().length === 0; i += 1) await new Promise((r) => setTimeout(r, 25));
+    expect(stackFolders()).toHaveLength(1);
+    // Act
+    child.kill('SIGINT');
+    const code = await exited;
+    // Assess
+    expect(code).toBe(130);
+    expect(stderr).toContain('crosslift: stopped by SIGINT');
+    expect(stackFolders()).toEqual([]);
   });
 });
