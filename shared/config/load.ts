@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, isAlias, isCollection, isNode, isPair, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isCollection, isNode, isPair, visit, type Alias, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
 import { configSchema, type Config } from './schema';
@@ -76,49 +76,60 @@ const toPlainValue = (doc: Document, lineCounter: LineCounter, file: string): un
 const lineOfNode = (node: { range?: [number, number, number] | null }, lineCounter: LineCounter) =>
   node.range ? lineCounter.linePos(node.range[0]).line : undefined;
 
-/** The first alias whose anchor was not defined before it. */
-const unresolvedAliasLine = (doc: Document, lineCounter: LineCounter): number | undefined => {
-  let line: number | undefined;
+/**
+ * Walks the document once in order, calling `onAlias` with each alias and the node its anchor
+ * names (the last one defined before it, as yaml resolves it; undefined when none is) until it
+ * returns true. One pass, so a large file with many aliases stays linear.
+ */
+const findAlias = (doc: Document, onAlias: (alias: Alias, source: Node | undefined) => boolean): Alias | undefined => {
+  const anchors = new Map<string, Node>();
+  let found: Alias | undefined;
   visit(doc, {
-    Alias: (_key, alias) => {
-      if (alias.resolve(doc)) return undefined;
-      line = lineOfNode(alias, lineCounter);
-      return visit.BREAK;
+    Node: (_key, node) => {
+      if (isAlias(node)) {
+        if (!onAlias(node, anchors.get(node.source))) return undefined;
+        found = node;
+        return visit.BREAK;
+      }
+      if (node.anchor) anchors.set(node.anchor, node);
+      return undefined;
     },
   });
-  return line;
+  return found;
+};
+
+/** The first alias whose anchor was not defined before it. */
+const unresolvedAliasLine = (doc: Document, lineCounter: LineCounter): number | undefined => {
+  const alias = findAlias(doc, (_alias, source) => source === undefined);
+  return alias && lineOfNode(alias, lineCounter);
 };
 
 /**
  * The alias at which the yaml package's expansion count passes the limit, found by replaying its
- * rule in document order: an anchor's uses so far times the aliases its node expands to.
+ * rule in document order: an anchor's uses so far (the anchored node itself counting as the
+ * first) times the aliases its node expands to.
  */
 const excessiveAliasLine = (doc: Document, lineCounter: LineCounter): number | undefined => {
-  const uses = new Map<unknown, number>();
-  const counts = new Map<unknown, number>();
+  const uses = new Map<Node, number>();
+  const counts = new Map<Node, number>();
+  const sources = new Map<Alias, Node | undefined>();
   const countOf = (node: unknown): number => {
     if (isAlias(node)) {
-      const source = node.resolve(doc);
+      const source = sources.get(node);
       return source ? (uses.get(source) ?? 1) * (counts.get(source) ?? 0) : 0;
     }
     if (isCollection(node)) return node.items.reduce<number>((max, item) => Math.max(max, countOf(item)), 0);
     if (isPair(node)) return Math.max(countOf(node.key), countOf(node.value));
     return 1;
   };
-  let line: number | undefined;
-  visit(doc, {
-    Alias: (_key, alias) => {
-      const source = alias.resolve(doc);
-      if (!source) return undefined;
-      // yaml counts the anchored node itself as its first use.
-      uses.set(source, (uses.get(source) ?? 1) + 1);
-      if (!counts.has(source)) counts.set(source, countOf(source));
-      if (uses.get(source)! * counts.get(source)! <= MAX_YAML_ALIAS_COUNT) return undefined;
-      line = lineOfNode(alias, lineCounter);
-      return visit.BREAK;
-    },
+  const alias = findAlias(doc, (node, source) => {
+    sources.set(node, source);
+    if (!source) return false;
+    uses.set(source, (uses.get(source) ?? 1) + 1);
+    if (!counts.has(source)) counts.set(source, countOf(source));
+    return uses.get(source)! * counts.get(source)! > MAX_YAML_ALIAS_COUNT;
   });
-  return line;
+  return alias && lineOfNode(alias, lineCounter);
 };
 
 const describeIssue = (
