@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { crosslift, EXAMPLE, ROOT, tempDir } from '../support/cli';
 
@@ -38,8 +38,6 @@ describe('the packed CLI, installed globally with production dependencies only',
       dir,
     );
   }, 300_000);
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = (args: string[], cwd = dir) => crosslift(args, { entry: bin, cwd });
 

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listDataFiles } from '../../cli/run';
+import { tempDir } from '../support/cli';
 
 const exec = promisify(execFile);
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'joint-course');
@@ -68,7 +68,7 @@ const parseMessage = (raw: string) => {
 
 describe('crosslift run --json on the shipped example', () => {
   let out: RunJson;
-  const outDir = mkdtempSync(join(tmpdir(), 'crosslift-run-out-'));
+  const outDir = tempDir('crosslift-run-out-');
   beforeAll(async () => {
     // Act: the real CLI in its own process, as a user runs it.
     const { stdout } = await exec(process.execPath, ['bin/crosslift.mjs', 'run', '--data', EXAMPLE, '--as-of', AS_OF, '--json', '--out', outDir], {

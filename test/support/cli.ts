@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const EXAMPLE = join(ROOT, 'examples', 'joint-course');
@@ -29,4 +30,15 @@ export const crosslift = (args: readonly string[], options: { entry?: string; en
     );
   });
 
-export const tempDir = (prefix = 'crosslift-cli-') => mkdtempSync(join(tmpdir(), prefix));
+const made: string[] = [];
+/** Removed after the test file's tests (this module is loaded once per test file). */
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temp folder, removed when the test file is done. */
+export const tempDir = (prefix = 'crosslift-cli-') => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
