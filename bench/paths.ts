@@ -79,7 +79,8 @@ export const runNaive = async (file: BenchFile): Promise<{ rows: number; totals:
   return { rows, totals: totalsOf(file.dataset, days) };
 };
 
-const SQL = {
+/** The per-day totals in DuckDB SQL (also run as a whole process by bench/startup.ts). */
+export const SQL = {
   enrollments: (path: string) => `
     SELECT CAST(enrolled_at AS DATE)::VARCHAR AS day,
       count(*) AS rows,

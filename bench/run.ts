@@ -8,7 +8,9 @@
  * - DuckDB on one thread (SET threads = 1), read_csv / read_json + GROUP BY;
  * - naive: csv-parse or readline with one zod safeParse per row (the ingest before the fast path).
  * Ratios are taken pair by pair within a run, then summarised. Peak RSS is measured in a child
- * process ingesting a large generated file. --write-docs puts the table into docs/performance.md.
+ * process ingesting a large generated file. The built CLI's whole-process start-up and `validate`
+ * times are compared with `node -e 0` and a whole-process DuckDB (bench/startup.ts).
+ * --write-docs puts the table into docs/performance.md.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { writeActivityNdjson, writeEnrollmentsCsv } from './generate';
 import { measureBundles, measureCostPerFile, measureEndToEnd, measureReport, type Stats } from './pipeline';
 import { DuckDb, runNaive, runOurs, type BenchFile, type DayTotals } from './paths';
+import { measureStartup, type StartupResult } from './startup';
 
 // Lambda runs Node 22; the SDK's notice about Node 20 would only clutter the output here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -167,7 +170,22 @@ const renderPipeline = (p: PipelineResult) => [
   ),
 ];
 
-export const renderTable = (report: { machine: ReturnType<typeof machine>; rows: number; runs: number; csv: FileResult; ndjson: FileResult; rss: Awaited<ReturnType<typeof measureRss>>; pipeline?: PipelineResult }) => {
+const renderStartup = (s: StartupResult) => {
+  const x = (r: Summary) => `${fmt(r.median, 2)}x (${fmt(r.min, 2)}-${fmt(r.max, 2)})`;
+  const t = (r: Summary) => `${r.median.toFixed(0)} ms (${r.min.toFixed(0)}-${r.max.toFixed(0)})`;
+  return [
+    '',
+    `| Built CLI, whole process (${s.runs} runs each, alternating, after one unmeasured round) | Time | Ratio | Goal |`,
+    '| --- | --- | --- | --- |',
+    `| \`node -e 0\` | ${t(s.nodeMs)} | 1x | |`,
+    `| \`crosslift --version\` | ${t(s.versionMs)} | ${x(s.versionOverNode)} of \`node -e 0\` | <= 3x |`,
+    `| \`crosslift validate\` on a one-row file | ${t(s.validateOneRowMs)} | ${x(s.validateOneRowOverNode)} of \`node -e 0\` | <= 4x |`,
+    `| \`crosslift validate --json\` on the enrollments CSV (${int(s.large.rows)} rows) | ${t(s.large.crossliftMs)} | ${x(s.large.crossliftOverDuckdb)} of DuckDB | <= 1.3x |`,
+    `| \`node -e\` script: DuckDB (1 thread) on the same CSV, same per-day totals | ${t(s.large.duckdbMs)} | 1x | |`,
+  ];
+};
+
+export const renderTable = (report: { machine: ReturnType<typeof machine>; rows: number; runs: number; csv: FileResult; ndjson: FileResult; rss: Awaited<ReturnType<typeof measureRss>>; startup?: StartupResult; pipeline?: PipelineResult }) => {
   const lines = [
     `Machine: ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node} (${report.machine.platform}); ${report.runs} runs each after one warm-up round, median (min-max).`,
     '',
@@ -189,6 +207,7 @@ export const renderTable = (report: { machine: ReturnType<typeof machine>; rows:
     `Peak RSS ingesting a ${mb(report.rss.bytes)} enrollments CSV (${int(report.rss.rows)} rows) in a child process: ` +
       `${report.rss.peakRssMiB} MiB (${report.rss.baselineRssMiB} MiB before reading), ${fmt(report.rss.seconds, 1)} s, ${int(report.rss.rowsPerSecond)} rows/s.`,
   );
+  if (report.startup) lines.push(...renderStartup(report.startup));
   if (report.pipeline) lines.push(...renderPipeline(report.pipeline));
   return lines.join('\n');
 };
@@ -221,9 +240,11 @@ const main = async () => {
     } finally {
       duck.close();
     }
+    log('timing the built CLI as whole processes (start-up, validate) against node -e 0 and DuckDB');
+    const startup = measureStartup(ROOT, { path: csv.path, rows: ROWS }, RUNS);
     const rss = await measureRss(dir);
     const pipeline = await measurePipeline();
-    const report = { machine: machine(), rows: ROWS, runs: RUNS, quick: QUICK, seed: SEED, csv: csvResult, ndjson: ndjsonResult, rss, pipeline };
+    const report = { machine: machine(), rows: ROWS, runs: RUNS, quick: QUICK, seed: SEED, csv: csvResult, ndjson: ndjsonResult, rss, startup, pipeline };
     if (JSON_OUT) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so `npx crosslift` works in a fresh clone without a build step.
+// The CLI from the TypeScript sources through tsx (a dev dependency): what `npm start`, the
+// tests and the benchmark run in the repository, with no build step. The package's `bin` is the
+// build, dist/cli/crosslift.mjs (`npm run build`; `npm ci` runs it through `prepare`).
 import { register } from 'tsx/esm/api';
 
-// The local machines run Node 20 (Lambda runs 22); the SDK's notice about that is noise in CLI output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 register();
 const { main } = await import('../cli/main.ts');

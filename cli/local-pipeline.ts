@@ -39,6 +39,8 @@ export interface LocalPipelineOptions {
   /** Lambda's async invocation retries (AWS default: 2). */
   readonly retries?: number;
   readonly retryDelayMs?: number;
+  /** Called with each delivered event's ingest result (progress output of `run` and `dev`). */
+  readonly onIngested?: (result: IngestResult) => void;
 }
 
 /** AWS URL-encodes keys in events, with `+` for spaces and `/` left as is. */
@@ -94,7 +96,8 @@ export const createLocalPipeline = (
     const run = (async () => {
       for (let attempt = 0; ; attempt += 1) {
         try {
-          await ingestHandler(event, localContext('crosslift-ingest') as Context);
+          const result = await ingestHandler(event, localContext('crosslift-ingest') as Context);
+          options.onIngested?.(result);
           return;
         } catch (error) {
           if (attempt >= retries) {

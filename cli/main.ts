@@ -1,301 +1,215 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { renderConfigJsonSchema } from '../shared/config/json-schema';
-import { isDatasetName, DATASET_NAMES } from '../shared/datasets/names';
+/**
+ * The `crosslift` command line. Arguments are parsed by commander: zero dependencies, one small
+ * file to load, maintained for over a decade, and it does what a conventional CLI needs out of
+ * the box (per-command help with option descriptions, `help <command>`, `-v/--version`,
+ * suggestions for mistyped commands and options, `--no-x` negations, choices) while letting us
+ * own exit codes and output streams (exitOverride, configureOutput). yargs pulls in a dozen
+ * packages and parses more loosely; citty is younger and has no suggestions.
+ *
+ * Each command's code is imported only when that command runs (`await import(...)`), and the
+ * build (scripts/build-cli.mjs) turns each import into its own chunk: `--version`, `--help`,
+ * `validate`, `model` and `schema` never load the AWS SDK, the emulators or the handlers.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { DATASET_NAMES } from '../shared/datasets/names';
 import { CrossliftError } from '../shared/errors';
-import { evaluateEffectModel, effectModelInputSchema } from '../shared/report/effect-model';
 import { CROSSLIFT_VERSION } from '../shared/version';
-import { formatRunSummary } from './print';
-import { reconcileLocal, runLocal, type RunResult } from './run';
-import type { Config } from '../shared/config/schema';
-import { startDev } from './dev';
-import { periodRange } from '../shared/time/periods';
-import { validateFile } from './validate';
-import { findConfigFile, loadConfigFile } from '../shared/config/load';
+import { guardStdout, UsageError, writeJson, writeLog, writeResult } from './output';
+import type { DevFlags } from './commands/dev';
+import type { ModelFlags } from './commands/model';
+import type { ReportFlags } from './commands/report';
+import type { ReconcileFlags } from './commands/reconcile';
+import type { RunFlags } from './commands/run';
+import type { ValidateFlags } from './commands/validate';
 
-const USAGE = `crosslift ${CROSSLIFT_VERSION}: effect reports for cross-over partnerships
+const EXIT_CODES = `Exit codes:
+  0  done (validate: every file would be taken whole)
+  1  failed (validate: some file or row would be rejected)
+  2  usage error: unknown command or option, missing file, bad value`;
 
-Usage:
-  crosslift run --data DIR [--as-of ISO_DATE_TIME] [--backfill] [--out DIR] [--state DIR] [--json] [--verbose]
-      Start the embedded AWS stack, ingest DIR/inbox/**, fire the schedules, print the reports.
-  crosslift dev --data DIR [--state DIR] [--no-seed] [--s3-port N] [--ses-port N] [--dynamodb-port N]
-      Keep the embedded stack running as a sandbox: ingest uploads as they arrive, fire schedules on their cron.
-  crosslift report --data DIR --cooperation ID (--period LABEL | --from LABEL --to LABEL) [--state DIR] [--out DIR] [--json]
-      Recompute and store reports for past periods (labels like 2026-W46 or 2026-11).
-  crosslift reconcile --data DIR --state DIR [--json]
-      Compare the local bucket's inbox/ with the ingestion records and ingest what was missed.
-  crosslift validate FILE --dataset NAME [--timezone TZ] [--currency CODE] [--json]
-      Check a file before uploading it (exit 0 when it would be accepted, 1 when not).
-  crosslift model --input FILE.json [--json]
-      Evaluate the cross-over effect model from given inputs.
-  crosslift schema [--out FILE]
-      Print the JSON Schema of crosslift.config.yaml.
-`;
+const examples = (...lines: string[]) => `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+/**
+ * The command tree. `onResult` receives the exit code a command's action returns; actions
+ * import their module lazily.
+ */
+export const buildProgram = (onResult: (code: number) => void = () => undefined): Command => {
+  const done = (code: number) => onResult(code);
+  const program = new Command('crosslift')
+    .description('Effect reports for cross-over partnerships: check partner files before upload, run the whole pipeline locally.')
+    .version(CROSSLIFT_VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: false })
+    .configureOutput({
+      writeOut: (text) => writeResult(text),
+      writeErr: (text) => process.stderr.write(text),
+      // Errors are printed by `main`, as one line with a pointer to --help.
+      outputError: () => undefined,
+    })
+    .exitOverride()
+    .addHelpText('after', `${examples('crosslift validate exports/*.csv --dataset enrollments', 'crosslift help validate')}\n${EXIT_CODES}\n`);
 
-/** `run` and `report` print the same result: one JSON document, or the readable summary. */
-const printRunResult = (result: RunResult, json: boolean | undefined, config: Config) => {
-  if (json) {
-    const { deadLetters: _dead, ...document } = result;
-    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-    return;
-  }
-  const currencyOf = (id: string) => config.cooperations.find((c) => c.id === id)?.currency ?? 'CNY';
-  process.stdout.write(`${formatRunSummary(result, currencyOf)}\n`);
+  program
+    .command('validate')
+    .summary('check data files before uploading them')
+    .description(
+      'Check data files before uploading them, with the ingest\'s own parser and rules: the verdict per file, every rejected row with line and column, and the per-day totals that would be ingested. Folders are searched for data files; files laid out as inbox/<cooperation>/<partner>/<dataset>/ take the dataset from the path (and with --config, the cooperation\'s timezone and currency); a file in a folder named after a dataset takes that dataset.',
+    )
+    .argument('<paths...>', 'data files (.csv, .json, .ndjson, .jsonl, optionally .gz) or folders')
+    .addOption(new Option('--dataset <name>', 'dataset of the files whose path does not tell it').choices(DATASET_NAMES))
+    .option('--timezone <tz>', 'IANA timezone that dates without an offset are in (default: UTC)')
+    .option('--currency <code>', 'ISO 4217 currency that amounts must be in (default: CNY)')
+    .option('--config <file>', 'crosslift.config.yaml (or its folder): routing, timezone and currency per cooperation')
+    .option('--json', 'print one JSON document: settings, one verdict per file, summary')
+    .addHelpText(
+      'after',
+      examples(
+        'crosslift validate enrollments-2026-11.csv --dataset enrollments --timezone Asia/Shanghai',
+        'crosslift validate exports/*.csv exports/*.ndjson.gz --dataset activity --json',
+        'crosslift validate data/inbox --config data/crosslift.config.yaml',
+      ),
+    )
+    .action(async (paths: string[], flags: ValidateFlags) => done(await (await import('./commands/validate')).validateCommand(paths, flags)));
+
+  program
+    .command('model')
+    .summary('evaluate the cross-over effect model on given inputs')
+    .description('Evaluate the cross-over effect model for what-if planning (docs/effect-model.md).')
+    .requiredOption('--input <file>', 'JSON file with users, brand, marketUsers, marketBrand, capability, alpha, records, beta')
+    .option('--json', 'print one JSON document: the input and the result')
+    .addHelpText('after', examples('crosslift model --input plan.json'))
+    .action(async (flags: ModelFlags) => done(await (await import('./commands/model')).modelCommand(flags)));
+
+  program
+    .command('schema')
+    .summary('print the JSON Schema of crosslift.config.yaml')
+    .description('Print the JSON Schema of crosslift.config.yaml (editors validate and complete the config with it).')
+    .option('--out <file>', 'write it to a file instead of stdout')
+    .addHelpText('after', examples('crosslift schema --out crosslift.schema.json'))
+    .action(async (flags: { out?: string }) => done(await (await import('./commands/schema')).schemaCommand(flags)));
+
+  program
+    .command('run')
+    .summary('run the whole pipeline locally and print the reports')
+    .description(
+      'Start the embedded AWS stack (S3, DynamoDB and SES emulators in this process), upload every file under DIR/inbox/ (each reaches the ingest handler through S3 notifications), then fire each cooperation\'s schedule for the last complete period before --as-of, or every complete period since `starts` with --backfill. Exit 1 when ingest events failed.',
+    )
+    .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/<cooperation>/<partner>/<dataset>/<file>')
+    .option('--as-of <iso>', 'the time the schedules fire at, ISO 8601 (default: now)')
+    .option('--backfill', 'report every complete period since the cooperation started, not only the last')
+    .option('--out <dir>', 'write each report as JSON and each email as .eml (RFC 5322) and .html')
+    .option('--state <dir>', 'keep the DynamoDB and S3 data here between runs (default: a temp folder, removed)')
+    .option('--json', 'print one JSON document: files, reports, alerts, emails, reconciled')
+    .option('--verbose', 'log the handlers\' JSON logs on stderr')
+    .addHelpText('after', examples('crosslift run --data examples/joint-course --as-of 2026-11-23T06:00:00+08:00 --out out/'))
+    .action(async (flags: RunFlags) => done(await (await import('./commands/run')).runCommand(flags)));
+
+  program
+    .command('dev')
+    .summary('keep the embedded stack running as a sandbox')
+    .description(
+      'Keep the embedded stack running as a sandbox: uploads (aws s3 cp --endpoint-url ..., any credentials) are ingested as they arrive, each cooperation\'s schedule fires on its cron in its timezone, the SES web page shows every email. Ctrl-C stops it.',
+    )
+    .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/')
+    .option('--state <dir>', 'keep the DynamoDB and S3 data here between runs')
+    .option('--no-seed', 'do not upload the files under DIR/inbox/ on start')
+    .option('--s3-port <port>', 'S3 port (0: any free port)', '4568')
+    .option('--ses-port <port>', 'SES port, also its web page (0: any free port)', '8005')
+    .option('--dynamodb-port <port>', 'DynamoDB port (0: any free port)', '4567')
+    .option('--verbose', 'log the handlers\' JSON logs on stderr')
+    .addHelpText('after', examples('crosslift dev --data examples/joint-course --state .crosslift/'))
+    .action(async (flags: DevFlags) => done(await (await import('./commands/dev')).devCommand(flags)));
+
+  program
+    .command('report')
+    .summary('recompute and store the reports of past periods')
+    .description(
+      'Recompute and store the reports of past periods of one cooperation (e.g. after a correction): a changed report becomes a new revision and is emailed as a restatement.',
+    )
+    .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/')
+    .requiredOption('--cooperation <id>', 'the cooperation, as in the config')
+    .option('--period <label>', 'one period: an ISO week like 2026-W46 (weekly) or a month like 2026-11 (monthly)')
+    .option('--from <label>', 'first period of a range')
+    .option('--to <label>', 'last period of a range')
+    .option('--state <dir>', 'the state folder of earlier runs (default: a fresh temp folder)')
+    .option('--out <dir>', 'write each report as JSON and each email as .eml and .html')
+    .option('--json', 'print one JSON document, as run does')
+    .option('--verbose', 'log the handlers\' JSON logs on stderr')
+    .addHelpText('after', examples('crosslift report --data examples/joint-course --cooperation joint-course --from 2026-W44 --to 2026-W46'))
+    .action(async (flags: ReportFlags) => done(await (await import('./commands/report')).reportCommand(flags)));
+
+  program
+    .command('reconcile')
+    .summary('ingest what lost S3 events missed')
+    .description('Compare the local bucket\'s inbox/ with the ingestion records of an earlier run\'s state and ingest what was missed.')
+    .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/')
+    .requiredOption('--state <dir>', 'the state folder of an earlier run or dev session')
+    .option('--json', 'print one JSON document: { repaired: [...] }')
+    .option('--verbose', 'log the handlers\' JSON logs on stderr')
+    .addHelpText('after', examples('crosslift reconcile --data examples/joint-course --state .crosslift/'))
+    .action(async (flags: ReconcileFlags) => done(await (await import('./commands/reconcile')).reconcileCommand(flags)));
+
+  return program;
 };
 
-const logLevel = (verbose: boolean | undefined) => (verbose ? 'INFO' : 'ERROR') as 'INFO' | 'ERROR';
-
-const commands: Record<string, (args: string[]) => Promise<number>> = {
-  run: async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: {
-        data: { type: 'string' },
-        'as-of': { type: 'string' },
-        backfill: { type: 'boolean' },
-        out: { type: 'string' },
-        state: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-      },
-    });
-    if (!values.data) throw new UsageError('run needs --data DIR');
-    if (values['as-of'] !== undefined && Number.isNaN(Date.parse(values['as-of']))) {
-      throw new UsageError('--as-of expects an ISO 8601 date or date-time, e.g. 2026-11-23T06:00:00Z');
-    }
-    const config = loadConfigFile(findConfigFile(values.data));
-    const result = await runLocal({
-      dataDir: values.data,
-      asOf: values['as-of'],
-      backfill: values.backfill,
-      outDir: values.out,
-      stateDir: values.state,
-      logLevel: logLevel(values.verbose),
-    });
-    printRunResult(result, values.json, config);
-    return result.deadLetters > 0 ? 1 : 0;
-  },
-
-  dev: async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: {
-        data: { type: 'string' },
-        state: { type: 'string' },
-        'no-seed': { type: 'boolean' },
-        's3-port': { type: 'string', default: '4568' },
-        'ses-port': { type: 'string', default: '8005' },
-        'dynamodb-port': { type: 'string', default: '4567' },
-        verbose: { type: 'boolean' },
-      },
-    });
-    if (!values.data) throw new UsageError('dev needs --data DIR');
-    const port = (name: string, value: string) => {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--${name} expects a port number`);
-      return n;
-    };
-    const stop = await startDev({
-      dataDir: values.data,
-      stateDir: values.state,
-      ports: { s3: port('s3-port', values['s3-port']), ses: port('ses-port', values['ses-port']), dynamodb: port('dynamodb-port', values['dynamodb-port']) },
-      logLevel: logLevel(values.verbose),
-      seed: !values['no-seed'],
-      print: (line) => process.stdout.write(`${line}\n`),
-    });
-    await new Promise<void>((resolve) => {
-      const shutdown = () => resolve();
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-    });
-    process.stdout.write('stopping...\n');
-    await stop();
-    process.stdout.write('stopped\n');
-    return 0;
-  },
-
-  report: async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: {
-        data: { type: 'string' },
-        cooperation: { type: 'string' },
-        period: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        state: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-      },
-    });
-    if (!values.data || !values.cooperation) throw new UsageError('report needs --data DIR and --cooperation ID');
-    const config = loadConfigFile(findConfigFile(values.data));
-    const cooperation = config.cooperations.find((c) => c.id === values.cooperation);
-    if (!cooperation) throw new UsageError(`unknown cooperation "${values.cooperation}" in ${findConfigFile(values.data)}`);
-    const from = values.period ?? values.from;
-    const to = values.period ?? values.to;
-    if (!from || !to) throw new UsageError('report needs --period LABEL, or --from LABEL and --to LABEL');
-    const periods = periodRange(from, to, cooperation.timezone);
-    if (periods.length === 0 || periods.some((p) => p.schedule !== cooperation.schedule)) {
-      throw new UsageError(
-        `expected ${cooperation.schedule === 'weekly' ? 'ISO week labels like 2026-W46' : 'month labels like 2026-11'}, from <= to`,
-      );
-    }
-    const result = await runLocal({
-      dataDir: values.data,
-      stateDir: values.state,
-      outDir: values.out,
-      logLevel: logLevel(values.verbose),
-      recompute: { cooperationId: cooperation.id, periods },
-    });
-    printRunResult(result, values.json, config);
-    return 0;
-  },
-
-  reconcile: async (args) => {
-    const { values } = parseArgs({
-      args,
-      options: { data: { type: 'string' }, state: { type: 'string' }, json: { type: 'boolean' }, verbose: { type: 'boolean' } },
-    });
-    if (!values.data || !values.state) throw new UsageError('reconcile needs --data DIR and --state DIR (the state of an earlier run)');
-    const repaired = await reconcileLocal({ dataDir: values.data, stateDir: values.state, logLevel: logLevel(values.verbose) });
-    if (values.json) process.stdout.write(`${JSON.stringify({ repaired }, null, 2)}\n`);
-    else {
-      process.stdout.write(
-        repaired.length === 0
-          ? 'Nothing to repair: every object in inbox/ has its ingestion record.\n'
-          : `${repaired.map((r) => `${r.action.padEnd(17)} ${r.key} -> ${r.status}`).join('\n')}\n`,
-      );
-    }
-    return 0;
-  },
-
-  validate: async (args) => {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        dataset: { type: 'string' },
-        timezone: { type: 'string', default: 'UTC' },
-        currency: { type: 'string', default: 'CNY' },
-        json: { type: 'boolean' },
-      },
-    });
-    const file = positionals[0];
-    if (!file) throw new UsageError('validate needs a FILE');
-    if (!values.dataset || !isDatasetName(values.dataset)) {
-      throw new UsageError(`validate needs --dataset, one of ${DATASET_NAMES.join(', ')}`);
-    }
-    const result = await validateFile({
-      file,
-      dataset: values.dataset,
-      timezone: values.timezone,
-      currency: values.currency,
-      maxUncompressedBytes: 2 * 1024 ** 3,
-      maxRejectedShare: 0.05,
-    });
-    if (values.json) {
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    } else {
-      const out = [`${file}: ${result.status} (${result.acceptedRows} of ${result.rows} rows taken)${result.reason ? `: ${result.reason}` : ''}`];
-      for (const e of result.errors.slice(0, 20)) {
-        const at = [e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '', e.column ? `column ${e.column}` : '']
-          .filter(Boolean)
-          .join(', ');
-        out.push(`  ${at || 'file'}: ${e.reason}`);
-      }
-      if (result.errors.length > 20) out.push(`  ... and ${result.errors.length - 20} more (--json lists up to 100)`);
-      if (result.days.length) {
-        out.push(`Would ingest ${result.days.length} day(s), ${result.days[0]!.day} to ${result.days.at(-1)!.day}:`);
-        for (const d of result.days.slice(0, 31)) {
-          out.push(`  ${d.day}  ${Object.entries(d.totals).map(([k, v]) => `${k}=${Number(v.toFixed(4))}`).join(' ')}`);
-        }
-      }
-      process.stdout.write(`${out.join('\n')}\n`);
-    }
-    // A partly rejected file still loses rows: a partner's pre-upload check should fail on it.
-    return result.status === 'accepted' ? 0 : 1;
-  },
-
-  model: async (args) => {
-    const { values } = parseArgs({ args, options: { input: { type: 'string' }, json: { type: 'boolean' } } });
-    if (!values.input) throw new UsageError('model needs --input FILE.json');
-    const parsed = effectModelInputSchema.safeParse(JSON.parse(readFileSync(values.input, 'utf8')));
-    if (!parsed.success) {
-      throw new UsageError(`${values.input}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
-    }
-    const result = evaluateEffectModel(parsed.data);
-    if (values.json) {
-      process.stdout.write(`${JSON.stringify({ input: parsed.data, result }, null, 2)}\n`);
-    } else {
-      const i = parsed.data;
-      const f = (n: number) => new Intl.NumberFormat('en', { maximumFractionDigits: 6 }).format(n);
-      process.stdout.write(
-        [
-          `User scale            U  = ${f(result.userScale)}`,
-          `Brand influence       B  = ${f(result.brandInfluence)}`,
-          `Market share          S  = U / T = ${f(i.users)} / ${f(i.marketUsers)} = ${f(result.marketShare)}`,
-          `Brand share           S' = B / T' = ${f(i.brand)} / ${f(i.marketBrand)} = ${f(result.brandShare)}`,
-          `Capability score      A_C = ${i.alpha.map(f).join('/')} x ${f(i.capability.storage)}/${f(i.capability.processing)}/${f(i.capability.analysis)} = ${f(result.capabilityScore)}`,
-          `Recommendation score  A_A = ${i.beta.map(f).join('/')} x ${i.records.map(f).join('/')} = ${f(result.recommendationScore)}`,
-          `Effect score          M  = (U + B) / T x A_C x A_A = ${f(result.effectScore)}`,
-        ].join('\n') + '\n',
-      );
-    }
-    return 0;
-  },
-
-  schema: async (args) => {
-    const { values } = parseArgs({ args, options: { out: { type: 'string' } } });
-    const schema = renderConfigJsonSchema();
-    if (values.out) writeFileSync(values.out, schema);
-    else process.stdout.write(schema);
-    return 0;
-  },
+/** The error as one line: `crosslift validate: unknown option '--foo' (see 'crosslift validate --help')`. */
+const usageLine = (command: string | undefined, message: string) => {
+  const where = command ? `crosslift ${command}` : 'crosslift';
+  const text = message
+    .replace(/^error: /, '')
+    .replace(/\n\(Did you mean (.+)\?\)/, '; did you mean $1?')
+    .replace(/\s*\n\s*/g, ' ');
+  return { text: `${where}: ${text}`, help: `${where} --help` };
 };
 
-export const main = async (argv: string[]): Promise<number> => {
-  const [command, ...args] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE);
-    return command ? 0 : 2;
-  }
-  if (command === '--version') {
-    process.stdout.write(`${CROSSLIFT_VERSION}\n`);
-    return 0;
-  }
-  const run = commands[command];
-  if (!run) {
-    process.stderr.write(`crosslift: unknown command "${command}"\n\n${USAGE}`);
-    return 2;
-  }
+/** Runs the CLI; resolves with the exit code. */
+export const main = async (argv: readonly string[]): Promise<number> => {
+  guardStdout();
+  const json = argv.includes('--json');
+  const verbose = argv.includes('--verbose');
+  let code = 0;
+  let command: string | undefined;
+  const program = buildProgram((c) => (code = c));
+  program.hook('preSubcommand', (_program, sub) => {
+    command = sub.name();
+  });
+
+  const fail = (exitCode: 1 | 2, type: 'usage' | 'failed' | 'unexpected', message: string, help?: string) => {
+    writeLog(help ? `${message} (see '${help}')` : message);
+    if (json) writeJson({ error: { type, message, exitCode } });
+    return exitCode;
+  };
+
+  // `help <typo>`: the same one-line error and suggestion as `<typo>` (commander would print the whole help).
+  const args = argv[0] === 'help' && argv[1] && !program.commands.some((c) => c.name() === argv[1]) ? argv.slice(1) : [...argv];
   try {
-    return await run(args);
+    await program.parseAsync(args, { from: 'user' });
+    return code;
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`crosslift ${command}: ${(error as Error).message}\n\n${USAGE}`);
-      return 2;
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return 0;
+      // `help` exits 0; no command at all exits 1 here, with the help printed on stderr: a usage error.
+      if (error.code === 'commander.help') return error.exitCode === 0 ? 0 : 2;
+      const line = usageLine(command, error.message);
+      return fail(2, 'usage', line.text, line.help);
     }
-    if (error instanceof CrossliftError) {
-      process.stderr.write(`crosslift ${command}: ${error.message}\n`);
-      return 1;
+    if (error instanceof UsageError) {
+      const line = usageLine(command, error.message);
+      return fail(2, 'usage', line.text, line.help);
     }
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      process.stderr.write(`crosslift ${command}: a port is already in use (${(error as Error).message}); choose others with --s3-port, --ses-port, --dynamodb-port\n`);
-      return 1;
+    const errno = error as NodeJS.ErrnoException;
+    const where = `crosslift${command ? ` ${command}` : ''}`;
+    if (errno.code === 'EADDRINUSE') {
+      return fail(2, 'usage', `${where}: ${errno.message.split('\n')[0]}: a port is already in use; choose others with --s3-port, --ses-port, --dynamodb-port`);
     }
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      process.stderr.write(`crosslift ${command}: no such file: ${(error as NodeJS.ErrnoException).path}\n`);
-      return 2;
-    }
-    // Anything else is a bug or an environment problem: one readable line, the stack only on request.
-    process.stderr.write(`crosslift ${command}: unexpected ${(error as Error).name ?? 'error'}: ${(error as Error).message}\n`);
-    if (args.includes('--verbose')) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
-    return 1;
+    if (errno.code === 'ENOENT' && errno.path) return fail(2, 'usage', `${where}: no such file: ${errno.path}`, `${where} --help`);
+    if (error instanceof CrossliftError) return fail(1, 'failed', `${where}: ${error.message}`);
+    // Anything else is a bug or an environment problem: one readable line, the stack on request.
+    const result = fail(1, 'unexpected', `${where}: unexpected ${(error as Error).name ?? 'error'}: ${(error as Error).message}`);
+    if (verbose) writeLog((error as Error).stack ?? '');
+    else writeLog(`(add --verbose to see where it happened)`);
+    return result;
   }
 };

@@ -15,6 +15,8 @@ import { getStoredReport } from '../shared/storage/reports';
 import { listObjects } from '../shared/storage/objects';
 import { listFileRecords } from '../shared/storage/file-ledger';
 import { completePeriodsSince, lastCompletePeriod, periodOfDay, type Period } from '../shared/time/periods';
+import type { IngestResult } from '../functions/ingest/handler';
+import { localKeyProblem } from './local-keys';
 import { createLocalPipeline, type LocalPipeline } from './local-pipeline';
 import { startLocalStack, type LocalEmail, type LocalStack } from './local-stack';
 
@@ -27,6 +29,15 @@ export interface RunOptions {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Recompute these periods of one cooperation instead of firing the schedules (`crosslift report`). */
   readonly recompute?: { readonly cooperationId: string; readonly periods: readonly Period[] };
+  /** Progress callbacks (the CLI draws them on stderr when it is a terminal). */
+  readonly progress?: RunProgress;
+}
+
+export interface RunProgress {
+  /** Each ingest invocation's result, as it finishes. */
+  readonly onIngested?: (result: IngestResult) => void;
+  /** What the run is doing now: `uploading 3/40 files`, `report joint-course 2026-W47`... */
+  readonly onStep?: (text: string) => void;
 }
 
 export interface RunFile {
@@ -130,18 +141,24 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
   const logger = new Logger({ serviceName: 'crosslift-local', logLevel: options.logLevel ?? 'ERROR' });
   const stack = await startLocalStack({ stateDir: options.stateDir });
   const startedAt = Math.floor(Date.now() / 1000) - 1;
-  const pipeline = createLocalPipeline(stack, config, logger);
+  let pipeline: LocalPipeline | undefined;
   try {
+    pipeline = createLocalPipeline(stack, config, logger, { onIngested: options.progress?.onIngested });
     // With --state, files already in the bucket with the same content are not uploaded again,
     // like a sync client (S3's ETag of a single-part upload is the MD5 of its bytes).
     const stored = new Map((await listObjects(pipeline.runtime.bucket, 'inbox/')).map((o) => [o.key, o.etag]));
     const files: [string, string][] = [];
+    // Keys the local stack cannot store are not uploaded: they are listed as rejected with why.
+    const unstorable: RunFile[] = [];
     for (const [path, key] of listDataFiles(options.dataDir)) {
-      if (!stored.has(key) || stored.get(key) !== (await md5Of(path))) files.push([path, key]);
+      const problem = localKeyProblem(key);
+      if (problem) unstorable.push({ key, status: 'rejected', rows: 0, rejectedRows: 0, errors: [{ reason: problem }] });
+      else if (!stored.has(key) || stored.get(key) !== (await md5Of(path))) files.push([path, key]);
     }
     // A few uploads at a time, like a partner's sync client.
     for (let i = 0; i < files.length; i += 4) {
-      await Promise.all(files.slice(i, i + 4).map(([path, key]) => uploadFile(pipeline, stack, path, key)));
+      options.progress?.onStep?.(`uploading ${i + 1}-${Math.min(i + 4, files.length)} of ${files.length} files`);
+      await Promise.all(files.slice(i, i + 4).map(([path, key]) => uploadFile(pipeline!, stack, path, key)));
     }
     await pipeline.drain();
     const { repaired: reconciled } = await pipeline.reconcile();
@@ -155,6 +172,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
         : periodsToReport(cooperation, asOf, options.backfill ?? false);
     for (const cooperation of config.cooperations) {
       for (const period of reportedPeriods(cooperation)) {
+        options.progress?.onStep?.(`report ${cooperation.id} ${period.label}`);
         if (options.recompute) {
           await recomputeReport(pipeline.runtime, cooperation, period);
           continue;
@@ -170,9 +188,10 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
     const fileRecords = (
       await Promise.all([...config.cooperations.map((c) => c.id), UNROUTED_COOPERATION].map((id) => listFileRecords(table, id)))
     ).flat();
-    const runFiles: RunFile[] = fileRecords
-      .map((r) => ({ key: r.key, status: r.status, rows: r.rows, rejectedRows: r.rejectedRows, errors: r.errors }))
-      .sort((a, b) => a.key.localeCompare(b.key));
+    const runFiles: RunFile[] = [
+      ...fileRecords.map((r) => ({ key: r.key, status: r.status, rows: r.rows, rejectedRows: r.rejectedRows, errors: r.errors })),
+      ...unstorable,
+    ].sort((a, b) => a.key.localeCompare(b.key));
 
     const reports: RunReport[] = [];
     for (const cooperation of config.cooperations) {
@@ -209,8 +228,11 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
     }
     return { files: runFiles, reconciled: [...reconciled], reports, alerts, emails, deadLetters: pipeline.deadLetters.length };
   } finally {
-    await pipeline.stop();
-    await stack.stop();
+    try {
+      await pipeline?.stop();
+    } finally {
+      await stack.stop();
+    }
   }
 };
 
@@ -219,11 +241,15 @@ export const reconcileLocal = async (options: { dataDir: string; stateDir: strin
   const config = loadConfigFile(findConfigFile(options.dataDir));
   const logger = new Logger({ serviceName: 'crosslift-local', logLevel: options.logLevel ?? 'ERROR' });
   const stack = await startLocalStack({ stateDir: options.stateDir });
-  const pipeline = createLocalPipeline(stack, config, logger);
+  let pipeline: LocalPipeline | undefined;
   try {
+    pipeline = createLocalPipeline(stack, config, logger);
     return (await pipeline.reconcile()).repaired;
   } finally {
-    await pipeline.stop();
-    await stack.stop();
+    try {
+      await pipeline?.stop();
+    } finally {
+      await stack.stop();
+    }
   }
 };

@@ -71,5 +71,14 @@ describe('npm run bench -- --quick --json', () => {
       expect(rowsCounted).toBe(50_000);
     }
     expect(report.rss.rows).toBeGreaterThan(0);
+
+    // The built CLI as whole processes: timings are reported (not judged here), and its
+    // `validate --json` printed the same per-day totals as the whole-process DuckDB script.
+    for (const key of ['nodeMs', 'versionMs', 'versionOverNode', 'validateOneRowMs', 'validateOneRowOverNode'] as const) {
+      expect(report.startup[key]).toMatchObject({ median: expect.any(Number), min: expect.any(Number), max: expect.any(Number) });
+    }
+    expect(report.startup.large.crossliftOverDuckdb.median).toBeGreaterThan(0);
+    expectSameTotals(report.startup.large.totals.crosslift, report.startup.large.totals.duckdb);
+    expectSameTotals(report.startup.large.totals.crosslift, report.csv.totals.ours);
   });
 });

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listDataFiles } from '../../cli/run';
+import { tempDir } from '../support/cli';
 
 const exec = promisify(execFile);
 const EXAMPLE = join(import.meta.dirname, '..', '..', 'examples', 'joint-course');
@@ -53,11 +54,24 @@ interface RunJson {
   emails: { to: string; subject: string; kind: string }[];
 }
 
+/** Splits an RFC 5322 message into its header fields (unfolded) and body. */
+const parseMessage = (raw: string) => {
+  const end = raw.search(/\r?\n\r?\n/);
+  const head = raw.slice(0, end).replace(/\r?\n[ \t]+/g, ' ');
+  const fields = head.split(/\r?\n/).map((line) => {
+    const match = /^([!-9;-~]+):[ \t]?(.*)$/.exec(line);
+    if (!match) throw new Error(`not a header field: ${line}`);
+    return [match[1]!.toLowerCase(), match[2]!] as const;
+  });
+  return { headers: new Map(fields), body: raw.slice(end).trimStart() };
+};
+
 describe('crosslift run --json on the shipped example', () => {
   let out: RunJson;
+  const outDir = tempDir('crosslift-run-out-');
   beforeAll(async () => {
     // Act: the real CLI in its own process, as a user runs it.
-    const { stdout } = await exec(process.execPath, ['bin/crosslift.mjs', 'run', '--data', EXAMPLE, '--as-of', AS_OF, '--json'], {
+    const { stdout } = await exec(process.execPath, ['bin/crosslift.mjs', 'run', '--data', EXAMPLE, '--as-of', AS_OF, '--json', '--out', outDir], {
       cwd: join(import.meta.dirname, '..', '..'),
       maxBuffer: 10 * 1024 * 1024,
     });
@@ -101,5 +115,26 @@ describe('crosslift run --json on the shipped example', () => {
     ]);
     expect(out.emails.filter((e) => e.kind === 'rejection').map((e) => e.to)).toEqual(['partnerships@beacon-academy.example']);
     expect(config).toContain('partnerships@beacon-academy.example');
+  });
+
+  it('writes each email sent as an RFC 5322 message (.eml) a mail client opens', () => {
+    // Prepare
+    const emls = readdirSync(outDir).filter((name) => name.endsWith('.eml')).sort();
+    // Assess: one file per email, each header fields, a blank line, then a MIME body.
+    expect(emls).toHaveLength(out.emails.length);
+    for (const name of emls) {
+      const raw = readFileSync(join(outDir, name), 'utf8');
+      const { headers, body } = parseMessage(raw);
+      for (const field of ['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'content-type']) {
+        expect(headers.has(field), `${name}: ${field}`).toBe(true);
+      }
+      const sent = out.emails.find((e) => name.includes(e.to.replace(/[^A-Za-z0-9._-]+/g, '_')) && name.includes(`-${e.kind}-`))!;
+      expect(headers.get('to')).toBe(sent.to);
+      if (!headers.get('subject')!.includes('=?')) expect(headers.get('subject')).toBe(sent.subject);
+      expect(headers.get('content-type')).toMatch(/^multipart\/(alternative|mixed); boundary=/);
+      const boundary = /boundary="?([^";]+)"?/.exec(headers.get('content-type')!)![1]!;
+      expect(body.startsWith(`--${boundary}`)).toBe(true);
+      expect(body).toContain('Content-Type: text/html');
+    }
   });
 });

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../shared/config/load';
+import { loadConfigFile, MAX_CONFIG_BYTES, MAX_YAML_ALIAS_COUNT, parseConfig } from '../../../shared/config/load';
 import { ConfigError } from '../../../shared/errors';
 
 const VALID = `# A test config
@@ -194,5 +197,61 @@ describe('parseConfig: errors name the file, the line and the path', () => {
     const error = configError(text, 'empty.yaml');
     // Assess
     expect(error.message).toContain('empty.yaml: (root):');
+  });
+});
+
+describe('parseConfig and loadConfigFile: hostile or oversized input', () => {
+  it('stops a YAML alias bomb with the file, the line of the alias that passes the limit, and no expansion', () => {
+    // Prepare: "billion laughs", each anchor aliasing the previous one ten times.
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [i, name] of ['b', 'c', 'd', 'e', 'f', 'g'].entries()) {
+      const previous = String.fromCharCode('a'.charCodeAt(0) + i);
+      levels.push(`${name}: &${name} [${Array.from({ length: 10 }, () => `*${previous}`).join(', ')}]`);
+    }
+    const text = `${levels.join('\n')}\npartners: *g\n`;
+    // Act
+    const started = performance.now();
+    const error = configError(text, 'bomb.yaml');
+    // Assess: by yaml's rule (an anchor's uses, counting itself, times the aliases inside it),
+    // each *b on line 3 counts 11: the 9th passes 100.
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(error.message).toMatch(new RegExp(`^bomb\\.yaml:3: YAML aliases expand too far \\(more than ${MAX_YAML_ALIAS_COUNT} aliased nodes\\)`));
+  });
+
+  it('names the line of an alias whose anchor is not defined before it', () => {
+    // Prepare
+    const text = VALID.replace('contacts: [data@zhixue.example]', 'contacts: *nowhere');
+    // Act
+    const error = configError(text);
+    // Assess
+    expect(error.message).toMatch(new RegExp(`^crosslift\\.config\\.yaml:${lineOf(text, '*nowhere')}: Unresolved alias`));
+  });
+
+  it('keeps ordinary anchors and aliases working', () => {
+    // Prepare: one contact list shared by two partners.
+    const text = VALID.replace('contacts: [data@zhixue.example]', 'contacts: &team [data@zhixue.example]').replace(
+      'contacts:\n      - partners@beacon.example',
+      'contacts: *team',
+    );
+    // Act
+    const config = parseConfig(text, 'crosslift.config.yaml');
+    // Assess
+    expect(config.partners.map((p) => p.contacts)).toEqual([['data@zhixue.example'], ['data@zhixue.example']]);
+  });
+
+  it('refuses a config file over the size limit before reading it, with the file and both sizes', () => {
+    // Prepare: valid YAML padded with comments past 1 MiB.
+    const dir = mkdtempSync(join(tmpdir(), 'crosslift-config-'));
+    const file = join(dir, 'crosslift.config.yaml');
+    writeFileSync(file, `${VALID}${'# padding padding padding padding padding padding padding padding\n'.repeat(MAX_CONFIG_BYTES / 64)}`);
+    try {
+      // Act
+      const act = () => loadConfigFile(file);
+      // Assess
+      expect(act).toThrow(ConfigError);
+      expect(act).toThrow(`${file}: the config file is 1.0 MiB; a config may be at most 1 MiB`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

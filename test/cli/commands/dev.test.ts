@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-
-const root = join(import.meta.dirname, '..', '..');
+import { crosslift, EXAMPLE, ROOT as root } from '../../support/cli';
 
 describe('crosslift dev', () => {
-  it('prints its endpoints, ingests an upload as it arrives, and stops cleanly on Ctrl-C', async () => {
+  it('prints its endpoints and schedule times in the cooperation\'s timezone, ingests an upload made with any credentials, and stops cleanly on Ctrl-C', async () => {
     // Prepare: the sandbox on free ports, without seeding the example's files.
     const child = spawn(
       process.execPath,
@@ -21,14 +21,16 @@ describe('crosslift dev', () => {
     };
     await waitFor('Press Ctrl-C');
     const endpoint = /S3\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
-    expect(out).toMatch(/schedule\s+joint-course: "0 6 \* \* 1" in Asia\/Shanghai, next 20\d\d-/);
+    // The next Monday 06:00 in Shanghai, written with Shanghai's offset.
+    expect(out).toMatch(/schedule\s+joint-course: "0 6 \* \* 1" in Asia\/Shanghai, next 20\d\d-\d\d-\d\dT06:00:00\+08:00\n/);
 
-    // Act: a partner uploads with its own S3 client, as `aws s3 cp --endpoint-url` would.
+    // Act: a partner uploads with its own S3 client and its own (here made-up) credentials, as
+    // `aws s3 cp --endpoint-url` would.
     const s3 = new S3Client({
       region: 'us-east-1',
       endpoint,
       forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      credentials: { accessKeyId: 'AKIAPARTNEREXAMPLE', secretAccessKey: 'not-the-emulator-secret' },
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
     await s3.send(
@@ -46,5 +48,24 @@ describe('crosslift dev', () => {
     // Assess
     expect(code).toBe(0);
     expect(out).toContain('stopped');
+  });
+
+  it('says in one line which port is taken and which option changes it (exit 2)', async () => {
+    // Prepare: another process holds a port.
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      // Act
+      const r = await crosslift(['dev', '--data', EXAMPLE, '--ses-port', String(port), '--s3-port', '0', '--dynamodb-port', '0']);
+      // Assess
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        `crosslift dev: port ${port} (SES) is already in use: choose another with --ses-port (0 picks any free port) (see 'crosslift dev --help')\n`,
+      );
+    } finally {
+      blocker.close();
+    }
   });
 });
