@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { namedMeasures } from '../shared/datasets/definitions';
+import { measuresByDay } from '../shared/datasets/definitions';
 import type { DatasetName } from '../shared/datasets/names';
 import { analyseFile, type FileAnalysis } from '../shared/ingest/analyse';
 import { fileKindOf } from '../shared/ingest/formats';
@@ -47,8 +47,8 @@ export const validateFile = async (options: ValidateOptions): Promise<ValidateRe
     rejectedRows: analysis.rejectedRows,
     reason: analysis.reason,
     errors: analysis.errors,
-    days: [...analysis.days.entries()]
+    days: [...measuresByDay(options.dataset, analysis.days)]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([day, values]) => ({ day, totals: namedMeasures(options.dataset, values) })),
+      .map(([day, totals]) => ({ day, totals })),
   };
 };

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { DayResolver } from '../time/days';
 import { boolean, DECLINE, decimal, identifier, integer, oneOf, optional, required, row, timestamp, withFastPath, type RowIssue } from './fields';
-import { DATASET_MEASURES, type DatasetName, type MeasureOf } from './names';
+import { DATASET_MEASURES, SERIES_ID, SERIES_KEY_SEPARATOR, splitGroupKey, type DatasetName, type MeasureOf } from './names';
 
 /** What a row schema needs beyond the row: the cooperation's timezone and currency. */
 export interface RowContext {
@@ -25,7 +25,10 @@ export interface DatasetDefinition<Row = unknown, Measure extends string = strin
   /** The sums stored per day, by name; the ingest's hot path keeps them in an array in this order. */
   readonly measures: readonly Measure[];
   rowSchema(context: RowContext): z.ZodType<Row>;
-  /** The local day the row belongs to. */
+  /**
+   * The group a row adds to: its local day (for `series`, the day and the series id, joined by
+   * SERIES_KEY_SEPARATOR; splitGroupKey takes them apart).
+   */
   dayOf(row: Row): string;
   /** Adds a valid row to a day's measures (an array in `measures` order, indexed through `measureIndex`). */
   accumulate(measures: number[], row: Row): void;
@@ -49,6 +52,7 @@ const ACTIVITY = measureIndex('activity');
 const FEEDBACK = measureIndex('feedback');
 const EVENT = measureIndex('events');
 const BRAND = measureIndex('brand');
+const SERIES = measureIndex('series');
 
 const CURRENCY_CODE = /^[A-Za-z]{3}$/;
 
@@ -320,6 +324,40 @@ const brand = define({
   },
 });
 
+const seriesId = () =>
+  z
+    .unknown()
+    .transform((value, ctx) => {
+      const text = typeof value === 'string' ? value.trim() : value;
+      if (typeof text === 'string' && SERIES_ID.test(text)) return text;
+      ctx.addIssue({ code: 'custom', message: 'expected a series id of letters, digits, _, - or . (at most 64)' });
+      return z.NEVER;
+    });
+
+const series = define({
+  name: 'series',
+  description:
+    'Daily business series a partner already tracks, already aggregated (no user rows): the outcomes and controls of the incremental-effect estimate (docs/impact.md).',
+  columns: [
+    { name: 'date', required: true, meaning: 'The day (YYYY-MM-DD)' },
+    { name: 'series', required: true, meaning: 'The series id, e.g. total_enrollments, new_paid_users, revenue' },
+    { name: 'value', required: true, meaning: 'The day\'s value (a number; rows of the same day and series add up)' },
+  ],
+  measures: SERIES.names,
+  rowSchema: ({ resolver }) =>
+    row({
+      date: required(timestamp(resolver)),
+      series: required(seriesId()),
+      value: required(decimal()),
+    }),
+  dayOf: (row) => `${row.date.day}${SERIES_KEY_SEPARATOR}${row.series}`,
+  accumulate: (m, row) => {
+    const at = SERIES.at;
+    m[at.rows]! += 1;
+    m[at.value]! += row.value;
+  },
+});
+
 const DEFINITIONS = {
   enrollments,
   referrals,
@@ -328,10 +366,35 @@ const DEFINITIONS = {
   feedback,
   events,
   brand,
+  series,
 } satisfies { readonly [K in DatasetName]: DatasetDefinition<any, string> };
 
 /** Every dataset by name; rows are typed per dataset inside each definition, opaque outside. */
 export const DATASETS: { readonly [K in DatasetName]: DatasetDefinition<any, MeasureOf<K>> } = DEFINITIONS;
+
+/** The measure under which a day aggregate of `series` keeps one series' value. */
+export const seriesMeasure = (seriesId: string) => `value:${seriesId}`;
+
+/**
+ * A file's groups (as analyseFile returns them) as measures by name per day. For `series`, the
+ * groups of one day (one per series id) become one day's measures: `rows` and `value:<series>`.
+ */
+export const measuresByDay = (dataset: DatasetName, groups: ReadonlyMap<string, readonly number[]>) => {
+  const days = new Map<string, Record<string, number>>();
+  for (const [key, values] of groups) {
+    const { day, series } = splitGroupKey(key);
+    if (series === undefined) {
+      days.set(day, namedMeasures(dataset, values));
+      continue;
+    }
+    const measures = days.get(day) ?? { rows: 0 };
+    const { rows, value } = namedMeasures('series', values);
+    measures.rows = (measures.rows ?? 0) + rows;
+    measures[seriesMeasure(series)] = (measures[seriesMeasure(series)] ?? 0) + value;
+    days.set(day, measures);
+  }
+  return days;
+};
 
 /** A day's measures by name, from the array the hot path fills. */
 export const namedMeasures = <D extends DatasetName>(dataset: D, values: readonly number[]): Record<MeasureOf<D>, number> => {

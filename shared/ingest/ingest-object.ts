@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config/schema';
-import { namedMeasures } from '../datasets/definitions';
+import { measuresByDay } from '../datasets/definitions';
 import type { Log } from '../logging';
 import { notify, type NotifyDeps } from '../mail/notify';
 import { claimContent, releaseContent } from '../storage/content-claims';
@@ -265,13 +265,13 @@ const writeGeneration = async ({ deps, event, drop, fileId, base }: Ingestion, a
   }
   const counted = status === 'accepted' || status === 'partial';
   const aggregates: DayAggregate[] = counted
-    ? [...analysis.days.entries()].map(([day, values]) => ({
+    ? [...measuresByDay(drop.dataset, analysis.days)].map(([day, m]) => ({
         day,
         dataset: drop.dataset,
         partnerId: drop.partner.id,
         fileId,
         generation,
-        m: namedMeasures(drop.dataset, values),
+        m,
       }))
     : [];
   await putDayAggregates(deps.table, base.cooperationId, aggregates);

@@ -1,9 +1,12 @@
 import * as z from 'zod';
-import { DATASET_NAMES } from '../datasets/names';
+import { DATASET_NAMES, type DatasetName } from '../datasets/names';
 import { batchWrite, coopPk, parseItem, queryAll, withoutKeys, type TableRef } from './table';
 
 const KIND = 'day aggregate';
-const dayPk = (cooperationId: string) => `${coopPk(cooperationId)}#DAY`;
+// Business series (the `series` dataset) live in a partition of their own: reports read the
+// metrics' days without them, and the incremental-effect estimate reads only them.
+const dayPk = (cooperationId: string, dataset: DatasetName) =>
+  dataset === 'series' ? `${coopPk(cooperationId)}#SERIES` : `${coopPk(cooperationId)}#DAY`;
 
 const dayAggregateSchema = z.object({
   day: z.string(),
@@ -26,24 +29,26 @@ export const putDayAggregates = (t: TableRef, cooperationId: string, aggregates:
   batchWrite(
     t,
     KIND,
-    aggregates.map((a) => ({ PutRequest: { Item: { pk: dayPk(cooperationId), sk: aggregateSk(a), ...a } } })),
+    aggregates.map((a) => ({ PutRequest: { Item: { pk: dayPk(cooperationId, a.dataset), sk: aggregateSk(a), ...a } } })),
   );
 
 export const deleteDayAggregates = (t: TableRef, cooperationId: string, keys: readonly AggregateKey[]) =>
   batchWrite(
     t,
     KIND,
-    keys.map((k) => ({ DeleteRequest: { Key: { pk: dayPk(cooperationId), sk: aggregateSk(k) } } })),
+    keys.map((k) => ({ DeleteRequest: { Key: { pk: dayPk(cooperationId, k.dataset), sk: aggregateSk(k) } } })),
   );
 
-/** All day aggregates of a cooperation from one day to another (inclusive): one paginated query. */
-export const queryDayAggregates = async (
-  t: TableRef,
-  cooperationId: string,
-  fromDay: string,
-  toDay: string,
-): Promise<DayAggregate[]> =>
-  (await queryAll(t, KIND, dayPk(cooperationId), { from: fromDay, to: `${toDay}#\uffff` })).map((item) =>
+const queryDays = async (t: TableRef, pk: string, fromDay: string, toDay: string): Promise<DayAggregate[]> =>
+  (await queryAll(t, KIND, pk, { from: fromDay, to: `${toDay}#\uffff` })).map((item) =>
     parseItem(dayAggregateSchema, KIND, withoutKeys(item)),
   );
+
+/** All day aggregates of the metrics' datasets from one day to another (inclusive): one paginated query. */
+export const queryDayAggregates = (t: TableRef, cooperationId: string, fromDay: string, toDay: string) =>
+  queryDays(t, dayPk(cooperationId, 'enrollments'), fromDay, toDay);
+
+/** The `series` dataset's day aggregates (measures `value:<series>`) from one day to another (inclusive). */
+export const querySeriesAggregates = (t: TableRef, cooperationId: string, fromDay: string, toDay: string) =>
+  queryDays(t, dayPk(cooperationId, 'series'), fromDay, toDay);
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DATASETS, knownColumns, requiredColumns } from '../../../shared/datasets/definitions';
-import { DATASET_NAMES, isDatasetName, type DatasetName } from '../../../shared/datasets/names';
+import { DATASET_NAMES, isDatasetName, splitGroupKey, type DatasetName } from '../../../shared/datasets/names';
 import { DayResolver } from '../../../shared/time/days';
 
 const context = { resolver: new DayResolver('Asia/Shanghai'), currency: 'CNY' };
@@ -32,6 +32,7 @@ const CSV_ROWS: Record<DatasetName, Record<string, string>> = {
   feedback: { user_id: 'u-4', submitted_at: '2026-11-02T23:59:59', rating: '5', nps: '10', course_id: 'ai-101' },
   events: { event_id: 'ev-1', date: '2026-11-02', kind: 'live', registrations: '100', attendees: '60', new_users: '20' },
   brand: { date: '2026-11-02', influence: '12.5', followers: '', mentions: '' },
+  series: { date: '2026-11-02', series: 'total_enrollments', value: '1234' },
 };
 
 /** A valid row per dataset as JSON gives it (numbers, booleans, nulls, missing optional keys). */
@@ -43,6 +44,7 @@ const JSON_ROWS: Record<DatasetName, Record<string, unknown>> = {
   feedback: { user_id: 'u-4', submitted_at: '2026-11-02', rating: 1, nps: null },
   events: { event_id: 'ev-1', date: '2026-11-02', kind: 'competition', registrations: 5, attendees: 5, new_users: 0 },
   brand: { date: '2026-11-02', influence: 0, followers: 10, mentions: 3 },
+  series: { date: '2026-11-02', series: 'revenue', value: -12.5 },
 };
 
 describe('dataset definitions: shape', () => {
@@ -70,7 +72,7 @@ describe('dataset row schemas accept valid rows', () => {
     const result = schemaOf(name).safeParse(row);
     // Assess
     expect(result.error?.issues).toBeUndefined();
-    expect(DATASETS[name].dayOf(result.data)).toBe('2026-11-02');
+    expect(splitGroupKey(DATASETS[name].dayOf(result.data)).day).toBe('2026-11-02');
   });
 
   it.each(DATASET_NAMES)('%s accepts a JSON-style row', (name) => {
@@ -80,7 +82,7 @@ describe('dataset row schemas accept valid rows', () => {
     const result = schemaOf(name).safeParse(row);
     // Assess
     expect(result.error?.issues).toBeUndefined();
-    expect(DATASETS[name].dayOf(result.data)).toBe('2026-11-02');
+    expect(splitGroupKey(DATASETS[name].dayOf(result.data)).day).toBe('2026-11-02');
   });
 
   it('reads the CSV enrollments row into typed values', () => {
@@ -323,6 +325,10 @@ describe('accumulate sums rows into the measures', () => {
           m: [1, b, b * b, followers ?? 0, mentions ?? 0],
         };
       }),
+    // A series row groups by day and series id: the group key the definition gives is checked here by hand.
+    series: fc
+      .record({ day: dayArb, id: fc.constantFrom('total_enrollments', 'revenue', 'new.paid-users'), value: moneyArb })
+      .map(({ day, id, value }) => ({ row: { date: day, series: id, value }, day: `${day}|${id}`, m: [1, Number(value)] })),
   };
 
   it.each(DATASET_NAMES)('%s: accumulating random valid rows equals the direct per-day sum (property)', (name) => {
