@@ -121,3 +121,48 @@ export const simulateImpact = (scenario: Scenario, seed: number): SimulatedImpac
     trueEffect,
   };
 };
+
+export interface SimulationSummary {
+  runs: number;
+  /** Share of runs whose cumulative 95% interval contains the true effect. */
+  coverage: number;
+  /** Share of runs whose cumulative interval excludes 0. */
+  detection: number;
+  /** Share of runs by status. */
+  statuses: Record<string, number>;
+  /** Mean interval width over the true effect per day times the post days (how many "effects" wide). */
+  meanWidth: number;
+  milliseconds: number;
+}
+
+/** Runs the estimator on `runs` simulated data sets (seeds firstSeed, firstSeed + 1, ...). */
+export const runSimulations = (
+  scenario: Scenario,
+  runs: number,
+  firstSeed: number,
+  estimate: (input: ImpactInput) => { status: string; cumulative: { ci: [number, number] } | null },
+): SimulationSummary => {
+  const started = performance.now();
+  let covered = 0;
+  let detected = 0;
+  let width = 0;
+  const statuses: Record<string, number> = {};
+  for (let i = 0; i < runs; i++) {
+    const { input, trueEffect } = simulateImpact(scenario, firstSeed + i);
+    const result = estimate(input);
+    statuses[result.status] = (statuses[result.status] ?? 0) + 1 / runs;
+    const ci = result.cumulative?.ci;
+    if (ci === undefined) continue;
+    if (ci[0] <= trueEffect && trueEffect <= ci[1]) covered++;
+    if (ci[0] > 0 || ci[1] < 0) detected++;
+    width += (ci[1] - ci[0]) / (0.1 * scenario.level * scenario.postDays);
+  }
+  return {
+    runs,
+    coverage: covered / runs,
+    detection: detected / runs,
+    statuses,
+    meanWidth: width / runs,
+    milliseconds: performance.now() - started,
+  };
+};
