@@ -1,5 +1,13 @@
 import type { StudentTMixture } from './distributions';
-import { dot, inverseQuadraticForm, leastSquaresInPlace, type UpperTriangular } from './linear-algebra';
+import {
+  choleskyUpper,
+  dot,
+  inverseQuadraticForm,
+  leastSquares,
+  leastSquaresInPlace,
+  solveUpper,
+  type UpperTriangular,
+} from './linear-algebra';
 
 /**
  * Bayesian linear regression with AR(1) errors on days that may have gaps:
@@ -91,6 +99,84 @@ export const praisWinstenTransform = (observations: readonly Ar1Observation[], p
   return { columns, y, logDetOmega };
 };
 
+/**
+ * Cross products of consecutive augmented rows [x, y], grouped by the gap between them. For any phi
+ * the transformed design's cross product [X~ y~]'[X~ y~] is a small combination of these, so each grid
+ * point costs O(k^3) instead of a pass over the data.
+ */
+const gapCrossProducts = (rows: readonly (readonly number[])[], days: readonly number[]) => {
+  const size = rows[0]!.length;
+  const zero = () => Array.from({ length: size }, () => new Array<number>(size).fill(0));
+  const groups = new Map<number, { count: number; current: number[][]; cross: number[][]; previous: number[][] }>();
+  for (let i = 1; i < rows.length; i++) {
+    const gap = days[i]! - days[i - 1]!;
+    let group = groups.get(gap);
+    if (group === undefined) {
+      group = { count: 0, current: zero(), cross: zero(), previous: zero() };
+      groups.set(gap, group);
+    }
+    group.count++;
+    const [c, q] = [rows[i]!, rows[i - 1]!];
+    for (let a = 0; a < size; a++) {
+      for (let b = 0; b < size; b++) {
+        group.current[a]![b] = group.current[a]![b]! + c[a]! * c[b]!;
+        group.cross[a]![b] = group.cross[a]![b]! + c[a]! * q[b]!;
+        group.previous[a]![b] = group.previous[a]![b]! + q[a]! * q[b]!;
+      }
+    }
+  }
+  const first = rows[0]!;
+  return { size, first: first.map((u) => first.map((v) => u * v)), groups };
+};
+
+/**
+ * [X~ y~]'[X~ y~] for one phi from the grouped cross products: the first row weighs 1 - phi^2, a row
+ * after a gap g is (row - a row_prev) with a = phi^g, weighed by (1 - phi^2) / (1 - a^2); and log |Omega|.
+ */
+const transformedCrossProduct = (gram: ReturnType<typeof gapCrossProducts>, phi: number) => {
+  const oneMinusPhiSq = 1 - phi * phi;
+  const m = gram.first.map((row) => row.map((v) => oneMinusPhiSq * v));
+  let logDetOmega = -Math.log(oneMinusPhiSq);
+  for (const [gap, group] of gram.groups) {
+    const a = phi ** gap;
+    const weight = oneMinusPhiSq / (1 - a * a);
+    logDetOmega += group.count * -Math.log(weight);
+    for (let i = 0; i < gram.size; i++) {
+      for (let j = i; j < gram.size; j++) {
+        const value = group.current[i]![j]! - a * (group.cross[i]![j]! + group.cross[j]![i]!) + a * a * group.previous[i]![j]!;
+        m[i]![j] = m[i]![j]! + weight * value;
+      }
+    }
+  }
+  return { m, logDetOmega };
+};
+
+/** A Cholesky pivot below this share of its diagonal is too inexact: that phi is refitted by QR. */
+const CHOLESKY_TOLERANCE = 1e-10;
+
+/** GLS for one phi: by Cholesky of the cross product, or by QR of the transformed data when that is inexact. */
+const fitForPhi = (
+  observations: readonly Ar1Observation[],
+  gram: ReturnType<typeof gapCrossProducts>,
+  phi: number,
+): { coefficients: number[]; rss: number; r: UpperTriangular; logDetCrossProduct: number; logDetOmega: number } => {
+  const k = gram.size - 1;
+  const { m, logDetOmega } = transformedCrossProduct(gram, phi);
+  const cholesky = choleskyUpper(m);
+  if (cholesky.ok && cholesky.r.every((row, i) => row[i]! ** 2 > CHOLESKY_TOLERANCE * m[i]![i]!)) {
+    // With [X~ y~] = Q [R q; 0 rho]: R is X~'s factor, R b = q, and RSS = rho^2.
+    const r = cholesky.r.slice(0, k).map((row) => row.slice(0, k));
+    const coefficients = solveUpper(r, cholesky.r.slice(0, k).map((row) => row[k]!));
+    let logDetCrossProduct = 0;
+    for (let i = 0; i < k; i++) logDetCrossProduct += 2 * Math.log(r[i]![i]!);
+    return { coefficients, rss: cholesky.r[k]![k]! ** 2, r, logDetCrossProduct, logDetOmega };
+  }
+  const { columns, y } = praisWinstenTransform(observations, phi);
+  const fit = leastSquaresInPlace(columns, y);
+  if (!fit.ok) throw new Error(`the design became rank deficient at phi = ${phi}`);
+  return { ...fit, rss: fit.residualSumOfSquares, logDetOmega };
+};
+
 /** Fits the model on observations sorted by day (strictly increasing), one weight per grid phi. */
 export const fitAr1Regression = (
   observations: readonly Ar1Observation[],
@@ -103,22 +189,35 @@ export const fitAr1Regression = (
     if (observations[i]!.day <= observations[i - 1]!.day) throw new RangeError('observations must be sorted by day');
   }
   const df = n - k;
-  const fits: { phi: number; logPosterior: number; component: Omit<PhiComponent, 'weight'> }[] = [];
-  for (const phi of phiGrid) {
-    const { columns, y, logDetOmega } = praisWinstenTransform(observations, phi);
-    const ySq = y.reduce((s, v) => s + v * v, 0);
-    const fit = leastSquaresInPlace(columns, y);
-    // The transform is invertible for |phi| < 1, so a dependent column is dependent for every phi.
-    if (!fit.ok) return { ok: false, problem: 'dependent_column', column: fit.dependentColumn };
-    const rss = fit.residualSumOfSquares;
-    if (!(rss > 1e-24 * ySq) || rss === 0) return { ok: false, problem: 'exact_fit' };
-    const logPosterior = -0.5 * logDetOmega - 0.5 * fit.logDetCrossProduct - (df / 2) * Math.log(rss);
-    fits.push({
-      phi,
-      logPosterior,
-      component: { phi, coefficients: fit.coefficients, r: fit.r, residualScale: Math.sqrt(rss / df) },
-    });
-  }
+
+  // Fit y in standard units (centred when column 0 is an intercept): b and s map back exactly
+  // (b -> spread b + centre e_0, s -> spread s), phi's posterior is unchanged, and the cross
+  // products stay free of cancellation for series with a large level.
+  const hasIntercept = observations.every((o) => o.x[0] === 1);
+  const centre = hasIntercept ? observations.reduce((s, o) => s + o.y, 0) / n : 0;
+  const spread = Math.sqrt(observations.reduce((s, o) => s + (o.y - centre) ** 2, 0) / n);
+  if (!(spread > 0)) return { ok: false, problem: 'exact_fit' };
+  const standard = observations.map((o) => ({ day: o.day, x: o.x, y: (o.y - centre) / spread }));
+
+  // The transform is invertible for |phi| < 1: rank and exactness at phi = 0 (OLS) hold for every phi.
+  const ols = leastSquares(
+    Array.from({ length: k }, (_, j) => standard.map((o) => o.x[j]!)),
+    standard.map((o) => o.y),
+  );
+  if (!ols.ok) return { ok: false, problem: 'dependent_column', column: ols.dependentColumn };
+  if (ols.residualSumOfSquares <= 1e-20 * n) return { ok: false, problem: 'exact_fit' };
+
+  const gram = gapCrossProducts(
+    standard.map((o) => [...o.x, o.y]),
+    standard.map((o) => o.day),
+  );
+  const fits = phiGrid.map((phi) => {
+    const fit = fitForPhi(standard, gram, phi);
+    const logPosterior = -0.5 * fit.logDetOmega - 0.5 * fit.logDetCrossProduct - (df / 2) * Math.log(fit.rss);
+    const coefficients = fit.coefficients.map((b, j) => spread * b + (j === 0 ? centre : 0));
+    const residualScale = spread * Math.sqrt(fit.rss / df);
+    return { logPosterior, component: { phi, coefficients, r: fit.r, residualScale } };
+  });
   const maxLog = Math.max(...fits.map((f) => f.logPosterior));
   const kept = fits
     .map((f) => ({ ...f.component, weight: Math.exp(f.logPosterior - maxLog) }))

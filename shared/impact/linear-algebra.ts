@@ -129,3 +129,26 @@ export const dot = (a: readonly number[], b: readonly number[]): number => {
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
 };
+
+/**
+ * Cholesky factor of a symmetric positive definite matrix: upper-triangular R with R'R = A (only the
+ * upper triangle of A is read). Returns the index of the first non-positive pivot when A is not
+ * (numerically) positive definite.
+ */
+export const choleskyUpper = (a: readonly (readonly number[])[]): { ok: true; r: number[][] } | { ok: false; pivot: number } => {
+  const p = a.length;
+  const r: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
+  for (let i = 0; i < p; i++) {
+    let diagonal = a[i]![i]!;
+    for (let k = 0; k < i; k++) diagonal -= r[k]![i]! * r[k]![i]!;
+    if (!(diagonal > 0)) return { ok: false, pivot: i };
+    const rii = Math.sqrt(diagonal);
+    r[i]![i] = rii;
+    for (let j = i + 1; j < p; j++) {
+      let s = a[i]![j]!;
+      for (let k = 0; k < i; k++) s -= r[k]![i]! * r[k]![j]!;
+      r[i]![j] = s / rii;
+    }
+  }
+  return { ok: true, r };
+};

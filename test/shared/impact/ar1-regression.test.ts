@@ -46,6 +46,25 @@ describe('praisWinstenTransform and fitAr1Regression against dense GLS', () => {
     });
   }
 
+  it('stays exact for a large level and an autocorrelation near 1 (phi = +-0.98, level 1e6)', () => {
+    // Prepare
+    const observations = observationsOn(GAPPY_DAYS, 14).map((o) => ({ ...o, y: 1e6 + 1e3 * o.y }));
+    for (const phi of [-0.98, 0.98]) {
+      const dense = denseGls(
+        observations.map((o) => [...o.x]),
+        observations.map((o) => o.y),
+        ar1Covariance(GAPPY_DAYS, GAPPY_DAYS, phi),
+      );
+      // Act
+      const fit = fitAr1Regression(observations, [phi]);
+      // Assess
+      if (!fit.ok) throw new Error('expected a fit');
+      const component = fit.posterior.components[0]!;
+      component.coefficients.forEach((b, j) => expect(b / dense.b[j]!).toBeCloseTo(1, 8));
+      expect((component.residualScale ** 2 * fit.posterior.df) / dense.rss).toBeCloseTo(1, 8);
+    }
+  });
+
   it('weighs the grid by |Omega|^-1/2 |X\'Omega^-1 X|^-1/2 RSS^-(n-k)/2, as computed densely', () => {
     // Prepare
     const observations = observationsOn(GAPPY_DAYS, 12);

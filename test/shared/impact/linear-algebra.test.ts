@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  choleskyUpper,
   inverseQuadraticForm,
   leastSquares,
   solveUpper,
@@ -105,5 +106,38 @@ describe('triangular solves', () => {
     multiply(transpose(r), z.map((v) => [v])).forEach((row, i) => expect(row[0]).toBeCloseTo(b[i]!, 12));
     const dense = multiply(multiply([b], inverse(rtr)), b.map((v) => [v]))[0]![0]!;
     expect(quadratic).toBeCloseTo(dense, 12);
+  });
+});
+
+describe('choleskyUpper', () => {
+  it('factors a known matrix: [[4, 12, -16], [12, 37, -43], [-16, -43, 98]] = R\'R with R = [[2, 6, -8], [0, 1, 5], [0, 0, 3]]', () => {
+    // Prepare
+    const a = [
+      [4, 12, -16],
+      [12, 37, -43],
+      [-16, -43, 98],
+    ];
+    // Act
+    const factor = choleskyUpper(a);
+    // Assess
+    expect(factor).toEqual({
+      ok: true,
+      r: [
+        [2, 6, -8],
+        [0, 1, 5],
+        [0, 0, 3],
+      ],
+    });
+  });
+
+  it('names the pivot where a matrix stops being positive definite', () => {
+    // Prepare: the second row is twice the first
+    const singular = [
+      [1, 2, 0],
+      [2, 4, 0],
+      [0, 0, 1],
+    ];
+    // Act / Assess
+    expect(choleskyUpper(singular)).toEqual({ ok: false, pivot: 1 });
   });
 });
