@@ -143,7 +143,8 @@ const transformedCrossProduct = (gram: ReturnType<typeof gapCrossProducts>, phi:
     logDetOmega += group.count * -Math.log(weight);
     for (let i = 0; i < gram.size; i++) {
       for (let j = i; j < gram.size; j++) {
-        const value = group.current[i]![j]! - a * (group.cross[i]![j]! + group.cross[j]![i]!) + a * a * group.previous[i]![j]!;
+        const cross = group.cross[i]![j]! + group.cross[j]![i]!;
+        const value = group.current[i]![j]! - a * cross + a * a * group.previous[i]![j]!;
         m[i]![j] = m[i]![j]! + weight * value;
       }
     }

@@ -82,9 +82,9 @@ export const estimateImpact = (input: ImpactInput, options: ImpactOptions = {}):
   const outcome = toDayMap(input.outcome, 'the outcome', asOf);
   const fitTo = input.preperiod?.to === undefined ? start - 1 : dayNumber(input.preperiod.to);
   if (fitTo >= start) throw new RangeError('the pre-period must end before the cooperation starts');
-  const firstOutcomeDay = Math.min(...[...outcome.keys()].filter((d) => d <= fitTo));
-  const fitFrom =
-    input.preperiod?.from === undefined ? (Number.isFinite(firstOutcomeDay) ? firstOutcomeDay : fitTo) : dayNumber(input.preperiod.from);
+  let firstOutcomeDay = fitTo;
+  for (const day of outcome.keys()) firstOutcomeDay = Math.min(firstOutcomeDay, day);
+  const fitFrom = input.preperiod?.from === undefined ? firstOutcomeDay : dayNumber(input.preperiod.from);
   if (fitFrom > fitTo) throw new RangeError('the pre-period starts after it ends');
   return analyse({ outcome, controls }, { fitFrom, fitTo, start, asOf, periodFrom, periodTo }, options);
 };
@@ -155,7 +155,13 @@ const insufficient = (
   withControls: series.controls.length > 0,
   period: null,
   cumulative: null,
-  fit: { preperiodDays, from: dayString(window.fitFrom), to: dayString(window.fitTo), mape: null, autocorrelation: null },
+  fit: {
+    preperiodDays,
+    from: dayString(window.fitFrom),
+    to: dayString(window.fitTo),
+    mape: null,
+    autocorrelation: null,
+  },
   placebo: { checks: 0, detections: 0, falsePositiveRate: null },
   daily: [],
 });
@@ -205,7 +211,8 @@ const analyse = (series: PreparedSeries, window: AnalysisWindow, options: Impact
   }
   if (n < MIN_PREPERIOD_DAYS) {
     const what = withControls ? 'days with the outcome and every control' : 'days with data';
-    return fail('short_preperiod', `the pre-period has ${n} ${what}; at least ${MIN_PREPERIOD_DAYS} (8 weeks) are needed`);
+    const needed = `at least ${MIN_PREPERIOD_DAYS} (8 weeks) are needed`;
+    return fail('short_preperiod', `the pre-period has ${n} ${what}; ${needed}`);
   }
   const design = buildDesign(series, fitDays, window);
   if ('constantControl' in design) {
@@ -220,11 +227,15 @@ const analyse = (series: PreparedSeries, window: AnalysisWindow, options: Impact
     );
   }
 
-  const observations: Ar1Observation[] = fitDays.map((day) => ({ day, y: series.outcome.get(day)!, x: design.row(day)! }));
+  const observations: Ar1Observation[] = fitDays.map((day) => ({
+    day,
+    y: series.outcome.get(day)!,
+    x: design.row(day)!,
+  }));
   const fit = fitAr1Regression(observations);
   if (!fit.ok) {
     return fit.problem === 'exact_fit'
-      ? fail('exact_fit', 'the pre-period is fitted exactly (constant or deterministic): there is no noise to judge an effect by')
+      ? fail('exact_fit', 'the pre-period is fitted exactly (a constant or deterministic series): no noise to judge by')
       : fail('collinear_design', design.describeColumn(fit.column));
   }
   const posterior = fit.posterior;
@@ -262,11 +273,15 @@ const analyse = (series: PreparedSeries, window: AnalysisWindow, options: Impact
   }
   const mape = absoluteActual > 0 ? absoluteError / absoluteActual : null;
 
-  const placebo = options.placebo === false ? { checks: 0, detections: 0, falsePositiveRate: null } : placeboCheck(series, window, options);
+  const placebo =
+    options.placebo === false
+      ? { checks: 0, detections: 0, falsePositiveRate: null }
+      : placeboCheck(series, window, options);
 
   const problems: { code: ImpactReasonCode; text: string }[] = [];
   if (mape !== null && mape > MAX_FIT_MAPE) {
-    problems.push({ code: 'poor_fit', text: `the pre-period fit is poor (MAPE ${formatPercent(mape)} > ${formatPercent(MAX_FIT_MAPE)})` });
+    const text = `the pre-period fit is poor (MAPE ${formatPercent(mape)} > ${formatPercent(MAX_FIT_MAPE)})`;
+    problems.push({ code: 'poor_fit', text });
   }
   if (placeboRateTooHigh(placebo.detections, placebo.checks, options.strictPlacebo)) {
     problems.push({
@@ -292,7 +307,8 @@ const analyse = (series: PreparedSeries, window: AnalysisWindow, options: Impact
     daily: options.daily === false ? [] : dailyBand(series, design, posterior, window),
   };
   if (problems.length > 0) {
-    return { status: 'unreliable', reasonCode: problems[0]!.code, reason: problems.map((p) => p.text).join('; '), ...base };
+    const reason = problems.map((p) => p.text).join('; ');
+    return { status: 'unreliable', reasonCode: problems[0]!.code, reason, ...base };
   }
   return { status: excludesZero ? 'effect' : 'no_detectable_effect', ...base };
 };
@@ -323,7 +339,12 @@ const sumImpact = (
   };
 };
 
-const dailyBand = (series: PreparedSeries, design: Design, posterior: Ar1Posterior, window: AnalysisWindow): ImpactDay[] => {
+const dailyBand = (
+  series: PreparedSeries,
+  design: Design,
+  posterior: Ar1Posterior,
+  window: AnalysisWindow,
+): ImpactDay[] => {
   const days: ImpactDay[] = [];
   for (let day = window.start; day <= window.asOf; day++) {
     const actual = series.outcome.get(day) ?? null;
@@ -359,7 +380,8 @@ const placeboCheck = (
     if (fitDaysOf(series, window.fitFrom, fakeStart - 1).length < MIN_PREPERIOD_DAYS) break;
     const fakeEnd = fakeStart + postLength - 1;
     const fake = { fitFrom: window.fitFrom, fitTo: fakeStart - 1, start: fakeStart, asOf: fakeEnd };
-    const result = analyse(series, { ...fake, periodFrom: fakeStart, periodTo: fakeEnd }, { placebo: false, daily: false });
+    const fakeWindow = { ...fake, periodFrom: fakeStart, periodTo: fakeEnd };
+    const result = analyse(series, fakeWindow, { placebo: false, daily: false });
     // A fake window the method cannot estimate (no data in it, a control constant there) is no check.
     const ci = result.cumulative?.ci;
     if (ci === undefined) continue;

@@ -135,7 +135,9 @@ export const dot = (a: readonly number[], b: readonly number[]): number => {
  * upper triangle of A is read). Returns the index of the first non-positive pivot when A is not
  * (numerically) positive definite.
  */
-export const choleskyUpper = (a: readonly (readonly number[])[]): { ok: true; r: number[][] } | { ok: false; pivot: number } => {
+export const choleskyUpper = (
+  a: readonly (readonly number[])[],
+): { ok: true; r: number[][] } | { ok: false; pivot: number } => {
   const p = a.length;
   const r: number[][] = Array.from({ length: p }, () => new Array<number>(p).fill(0));
   for (let i = 0; i < p; i++) {

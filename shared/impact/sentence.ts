@@ -38,7 +38,8 @@ const REASONS: Record<ImpactLocale, Words> = {
     not_started: () => 'the cooperation has not started yet',
     no_data_since_start: () => 'there is no data since the cooperation started yet',
     short_preperiod: (r) =>
-      `the pre-period has ${r.fit.preperiodDays} days with data, and at least ${MIN_PREPERIOD_DAYS} (8 weeks) are needed`,
+      `the pre-period has ${r.fit.preperiodDays} days with data, ` +
+      `and at least ${MIN_PREPERIOD_DAYS} (8 weeks) are needed`,
     too_many_parameters: () => 'the pre-period is too short for the number of control series',
     constant_control: () => 'a control series does not vary before the cooperation',
     collinear_design: () => 'the control series are redundant (one is a combination of the others)',
@@ -80,7 +81,9 @@ export const impactSentence = (result: ImpactResult, options: ImpactSentenceOpti
   const cumulative = result.cumulative;
 
   if (result.status === 'insufficient_data' || cumulative === null) {
-    return zh ? `数据不足，无法估计合作对${series}的影响：${reason()}。` : `Not enough data to estimate the effect on ${series}: ${reason()}.`;
+    return zh
+      ? `数据不足，无法估计合作对${series}的影响：${reason()}。`
+      : `Not enough data to estimate the effect on ${series}: ${reason()}.`;
   }
   if (result.status === 'unreliable') {
     return zh
@@ -89,22 +92,26 @@ export const impactSentence = (result: ImpactResult, options: ImpactSentenceOpti
   }
   const { effect, ci } = cumulative;
   const signed = (value: number) => `${value > 0 ? '+' : ''}${format(value)}`;
+  const [low, high] = [format(ci[0]), format(ci[1])];
   let sentence: string;
   if (result.status === 'no_detectable_effect') {
+    const [signedLow, signedHigh] = [signed(ci[0]), signed(ci[1])];
     sentence = zh
-      ? `自${since}以来未检测到合作对${series}的影响：估计 ${signed(effect)}，但 95% 区间（${signed(ci[0])} 至 ${signed(ci[1])}）包含 0。`
+      ? `自${since}以来未检测到合作对${series}的影响：估计 ${signed(effect)}，` +
+        `但 95% 区间（${signedLow} 至 ${signedHigh}）包含 0。`
       : `No detectable effect on ${series} since ${since}: about ${signed(effect)} against the counterfactual, ` +
-        `but the 95% interval (${signed(ci[0])} to ${signed(ci[1])}) includes zero.`;
+        `but the 95% interval (${signedLow} to ${signedHigh}) includes zero.`;
   } else if (effect >= 0) {
     sentence = zh
-      ? `自${since}以来，合作约新增${series} ${format(effect)}（95% 区间：${format(ci[0])}-${format(ci[1])}）。`
-      : `The cooperation added about ${format(effect)} ${series} since ${since} (95%: ${format(ci[0])}-${format(ci[1])}).`;
+      ? `自${since}以来，合作约新增${series} ${format(effect)}（95% 区间：${low}-${high}）。`
+      : `The cooperation added about ${format(effect)} ${series} since ${since} (95%: ${low}-${high}).`;
   } else {
-    const [fewest, most] = [-ci[1], -ci[0]];
+    // A shortfall reads in positive amounts: "about 420 below (95%: 118-731 below)".
+    const [fewest, most] = [format(-ci[1]), format(-ci[0])];
     sentence = zh
-      ? `自${since}以来，${series}比无合作时的预期约少 ${format(-effect)}（95% 区间：少 ${format(fewest)}-${format(most)}）。`
+      ? `自${since}以来，${series}比无合作时的预期约少 ${format(-effect)}（95% 区间：少 ${fewest}-${most}）。`
       : `Since ${since}, ${series} came in about ${format(-effect)} below the counterfactual without the cooperation ` +
-        `(95%: ${format(fewest)}-${format(most)} below).`;
+        `(95%: ${fewest}-${most} below).`;
   }
   return result.withControls ? sentence : sentence + NO_CONTROLS[locale];
 };

@@ -48,7 +48,8 @@ describe('estimateImpact on a known effect', () => {
   it('gives the same result for the same data, whatever the order of the rows', () => {
     // Prepare
     const { input } = simulateImpact(SCENARIO, 4);
-    const shuffled = { ...input, outcome: [...input.outcome].reverse(), controls: input.controls!.map((c) => [...c].reverse()) };
+    const controls = input.controls!.map((c) => [...c].reverse());
+    const shuffled = { ...input, outcome: [...input.outcome].reverse(), controls };
     // Act
     const first = estimateImpact(input);
     const again = estimateImpact(input);
@@ -76,7 +77,8 @@ describe('estimateImpact on a known effect', () => {
     const controlsLater = input.controls!.map((c) => [...c, { day: addDays(input.asOf, 1), value: -1e9 }]);
     // Act
     const plain = estimateImpact(input, FAST);
-    const withLater = estimateImpact({ ...input, outcome: [...input.outcome, ...later], controls: controlsLater }, FAST);
+    const outcomeLater = [...input.outcome, ...later];
+    const withLater = estimateImpact({ ...input, outcome: outcomeLater, controls: controlsLater }, FAST);
     // Assess
     expect(withLater).toEqual(plain);
   });
@@ -87,9 +89,11 @@ describe('estimateImpact periods and pre-periods', () => {
     // Prepare
     const { input } = simulateImpact(SCENARIO, 7);
     // Act
-    const straddling = estimateImpact({ ...input, period: { startDay: addDays(input.start, -10), endDay: addDays(input.start, 3) } }, FAST);
-    const beyond = estimateImpact({ ...input, period: { startDay: addDays(input.asOf, -2), endDay: addDays(input.asOf, 20) } }, FAST);
-    const before = estimateImpact({ ...input, period: { startDay: addDays(input.start, -10), endDay: addDays(input.start, -1) } }, FAST);
+    const withPeriod = (startDay: string, endDay: string) =>
+      estimateImpact({ ...input, period: { startDay, endDay } }, FAST);
+    const straddling = withPeriod(addDays(input.start, -10), addDays(input.start, 3));
+    const beyond = withPeriod(addDays(input.asOf, -2), addDays(input.asOf, 20));
+    const before = withPeriod(addDays(input.start, -10), addDays(input.start, -1));
     // Assess
     expect(straddling.period).toMatchObject({ from: input.start, to: addDays(input.start, 3), days: 4 });
     expect(beyond.period).toMatchObject({ from: addDays(input.asOf, -2), to: input.asOf, days: 3 });
@@ -177,7 +181,11 @@ describe('estimateImpact with too little data', () => {
     // Assess
     expect(sparseResult).toMatchObject({ status: 'insufficient_data', reasonCode: 'short_preperiod' });
     expect(sparseResult.fit.preperiodDays).toBe(50);
-    expect(controlResult).toMatchObject({ status: 'insufficient_data', reasonCode: 'short_preperiod', withControls: true });
+    expect(controlResult).toMatchObject({
+      status: 'insufficient_data',
+      reasonCode: 'short_preperiod',
+      withControls: true,
+    });
     expect(controlResult.fit.preperiodDays).toBe(40);
   });
 
@@ -226,14 +234,14 @@ describe('estimateImpact with too little data', () => {
     // Prepare
     const outcome = noisySeries(addDays(start, -100), 128, 9);
     // Act / Assess
-    expect(() => estimateImpact({ outcome: [...outcome, { day: '2026-02-30', value: 1 }], start, asOf, period })).toThrow(
-      /not a calendar day/,
-    );
-    expect(() => estimateImpact({ outcome: [...outcome, outcome[3]!], start, asOf, period })).toThrow(/more than one/);
-    expect(() =>
-      estimateImpact({ outcome: [...outcome.slice(1), { day: outcome[0]!.day, value: Number.NaN }], start, asOf, period }),
-    ).toThrow(/finite/);
-    expect(() => estimateImpact({ outcome, start, asOf, period, preperiod: { to: start } })).toThrow(/before the cooperation/);
+    const badDay = [...outcome, { day: '2026-02-30', value: 1 }];
+    const duplicate = [...outcome, outcome[3]!];
+    const notFinite = [...outcome.slice(1), { day: outcome[0]!.day, value: Number.NaN }];
+    expect(() => estimateImpact({ outcome: badDay, start, asOf, period })).toThrow(/not a calendar day/);
+    expect(() => estimateImpact({ outcome: duplicate, start, asOf, period })).toThrow(/more than one/);
+    expect(() => estimateImpact({ outcome: notFinite, start, asOf, period })).toThrow(/finite/);
+    const lateTo = { outcome, start, asOf, period, preperiod: { to: start } };
+    expect(() => estimateImpact(lateTo)).toThrow(/before the cooperation/);
   });
 });
 
@@ -243,7 +251,8 @@ describe('estimateImpact reliability checks', () => {
     const start = '2026-06-01';
     const outcome = noisySeries(addDays(start, -112), 140, 11, 20, 8);
     // Act
-    const result = estimateImpact({ outcome, start, asOf: addDays(start, 27), period: { startDay: start, endDay: start } });
+    const period = { startDay: start, endDay: start };
+    const result = estimateImpact({ outcome, start, asOf: addDays(start, 27), period });
     // Assess
     expect(result).toMatchObject({ status: 'unreliable', reasonCode: 'poor_fit' });
     expect(result.fit.mape).toBeGreaterThan(0.2);

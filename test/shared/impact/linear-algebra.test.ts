@@ -110,7 +110,7 @@ describe('triangular solves', () => {
 });
 
 describe('choleskyUpper', () => {
-  it('factors a known matrix: [[4, 12, -16], [12, 37, -43], [-16, -43, 98]] = R\'R with R = [[2, 6, -8], [0, 1, 5], [0, 0, 3]]', () => {
+  it('factors [[4, 12, -16], [12, 37, -43], [-16, -43, 98]] into R = [[2, 6, -8], [0, 1, 5], [0, 0, 3]]', () => {
     // Prepare
     const a = [
       [4, 12, -16],

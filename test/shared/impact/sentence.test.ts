@@ -35,7 +35,9 @@ describe('impactSentence', () => {
     // Prepare
     const detected = result({});
     // Act / Assess
-    expect(impactSentence(detected, EN)).toBe('The cooperation added about 1,750 enrollments since 7 Sep (95%: 1,560-1,940).');
+    expect(impactSentence(detected, EN)).toBe(
+      'The cooperation added about 1,750 enrollments since 7 Sep (95%: 1,560-1,940).',
+    );
     expect(impactSentence(detected, ZH)).toBe('自9月7日以来，合作约新增报名 1,750（95% 区间：1,560-1,940）。');
   });
 
@@ -44,7 +46,8 @@ describe('impactSentence', () => {
     const negative = result({ effect: -420, ci: [-731, -118] });
     // Act / Assess
     expect(impactSentence(negative, EN)).toBe(
-      'Since 7 Sep, enrollments came in about 420 below the counterfactual without the cooperation (95%: 118-731 below).',
+      'Since 7 Sep, enrollments came in about 420 below the counterfactual without the cooperation ' +
+        '(95%: 118-731 below).',
     );
     expect(impactSentence(negative, ZH)).toBe('自9月7日以来，报名比无合作时的预期约少 420（95% 区间：少 118-731）。');
   });
@@ -92,7 +95,8 @@ describe('impactSentence', () => {
     );
     expect(impactSentence(poorFit, EN)).toContain('the model fits the pre-period poorly (MAPE 34%)');
     expect(impactSentence(short, EN)).toBe(
-      'Not enough data to estimate the effect on enrollments: the pre-period has 40 days with data, and at least 56 (8 weeks) are needed.',
+      'Not enough data to estimate the effect on enrollments: ' +
+        'the pre-period has 40 days with data, and at least 56 (8 weeks) are needed.',
     );
     expect(impactSentence(short, ZH)).toBe('数据不足，无法估计合作对报名的影响：合作前只有 40 天数据，至少需要 56 天（8 周）。');
   });

@@ -75,7 +75,8 @@ export interface SimulatedImpact {
   trueEffect: number;
 }
 
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const addDays = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export const simulateImpact = (scenario: Scenario, seed: number): SimulatedImpact => {
   const random = seededRandom(seed);

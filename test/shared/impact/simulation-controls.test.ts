@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { estimateImpact } from '../../../shared/impact/estimate-impact';
+import type { ImpactInput } from '../../../shared/impact/types';
 import { DEFAULT_SCENARIO, runSimulations, type Scenario } from './simulated-series';
 
 /**
@@ -11,7 +12,7 @@ import { DEFAULT_SCENARIO, runSimulations, type Scenario } from './simulated-ser
  */
 const SCENARIO: Scenario = { ...DEFAULT_SCENARIO, innovationSd: 5 };
 const RUNS = 500;
-const estimate = (input: Parameters<typeof estimateImpact>[0]) => estimateImpact(input, { placebo: false, daily: false });
+const estimate = (input: ImpactInput) => estimateImpact(input, { placebo: false, daily: false });
 
 describe('the cumulative effect with a control, over 500 simulations each', () => {
   it('covers a 10% effect in >= 93% of runs and detects it in >= 80%', () => {
