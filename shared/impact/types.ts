@@ -25,8 +25,8 @@ export interface ImpactOptions {
   /** At most this many placebo start dates (default 20), the latest ones. */
   maxPlaceboChecks?: number;
   /**
-   * Mark `unreliable` as soon as the observed placebo rate exceeds 10% (default false: only when
-   * the checks show the rate above 10% beyond chance; see placeboRateTooHigh).
+   * Mark `unreliable` as soon as the observed placebo rate exceeds 10% (default false: only when it
+   * also exceeds what chance gives a sound model; see placeboRateTooHigh).
    */
   strictPlacebo?: boolean;
   /** Compute the per-day band for the chart (default true). */

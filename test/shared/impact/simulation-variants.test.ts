@@ -30,9 +30,9 @@ describe('the cumulative effect without controls and with gaps', () => {
 });
 
 describe('the placebo check', () => {
-  const RUNS = 60;
+  const RUNS = 100;
 
-  it('rarely marks a sound model unreliable (<= 10% of runs) and keeps a per-check false-positive rate near 5%', () => {
+  it('rarely marks a sound model unreliable (<= 12% of runs; ~3-9% at 400) with ~5% false positives a check', () => {
     // Prepare
     let unreliable = 0;
     let checks = 0;
@@ -46,8 +46,8 @@ describe('the placebo check', () => {
     }
     console.info('placebo on a sound model', { unreliable: unreliable / RUNS, perCheck: detections / checks });
     // Assess
-    expect(unreliable / RUNS).toBeLessThanOrEqual(0.1);
-    expect(detections / checks).toBeLessThanOrEqual(0.1);
+    expect(unreliable / RUNS).toBeLessThanOrEqual(0.12);
+    expect(detections / checks).toBeLessThanOrEqual(0.08);
   });
 
   it('marks most misspecified models (a curved trend) unreliable', () => {
@@ -62,6 +62,6 @@ describe('the placebo check', () => {
     }
     console.info('placebo on a curved trend', { unreliable: unreliable / RUNS });
     // Assess
-    expect(unreliable / RUNS).toBeGreaterThanOrEqual(0.6);
+    expect(unreliable / RUNS).toBeGreaterThanOrEqual(0.75);
   });
 });
