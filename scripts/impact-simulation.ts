@@ -67,16 +67,25 @@ for (const preWeeks of [8, 12, 16, 26, 52]) {
 
 console.log(`\n## Detection by noise level (control, 16 w before, 6 w after; ${SMALL_RUNS} runs each)\n`);
 header(['daily noise sd / level', 'detected 10%', 'detected 20%', 'coverage']);
-for (const innovationSd of [3, 5, 8, 12]) {
-  const ten = runSimulations({ ...BASE, innovationSd }, SMALL_RUNS, 3_000_001, estimate);
-  const twenty = runSimulations({ ...BASE, innovationSd, effectShare: 0.2 }, SMALL_RUNS, 3_000_001, estimate);
+for (const [index, innovationSd] of [3, 5, 8, 12].entries()) {
+  const seed = 3_000_001 + 100_000 * index;
+  const ten = runSimulations({ ...BASE, innovationSd }, SMALL_RUNS, seed, estimate);
+  const twenty = runSimulations({ ...BASE, innovationSd, effectShare: 0.2 }, SMALL_RUNS, seed, estimate);
   const sd = innovationSd / Math.sqrt(1 - BASE.phi ** 2) / BASE.level;
   row([pct(sd), pct(ten.detection), pct(twenty.detection), pct(ten.coverage)]);
 }
 
 console.log(`\n## Placebo check (no effect, 6 w after; ${SMALL_RUNS} runs each)\n`);
 console.log('unreliable = marked unreliable by the placebo rule (default: binomial; strict: observed rate > 10%).\n');
-header(['model', 'history', 'checks/run', 'per-check false positives', 'unreliable (default)', 'unreliable (strict)']);
+header([
+  'model',
+  'history',
+  'coverage',
+  'checks/run',
+  'per-check false positives',
+  'unreliable (default)',
+  'unreliable (strict)',
+]);
 type Distortion = (value: number, index: number, total: number) => number;
 const distortions: [string, Distortion][] = [
   ['sound', (v) => v],
@@ -87,13 +96,16 @@ for (const [name, distort] of distortions) {
   for (const preWeeks of [16, 26, 52]) {
     let checks = 0;
     let detections = 0;
+    let covered = 0;
     let flagged = 0;
     let strictFlagged = 0;
     for (let seed = 4_000_001; seed < 4_000_001 + SMALL_RUNS; seed++) {
-      const { input } = simulateImpact({ ...BASE, preDays: preWeeks * 7, effectShare: 0 }, seed);
+      const { input, trueEffect } = simulateImpact({ ...BASE, preDays: preWeeks * 7, effectShare: 0 }, seed);
       const n = input.outcome.length;
       const outcome = input.outcome.map((d, i) => ({ day: d.day, value: distort(d.value, i, n) }));
       const result = estimateImpact({ ...input, outcome }, { daily: false });
+      const [low, high] = result.cumulative!.ci;
+      if (low <= trueEffect && trueEffect <= high) covered++;
       checks += result.placebo.checks;
       detections += result.placebo.detections;
       if (placeboRateTooHigh(result.placebo.detections, result.placebo.checks)) flagged++;
@@ -101,15 +113,20 @@ for (const [name, distort] of distortions) {
     }
     const perRun = (checks / SMALL_RUNS).toFixed(0);
     const rates = [detections / checks, flagged / SMALL_RUNS, strictFlagged / SMALL_RUNS].map(pct);
-    row([name, `${preWeeks} weeks`, perRun, ...rates]);
+    row([name, `${preWeeks} weeks`, pct(covered / SMALL_RUNS), perRun, ...rates]);
   }
 }
 
-console.log(`\n## Run time (one estimate with placebo and daily band, control, 6 w after)\n`);
-header(['history before start', 'ms']);
-for (const preWeeks of [16, 52, 104]) {
-  const { input } = simulateImpact({ ...BASE, preDays: preWeeks * 7 }, 5_000_001);
+console.log(`\n## Run time (one estimate with placebo and daily band, control)\n`);
+header(['history before start', 'since start', 'ms']);
+for (const [preWeeks, postWeeks] of [
+  [16, 6],
+  [52, 6],
+  [104, 6],
+  [52, 52],
+]) {
+  const { input } = simulateImpact({ ...BASE, preDays: preWeeks! * 7, postDays: postWeeks! * 7 }, 5_000_001);
   const started = performance.now();
   estimateImpact(input);
-  row([`${preWeeks} weeks`, (performance.now() - started).toFixed(0)]);
+  row([`${preWeeks} weeks`, `${postWeeks} weeks`, (performance.now() - started).toFixed(0)]);
 }
