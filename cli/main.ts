@@ -17,6 +17,7 @@ import { CROSSLIFT_VERSION } from '../shared/version';
 import { guardStdout, UsageError, writeJson, writeLog, writeResult } from './output';
 import type { DevFlags } from './commands/dev';
 import type { ModelFlags } from './commands/model';
+import type { ImpactFlags } from './commands/impact';
 import type { ReportFlags } from './commands/report';
 import type { ReconcileFlags } from './commands/reconcile';
 import type { RunFlags } from './commands/run';
@@ -139,6 +140,21 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
     .option('--verbose', 'log the handlers\' JSON logs on stderr')
     .addHelpText('after', examples('crosslift report --data examples/joint-course --cooperation joint-course --from 2026-W44 --to 2026-W46'))
     .action(async (flags: ReportFlags) => done(await (await import('./commands/report')).reportCommand(flags)));
+
+  program
+    .command('impact')
+    .summary('what the cooperation caused: actual against a counterfactual')
+    .description(
+      'Run the pipeline locally on the data folder and print the incremental effect of one period: each configured outcome series against its counterfactual, for the period and since the cooperation started, with 95% intervals (docs/impact.md).',
+    )
+    .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/')
+    .requiredOption('--cooperation <id>', 'the cooperation, as in the config')
+    .option('--period <label>', 'the period: an ISO week like 2026-W46 (weekly) or a month like 2026-11 (monthly)')
+    .option('--as-of <iso>', 'without --period: the last complete period before this time (default: now)')
+    .option('--json', 'print one JSON document: { cooperationId, period, impact: [...] }')
+    .option('--verbose', 'log the handlers\' JSON logs on stderr')
+    .addHelpText('after', examples('crosslift impact --data examples/joint-course --cooperation joint-course --period 2026-W47'))
+    .action(async (flags: ImpactFlags) => done(await (await import('./commands/impact')).impactCommand(flags)));
 
   program
     .command('reconcile')

@@ -1,6 +1,7 @@
 import { MESSAGES } from '../shared/mail/i18n';
 import { formatMetric, formatTarget, metricLabel } from '../shared/report/format';
 import { statusText } from '../shared/report/render-email';
+import { impactLine } from '../shared/report/render-impact';
 import { renderVerdict } from '../shared/verdicts/target-status';
 import { METRIC_NAMES, type MetricName } from '../shared/report/metrics';
 import { rowErrorLocation } from '../shared/ingest/rejection';
@@ -45,6 +46,7 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
         )} ${statusText(m, MESSAGES.en)}`,
       );
     }
+    for (const impact of r.impact) lines.push(`  ${impactLine(impact, 'en')}`);
     const missing = Object.keys(r.missing);
     if (missing.length) lines.push(`  not computed: ${missing.length} metrics (no data or config for them; see --json)`);
   }

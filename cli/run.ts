@@ -55,6 +55,7 @@ export interface RunReport {
   readonly state: 'final' | 'provisional';
   readonly revision: number;
   readonly verdict: Report['verdict'];
+  readonly impact: Report['impact'];
   readonly metrics: Partial<Record<MetricName, ReportMetric>>;
   readonly missing: Partial<Record<MetricName, string>>;
 }
@@ -205,6 +206,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
           state: stored.report.state,
           revision: stored.revision,
           verdict: stored.report.verdict,
+          impact: stored.report.impact ?? [],
           metrics: stored.report.metrics,
           missing: stored.report.missing,
         });

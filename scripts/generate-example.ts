@@ -129,4 +129,33 @@ for (let d = 0; d < WEEKS * 7; d += 1) {
 }
 write('beacon-academy/brand/brand-2026-q4.csv', csv(['date', 'influence', 'followers', 'mentions'], brand));
 
+// Beacon Academy's own daily business series, for the incremental effect (docs/impact.md): all
+// enrollments at the academy (the outcome) and enrollments in its other courses, which the joint
+// course does not touch (the control). History since June is the pre-period. A generator of its
+// own, so the files above stay byte for byte what they were.
+const seriesRandom = rng(20261201);
+const normal = () => Math.sqrt(-2 * Math.log(1 - seriesRandom())) * Math.cos(2 * Math.PI * seriesRandom());
+const HISTORY = Date.UTC(2026, 5, 1); // Monday 2026-06-01
+const seriesDay = (offset: number) => new Date(HISTORY + offset * 86_400_000).toISOString().slice(0, 10);
+const startOffset = (START - HISTORY) / 86_400_000;
+const lastOffset = startOffset + WEEKS * 7 - 1;
+const weekly = [8, 0, 0, -4, -8, 20, 26]; // Monday .. Sunday, enrollments above or below the week's mean
+let outcomeNoise = 0;
+let controlNoise = 0;
+const history: (string | number)[][] = [];
+const since: (string | number)[][] = [];
+for (let d = 0; d <= lastOffset; d += 1) {
+  const market = 0.12 * d + 6 * Math.sin(d / 19); // shared by both series: the market's own trend and swings
+  outcomeNoise = 0.5 * outcomeNoise + 4 * normal();
+  controlNoise = 0.5 * controlNoise + 1 * normal();
+  // The joint course adds about 12 enrollments a day (about 10%) to the academy once it starts.
+  const lift = d >= startOffset ? 12 : 0;
+  const outcome = Math.max(0, Math.round(100 + market + weekly[d % 7]! + outcomeNoise + lift));
+  const control = Math.max(0, Math.round(300 + 3 * market + 2 * weekly[d % 7]! + controlNoise));
+  const rows = d < startOffset ? history : since;
+  rows.push([seriesDay(d), 'total_enrollments', outcome], [seriesDay(d), 'other_courses_enrollments', control]);
+}
+write('beacon-academy/series/series-2026-history.csv', csv(['date', 'series', 'value'], history));
+write('beacon-academy/series/series-2026-q4.csv', csv(['date', 'series', 'value'], since));
+
 console.log(`example written to ${root}`);

@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
-import { DATASET_NAMES } from '../datasets/names';
+import { DATASET_NAMES, SERIES_ID } from '../datasets/names';
 import { METRIC_NAMES } from '../report/metric-names';
 
 const id = z
@@ -31,6 +31,29 @@ export const partnerSchema = z
       .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
       .optional()
       .describe('Lets this partner upload into the owner\'s bucket under its own prefix'),
+  })
+  .strict();
+
+const seriesRefSchema = z
+  .object({
+    partner: id.describe('The partner that delivers the series (dataset `series`)'),
+    series: z.string().regex(SERIES_ID, 'expected a series id of letters, digits, _, - or . (at most 64)'),
+  })
+  .strict();
+
+/** One incremental-effect estimate: an outcome series, optional control series, the pre-period it is fitted on. */
+export const impactSchema = z
+  .object({
+    outcome: seriesRefSchema.describe('The series the cooperation should move, e.g. {partner: school, series: total_enrollments}'),
+    controls: z
+      .array(seriesRefSchema)
+      .default([])
+      .describe('Series the cooperation does not touch (another city, another product line)'),
+    preperiod: z
+      .object({ from: isoDate, to: isoDate.optional() })
+      .strict()
+      .optional()
+      .describe('The days the counterfactual is fitted on; `to` defaults to the day before `starts`'),
   })
   .strict();
 
@@ -84,6 +107,10 @@ export const cooperationSchema = z
       .optional()
       .describe('Which partners are expected to deliver which dataset every period'),
     recipients: z.array(z.email()).min(1).optional(),
+    impact: z
+      .array(impactSchema)
+      .default([])
+      .describe('What the cooperation caused: outcome series estimated against a counterfactual (docs/impact.md)'),
     conversionWindowDays: z
       .int()
       .min(0)
@@ -104,6 +131,33 @@ export const cooperationSchema = z
     if (c.baseline !== undefined && c.baseline.to < c.baseline.from) {
       ctx.addIssue({ code: 'custom', path: ['baseline', 'to'], message: 'expected baseline.to on or after baseline.from' });
     }
+    c.impact.forEach((impact, i) => {
+      const at = (...path: (string | number)[]) => ['impact', i, ...path];
+      const refs = [
+        { ref: impact.outcome, path: at('outcome', 'partner') },
+        ...impact.controls.map((ref, j) => ({ ref, path: at('controls', j, 'partner') })),
+      ];
+      for (const { ref, path } of refs) {
+        if (!c.partners.includes(ref.partner)) {
+          ctx.addIssue({ code: 'custom', path, message: `expected one of the cooperation's partners (${c.partners.join(', ')})` });
+        }
+      }
+      impact.controls.forEach((control, j) => {
+        if (control.partner === impact.outcome.partner && control.series === impact.outcome.series) {
+          ctx.addIssue({ code: 'custom', path: at('controls', j), message: 'expected a control other than the outcome itself' });
+        }
+      });
+      const p = impact.preperiod;
+      if (p && p.from >= c.starts) {
+        ctx.addIssue({ code: 'custom', path: at('preperiod', 'from'), message: 'expected the pre-period to start before starts' });
+      }
+      if (p?.to !== undefined && p.to >= c.starts) {
+        ctx.addIssue({ code: 'custom', path: at('preperiod', 'to'), message: 'expected the pre-period to end before starts' });
+      }
+      if (p?.to !== undefined && p.to < p.from) {
+        ctx.addIssue({ code: 'custom', path: at('preperiod', 'to'), message: 'expected preperiod.to on or after preperiod.from' });
+      }
+    });
   });
 
 export const ingestSettingsSchema = z

@@ -324,15 +324,21 @@ const brand = define({
   },
 });
 
+const readSeriesId = (value: unknown) => {
+  const text = typeof value === 'string' ? value.trim() : value;
+  return typeof text === 'string' && SERIES_ID.test(text) ? text : DECLINE;
+};
+
 const seriesId = () =>
-  z
-    .unknown()
-    .transform((value, ctx) => {
-      const text = typeof value === 'string' ? value.trim() : value;
-      if (typeof text === 'string' && SERIES_ID.test(text)) return text;
+  withFastPath(
+    z.unknown().transform((value, ctx) => {
+      const text = readSeriesId(value);
+      if (text !== DECLINE) return text;
       ctx.addIssue({ code: 'custom', message: 'expected a series id of letters, digits, _, - or . (at most 64)' });
       return z.NEVER;
-    });
+    }),
+    readSeriesId,
+  );
 
 const series = define({
   name: 'series',

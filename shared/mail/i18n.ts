@@ -16,6 +16,8 @@ export interface Messages {
   readonly footer: string;
   readonly stillFiring: string;
   readonly trend: string;
+  readonly impactHeading: string;
+  readonly impactChart: (days: number) => string;
   readonly restatementIntro: string;
   readonly before: string;
   readonly after: string;
@@ -41,6 +43,8 @@ const en: Messages = {
   footer: 'Intervals are 95%. The full report is attached as JSON and CSV.',
   stillFiring: 'Alerts firing:',
   trend: 'Recent periods against the target',
+  impactHeading: 'What the cooperation caused',
+  impactChart: (days) => `Last ${days} days: actual (bar) against the counterfactual (mark) and its 95% band (grey)`,
   restatementIntro: 'Late data changed this report. Changed values:',
   before: 'Before',
   after: 'After',
@@ -66,6 +70,8 @@ const zhCN: Messages = {
   footer: '区间均为 95% 置信区间。完整报告以 JSON 和 CSV 附件形式提供。',
   stillFiring: '告警中的指标：',
   trend: '近期各周期与目标对比',
+  impactHeading: '合作带来的增量',
+  impactChart: (days) => `最近 ${days} 天：实际值（条形）与反事实估计（标记）及其 95% 区间（灰色）`,
   restatementIntro: '迟到的数据改变了本报告。变化的数值：',
   before: '更正前',
   after: '更正后',

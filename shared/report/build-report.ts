@@ -5,6 +5,7 @@ import type { DayAggregate } from '../storage/day-aggregates';
 import { addDays, daysBetween } from '../time/days';
 import { localDayOf, previousPeriod, type Period } from '../time/periods';
 import { computeMetrics, defaultMinSample, metricDefinition, METRIC_NAMES, type MetricName, type MetricValue } from './metrics';
+import { impactSection, seriesByKey, type ReportImpact } from './impact-section';
 import type { Interval } from './stats';
 import { activeGenerations, sumAggregates, type Totals } from './totals';
 import { expressChange, type NoChangeReason } from '../verdicts/change';
@@ -109,6 +110,8 @@ export interface Report {
   readonly verdict: Verdict;
   /** How many lift tests the significance flags were adjusted for (Benjamini-Hochberg). */
   readonly liftTests: number;
+  /** What the cooperation caused: one entry per configured `impact` estimate (docs/impact.md). */
+  readonly impact: readonly ReportImpact[];
   readonly manifest: {
     readonly files: readonly ManifestFile[];
     readonly metricsVersion: string;
@@ -162,6 +165,8 @@ export interface ReportInputs {
   readonly files: readonly FileRecord[];
   /** Day aggregates covering the period and its comparison window. */
   readonly aggregates: readonly DayAggregate[];
+  /** The `series` dataset's day aggregates from the earliest pre-period to the period's end (only with `impact`). */
+  readonly seriesAggregates?: readonly DayAggregate[];
   readonly fileIdOf: (key: string) => string;
   readonly crossliftVersion: string;
 }
@@ -309,6 +314,7 @@ export const buildReport = (inputs: ReportInputs): Report => {
           : { kind: 'none', reason: 'first_period' },
     verdict: summariseVerdict(statuses, provisional),
     liftTests: adjusted.tests,
+    impact: cooperation.impact.length ? impactSection(cooperation, period, seriesByKey(inputs.seriesAggregates ?? [], active)) : [],
     manifest: {
       files: touching
         .map((f) => ({

@@ -1,7 +1,8 @@
 import type { Cooperation } from '../config/schema';
 import type { Log } from '../logging';
 import { listFileRecords, fileIdOf, type FileRecord } from '../storage/file-ledger';
-import { queryDayAggregates } from '../storage/day-aggregates';
+import { queryDayAggregates, querySeriesAggregates } from '../storage/day-aggregates';
+import { seriesWindowStart } from './impact-section';
 import { readReportState } from '../storage/reports';
 import type { TableRef } from '../storage/table';
 import type { Period } from '../time/periods';
@@ -40,7 +41,19 @@ export const computeReport = async (
   const seen = await readReportState(deps.table, cooperation.id, period.label);
   const files = await listFileRecords(deps.table, cooperation.id);
   const aggregates = await queryDayAggregates(deps.table, cooperation.id, from, to);
-  const report = buildReport({ cooperation, period, asOf, files, aggregates, fileIdOf, crossliftVersion: deps.crossliftVersion });
+  const seriesAggregates = cooperation.impact.length
+    ? await querySeriesAggregates(deps.table, cooperation.id, seriesWindowStart(cooperation), period.endDay)
+    : [];
+  const report = buildReport({
+    cooperation,
+    period,
+    asOf,
+    files,
+    aggregates,
+    seriesAggregates,
+    fileIdOf,
+    crossliftVersion: deps.crossliftVersion,
+  });
   const saved = await saveReport(deps.table, report, deps.now(), seen);
   deps.log.info('report computed', {
     cooperationId: cooperation.id,

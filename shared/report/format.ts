@@ -14,7 +14,8 @@ export const formatMetric = (name: MetricName, value: number | null, locale = 'e
     case 'percent':
       return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(value);
     case 'share':
-      return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 3 }).format(value);
+      // Market shares are tiny: significant digits, so 0.0000123 reads 0.00123%, never "0%".
+      return new Intl.NumberFormat(locale, { style: 'percent', maximumSignificantDigits: 3 }).format(value);
     case 'money':
       return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value);
     case 'count':

@@ -7,6 +7,7 @@ import { formatPValue, renderSignificance } from '../verdicts/multiple-testing';
 import { renderStatus, renderVerdict } from '../verdicts/target-status';
 import { toTargetStatus, type MetricStatus, type Report, type ReportMetric } from './build-report';
 import { formatMetric, formatTarget, metricLabel as labelOf } from './format';
+import { renderImpactSection } from './render-impact';
 import { METRIC_NAMES, isMetricName, type MetricName } from './metrics';
 
 /** Status colours; the status is always written out too, never shown by colour alone. */
@@ -153,6 +154,8 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
     return detail ? `${label}: ${detail}` : label;
   });
   const rule = report.verdict.kind === 'no_targets' ? '' : describeAlertRule(locale);
+  // Stored reports from before the incremental effect have no `impact`.
+  const impact = renderImpactSection(report.impact ?? [], t);
 
   const charts = names
     .filter((n) => report.metrics[n]?.target && report.metrics[n]?.value !== null)
@@ -178,6 +181,8 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
     provisional,
     ...(still.length ? [t.stillFiring, ...still.map((s) => `  ${s}`)] : []),
     ...(restated.length ? ['', t.restatementIntro, ...restated.map(([n, d]) => `  ${metricLabel(n, t)}: ${fmt(n, d.before)} -> ${fmt(n, d.after)}`)] : []),
+    '',
+    ...(impact.text.length ? ['', ...impact.text] : []),
     '',
     ...rows.map(
       (r) =>
@@ -227,6 +232,7 @@ ${rows
   )
   .join('\n')}
 </table>
+${impact.html}
 ${charts.length ? `<h2 style="font-size:15px;margin:16px 0 4px">${escapeHtml(t.trend)}</h2>${charts.join('\n')}` : ''}
 <p style="font-size:12px;color:#5f6368">${escapeHtml(basis)}. ${escapeHtml(t.footer)}</p>
 ${rule ? `<p style="font-size:12px;color:#5f6368">${escapeHtml(rule)}</p>` : ''}

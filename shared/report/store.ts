@@ -21,6 +21,7 @@ export const reportDigest = (report: Report) =>
         metrics: report.metrics,
         missing: report.missing,
         state: report.state,
+        impact: report.impact.map((i) => [i.outcome, i.status, i.cumulative?.effect, i.cumulative?.ci, i.period?.effect]),
         files: report.manifest.files.map((f) => [f.key, f.contentHash]),
       }),
     )

@@ -88,7 +88,7 @@ describe('crosslift usage errors: exit 2, one line on stderr, a pointer to --hel
     const expected = [
       `crosslift validate: no such file or folder: ${join(dir, 'missing.csv')} (see 'crosslift validate --help')`,
       `crosslift validate: --timezone expects an IANA timezone such as Asia/Shanghai or UTC, not "Mars/Olympus" (see 'crosslift validate --help')`,
-      /^crosslift validate: option '--dataset <name>' argument 'nope' is invalid\. Allowed choices are enrollments, .*brand\. \(see 'crosslift validate --help'\)$/,
+      /^crosslift validate: option '--dataset <name>' argument 'nope' is invalid\. Allowed choices are enrollments, .*series\. \(see 'crosslift validate --help'\)$/,
       `crosslift validate: --currency expects an ISO 4217 code such as CNY, not "yuan" (see 'crosslift validate --help')`,
       `crosslift run: required option '--data <dir>' not specified (see 'crosslift run --help')`,
       /^crosslift run: no config file in .*: expected one of crosslift\.config\.yaml, crosslift\.config\.yml, crosslift\.config\.json \(see 'crosslift run --help'\)$/,

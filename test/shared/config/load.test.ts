@@ -255,3 +255,52 @@ describe('parseConfig and loadConfigFile: hostile or oversized input', () => {
     }
   });
 });
+
+describe('parseConfig: impact estimates (issue 14)', () => {
+  const withImpact = (impact: string) => `${VALID}    impact:\n${impact}`;
+
+  it('takes an outcome with controls and a pre-period, and defaults controls to none', () => {
+    // Prepare
+    const text = withImpact(
+      [
+        '      - outcome: { partner: beacon, series: total_enrollments }',
+        '        controls: [{ partner: zhixue, series: other_city }]',
+        '        preperiod: { from: 2026-06-01 }',
+        '      - outcome: { partner: zhixue, series: revenue }',
+        '',
+      ].join('\n'),
+    );
+    // Act
+    const impact = parseConfig(text, 'a.yaml').cooperations[0]!.impact;
+    // Assess
+    expect(impact).toEqual([
+      { outcome: { partner: 'beacon', series: 'total_enrollments' }, controls: [{ partner: 'zhixue', series: 'other_city' }], preperiod: { from: '2026-06-01' } },
+      { outcome: { partner: 'zhixue', series: 'revenue' }, controls: [] },
+    ]);
+  });
+
+  it.each([
+    ['an outcome partner outside the cooperation', '      - outcome: { partner: ghost, series: s }\n', 'outcome: { partner: ghost', 'cooperations[0].impact[0].outcome.partner: expected one of the cooperation\'s partners (zhixue, beacon)'],
+    [
+      'a control equal to the outcome',
+      '      - outcome: { partner: beacon, series: s }\n        controls:\n          - { partner: beacon, series: s }\n',
+      '- { partner: beacon, series: s }',
+      'cooperations[0].impact[0].controls[0]: expected a control other than the outcome itself',
+    ],
+    [
+      'a pre-period that ends on or after starts',
+      '      - outcome: { partner: beacon, series: s }\n        preperiod: { from: 2026-06-01, to: 2026-10-05 }\n',
+      'preperiod:',
+      'cooperations[0].impact[0].preperiod.to: expected the pre-period to end before starts',
+    ],
+    ['a series id with a space', '      - outcome: { partner: beacon, series: "total enrollments" }\n', 'outcome:', 'cooperations[0].impact[0].outcome.series: expected a series id'],
+  ])('reports %s with file, line and path', (_name, impact, needle, message) => {
+    // Prepare
+    const text = withImpact(impact);
+    const line = lineOf(text, needle, 'impact:');
+    // Act
+    const error = configError(text);
+    // Assess
+    expect(error.message).toContain(`crosslift.config.yaml:${line}: ${message}`);
+  });
+});

@@ -17,7 +17,7 @@ const resolver = new DayResolver('Asia/Shanghai');
 const context = { resolver, currency: 'CNY' };
 
 /** Column kinds of the datasets, to draw values that are often, but not always, valid. */
-const KINDS: Record<string, 'id' | 'ts' | 'dec' | 'int' | 'bool' | 'channel' | 'kind' | 'currency'> = {
+const KINDS: Record<string, 'id' | 'ts' | 'dec' | 'int' | 'bool' | 'channel' | 'kind' | 'currency' | 'series'> = {
   user_id: 'id',
   course_id: 'id',
   campaign_id: 'id',
@@ -46,6 +46,8 @@ const KINDS: Record<string, 'id' | 'ts' | 'dec' | 'int' | 'bool' | 'channel' | '
   channel: 'channel',
   kind: 'kind',
   currency: 'currency',
+  series: 'series',
+  value: 'dec',
 };
 
 const EDGE_TEXT = ['', ' ', '  \t', ' 1', '1 ', '1e3', '1E3', '0x1', '0b1', '+1', '-0', '0', '-1', '1.', '.5', '..5', '.', '-', 'NaN', 'Infinity', '1,5', '1_000', '9'.repeat(400), '9007199254740993', '2026-02-30', 'true', 'null', '\u00a01', '１'];
@@ -76,6 +78,7 @@ const TEXTS: Record<string, readonly string[]> = {
   channel: ['referral', 'ad', 'event', 'organic', 'co_brand', ' ad ', 'AD', 'tv', 'live', 'ads', 'organics'],
   kind: ['open_class', 'live', 'offline', 'competition', ' live ', 'Live', 'ad'],
   currency: ['CNY', 'cny', ' Cny ', 'USD', 'CN', 'CNYY', 'C1Y'],
+  series: ['total_enrollments', ' revenue ', 'new.paid-users', 'a b', 'x|y', '#', 'x'.repeat(65)],
 };
 
 /** A text a CSV cell could hold for a column of this kind. */
