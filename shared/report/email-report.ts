@@ -39,6 +39,9 @@ export const emailReport = (
   },
 ): Promise<DeliveryOutcome[]> => {
   const restatement = stored.revision > 1 ? (stored.restatement ?? {}) : undefined;
+  // A revision whose numbers did not change (a maturing metric judged once its conversion window
+  // closed, say) is stored, not mailed: a restatement says what changed.
+  if (restatement && Object.keys(restatement).length === 0) return Promise.resolve([]);
   const attachments = reportAttachments(cooperation.id, stored);
   return notify(deps, {
     cooperation,
