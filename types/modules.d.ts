@@ -28,7 +28,8 @@ declare module 's3rver' {
   }
 }
 
-// jstat ships no types; only the distributions crosslift uses are declared.
+// jstat ships no types. It is a dev dependency only: tests check crosslift's own distributions
+// (shared/verdicts/tails.ts) against it as an independent implementation.
 declare module 'jstat' {
   interface Distribution {
     cdf(x: number, ...params: number[]): number;

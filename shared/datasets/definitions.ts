@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { DayResolver } from '../time/days';
 import { boolean, DECLINE, decimal, identifier, integer, oneOf, optional, required, row, timestamp, withFastPath, type RowIssue } from './fields';
-import { DATASET_MEASURES, SERIES_ID, SERIES_KEY_SEPARATOR, splitGroupKey, type DatasetName, type MeasureOf } from './names';
+import { DATASET_MEASURES, SERIES_ID, SERIES_KEY_SEPARATOR, seriesMeasure, splitGroupKey, type DatasetName, type MeasureOf } from './names';
 
 /** What a row schema needs beyond the row: the cooperation's timezone and currency. */
 export interface RowContext {
@@ -377,9 +377,6 @@ const DEFINITIONS = {
 
 /** Every dataset by name; rows are typed per dataset inside each definition, opaque outside. */
 export const DATASETS: { readonly [K in DatasetName]: DatasetDefinition<any, MeasureOf<K>> } = DEFINITIONS;
-
-/** The measure under which a day aggregate of `series` keeps one series' value. */
-export const seriesMeasure = (seriesId: string) => `value:${seriesId}`;
 
 /**
  * A file's groups (as analyseFile returns them) as measures by name per day. For `series`, the

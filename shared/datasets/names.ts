@@ -42,6 +42,9 @@ export const SERIES_KEY_SEPARATOR = '|';
 /** A series id: letters, digits, `_`, `-` and `.`, up to 64 (it is stored in keys and shown in emails). */
 export const SERIES_ID = /^[A-Za-z0-9_.-]{1,64}$/;
 
+/** The measure under which a day aggregate of `series` keeps one series' value. */
+export const seriesMeasure = (seriesId: string) => `value:${seriesId}`;
+
 /** Splits a dataset's group key into the day and, for `series`, the series id. */
 export const splitGroupKey = (key: string): { day: string; series?: string } => {
   const at = key.indexOf(SERIES_KEY_SEPARATOR);

@@ -1,11 +1,10 @@
-import jStat from 'jstat';
+import { studentTCdf, studentTQuantile } from '../verdicts/tails';
 
 /**
  * The predictive distribution of a counterfactual (a day's value, or a sum over days) is a mixture
  * of Student t distributions: one per autocorrelation value phi on the posterior grid, each a
  * location-scale t with the regression's residual degrees of freedom. This file evaluates and
- * inverts such mixtures. jStat is already in the bundle (shared/report/stats.ts); its t CDF is
- * accurate to ~1e-10 and costs ~0.2 us a call.
+ * inverts such mixtures. The t distribution is shared/verdicts/tails.ts.
  */
 
 export interface MixtureComponent {
@@ -20,8 +19,8 @@ export interface StudentTMixture {
   components: readonly MixtureComponent[];
 }
 
-const tCdf = (x: number, df: number): number => jStat.studentt.cdf(x, df);
-const tQuantile = (p: number, df: number): number => jStat.studentt.inv(p, df);
+const tCdf = studentTCdf;
+const tQuantile = studentTQuantile;
 
 /** P(X <= x). */
 export const mixtureCdf = (mixture: StudentTMixture, x: number): number => {

@@ -1,5 +1,5 @@
 import type { Cooperation } from '../config/schema';
-import { seriesMeasure } from '../datasets/definitions';
+import { seriesMeasure } from '../datasets/names';
 import { estimateImpact, type DayValue, type ImpactResult } from '../impact';
 import type { DayAggregate } from '../storage/day-aggregates';
 import type { Period } from '../time/periods';

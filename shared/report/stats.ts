@@ -1,11 +1,10 @@
-import jStat from 'jstat';
+import { normalUpperTail, studentTCdf, studentTQuantile } from '../verdicts/tails';
 
-// jStat (one 50 KB package) rather than @stdlib's per-function packages (190 KB bundled for
-// these three): the report function must stay small to start fast. Its t quantiles agree with
-// published tables to about 1e-8, far below what a 95% interval shows.
-const tQuantile = (p: number, df: number) => jStat.studentt.inv(p, df);
-const tCdf = (x: number, df: number) => jStat.studentt.cdf(x, df);
-const normalCdf = (x: number, mean: number, sd: number) => jStat.normal.cdf(x, mean, sd);
+// The distributions are crosslift's own (shared/verdicts/tails.ts says why): t quantiles agree
+// with published tables to far below what a 95% interval shows.
+const tQuantile = studentTQuantile;
+const tCdf = studentTCdf;
+const normalCdf = (x: number, mean: number, sd: number) => 1 - normalUpperTail((x - mean) / sd);
 
 /** Two-sided 95% normal quantile. */
 export const Z95 = 1.959963984540054;

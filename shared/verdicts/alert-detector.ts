@@ -1,6 +1,5 @@
-import jStat from 'jstat';
 import { Z95, type Interval } from '../report/stats';
-import { normalScoreOfT } from './tails';
+import { normalScoreOfT, studentTQuantile } from './tails';
 import { meetsBound, targetBound, type TargetBound, type TargetStatus, type VerdictLocale } from './target-status';
 
 /**
@@ -130,7 +129,7 @@ const quantile975 = (df: number | undefined) => {
   if (df === undefined) return Z95;
   const known = t975.get(df);
   if (known !== undefined) return known;
-  const q = jStat.studentt.inv(0.975, df);
+  const q = studentTQuantile(0.975, df);
   if (Number.isInteger(df) && t975.size < 10_000) t975.set(df, q);
   return q;
 };

@@ -1,6 +1,6 @@
-import jStat from 'jstat';
 import { ratioWithInterval, type Interval } from '../report/stats';
 import { twoSidedTPValue } from './multiple-testing';
+import { studentTQuantile } from './tails';
 
 /**
  * One day's sums of a rate whose rows are not independent trials: `y` successes out of `x`
@@ -45,7 +45,7 @@ export const clusteredRate = (days: readonly DaySums[]): ClusteredRate | undefin
   if (!ratio) return undefined;
   if (!ratio.ci) return { value: ratio.value, days: withData.length };
   const df = withData.length - 1;
-  const se = (ratio.ci[1] - ratio.ci[0]) / 2 / jStat.studentt.inv(0.975, df);
+  const se = (ratio.ci[1] - ratio.ci[0]) / 2 / studentTQuantile(0.975, df);
   const ci: Interval = [Math.max(0, ratio.ci[0]), Math.min(1, ratio.ci[1])];
   return { value: ratio.value, days: withData.length, ci, se, df };
 };
