@@ -11,21 +11,12 @@ import {
   Z95,
 } from '../../../shared/report/stats';
 import { normalCdf } from './fixtures';
+import { lnGamma } from '../../support/reference-distributions';
 
 /** Published two-sided 95% Student t quantiles t_{0.975, df} (any statistics table). */
 const T975: Record<number, number> = { 1: 12.706205, 4: 2.776445, 6: 2.446912, 9: 2.262157, 18: 2.100922, 30: 2.042272 };
 
 
-/** ln Gamma by the Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0.5. */
-const lnGamma = (x: number): number => {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  const z = x - 1;
-  let a = c[0]!;
-  const t = z + 7.5;
-  for (let i = 1; i < 9; i += 1) a += c[i]! / (z + i);
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
-};
 
 /** integral from 0 to t of the Student t density with df degrees of freedom, by Simpson's rule. */
 const integrateTDensity = (t: number, df: number) => {
