@@ -16,10 +16,6 @@ export type AlertDeps = NotifyDeps;
 /** Every alert of a cooperation, by key: read once per run. */
 export const readAlerts = (deps: AlertDeps, cooperationId: string) => loadAlerts<AlertDraft>(deps.table, cooperationId);
 
-/** Keys of the alerts firing now: listed in the next report, not re-sent as alerts. */
-export const firingKeys = (alerts: ReadonlyMap<string, AlertItem>): string[] =>
-  [...alerts.values()].filter((a) => a.state === 'firing').map((a) => a.key).sort();
-
 /** Datasets with counted data before the period, and in it, from the file records. */
 export const datasetPresence = (files: readonly FileRecord[], report: Report) => {
   const before = new Set<DatasetName>();

@@ -6,11 +6,11 @@ import { addDays, daysBetween } from '../time/days';
 import { localDayOf, previousPeriod, type Period } from '../time/periods';
 import { computeMetrics, defaultMinSample, metricDefinition, METRIC_NAMES, type MetricName, type MetricValue } from './metrics';
 import { impactSection, seriesByKey, type ReportImpact } from './impact-section';
-import type { Interval } from './stats';
+import { twoProportionPValue, welchPValue, type Interval } from './stats';
 import { activeGenerations, sumAggregates, type Totals } from './totals';
 import { expressChange, type NoChangeReason } from '../verdicts/change';
 import { clusteredDifferenceTest } from '../verdicts/clustered';
-import { adjustForMultipleTests, twoSidedNormalPValue, twoSidedTPValue } from '../verdicts/multiple-testing';
+import { adjustForMultipleTests } from '../verdicts/multiple-testing';
 import { summariseVerdict, targetStatus, type TargetStatus, type Verdict } from '../verdicts/target-status';
 
 /**
@@ -136,23 +136,8 @@ export const judge = (name: MetricName, metric: MetricValue, target: Target): Pi
 const liftPValue = (current: MetricValue, base: MetricValue): number | undefined => {
   const a = current.basis;
   const b = base.basis;
-  if (a?.type === 'proportion' && b?.type === 'proportion') {
-    if (a.n <= 0 || b.n <= 0) return undefined;
-    const pooled = (a.successes + b.successes) / (a.n + b.n);
-    const se = Math.sqrt(pooled * (1 - pooled) * (1 / a.n + 1 / b.n));
-    if (se === 0) return a.successes / a.n === b.successes / b.n ? 1 : undefined;
-    return twoSidedNormalPValue((a.successes / a.n - b.successes / b.n) / se);
-  }
-  if (a?.type === 'mean' && b?.type === 'mean') {
-    if (a.n < 2 || b.n < 2) return undefined;
-    const va = a.variance / a.n;
-    const vb = b.variance / b.n;
-    const se = Math.sqrt(va + vb);
-    if (!Number.isFinite(se)) return undefined;
-    if (se === 0) return a.mean === b.mean ? 1 : undefined;
-    const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
-    return twoSidedTPValue((a.mean - b.mean) / se, df);
-  }
+  if (a?.type === 'proportion' && b?.type === 'proportion') return twoProportionPValue(a.successes, a.n, b.successes, b.n);
+  if (a?.type === 'mean' && b?.type === 'mean') return welchPValue(a, b);
   if (a?.type === 'days' && b?.type === 'days') return clusteredDifferenceTest(a.days, b.days)?.pValue;
   return undefined;
 };

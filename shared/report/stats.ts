@@ -1,10 +1,9 @@
-import { normalUpperTail, studentTCdf, studentTQuantile } from '../verdicts/tails';
+import { twoSidedNormalPValue, twoSidedTPValue } from '../verdicts/multiple-testing';
+import { studentTQuantile } from '../verdicts/tails';
 
 // The distributions are crosslift's own (shared/verdicts/tails.ts says why): t quantiles agree
 // with published tables to far below what a 95% interval shows.
 const tQuantile = studentTQuantile;
-const tCdf = studentTCdf;
-const normalCdf = (x: number, mean: number, sd: number) => 1 - normalUpperTail((x - mean) / sd);
 
 /** Two-sided 95% normal quantile. */
 export const Z95 = 1.959963984540054;
@@ -72,17 +71,19 @@ export const ratioWithInterval = (days: readonly { x: number; y: number }[]) => 
   return { value: ratio, ci: [ratio - half, ratio + half] as Interval };
 };
 
-/** Two-sided p-value of the two-proportion z-test (pooled). */
+/**
+ * Two-sided p-value of the two-proportion z-test (pooled), never 0: undefined when a sample is
+ * empty, or when neither sample varies but they differ (nothing to scale the difference by).
+ */
 export const twoProportionPValue = (x1: number, n1: number, x2: number, n2: number): number | undefined => {
   if (n1 <= 0 || n2 <= 0) return undefined;
   const pooled = (x1 + x2) / (n1 + n2);
   const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
-  if (se === 0) return x1 / n1 === x2 / n2 ? 1 : 0;
-  const z = (x1 / n1 - x2 / n2) / se;
-  return 2 * (1 - normalCdf(Math.abs(z), 0, 1));
+  if (se === 0) return x1 / n1 === x2 / n2 ? 1 : undefined;
+  return twoSidedNormalPValue((x1 / n1 - x2 / n2) / se);
 };
 
-/** Two-sided p-value of Welch's t-test from two samples' n, mean and variance. */
+/** Two-sided p-value of Welch's t-test from two samples' n, mean and variance, never 0. */
 export const welchPValue = (
   a: { n: number; mean: number; variance: number },
   b: { n: number; mean: number; variance: number },
@@ -92,8 +93,7 @@ export const welchPValue = (
   const vb = b.variance / b.n;
   const se = Math.sqrt(va + vb);
   if (!Number.isFinite(se)) return undefined;
-  if (se === 0) return a.mean === b.mean ? 1 : 0;
-  const t = (a.mean - b.mean) / se;
+  if (se === 0) return a.mean === b.mean ? 1 : undefined;
   const df = (va + vb) ** 2 / (va ** 2 / (a.n - 1) + vb ** 2 / (b.n - 1));
-  return 2 * (1 - tCdf(Math.abs(t), df));
+  return twoSidedTPValue((a.mean - b.mean) / se, df);
 };
