@@ -50,6 +50,14 @@ export interface Messages {
   readonly groups: Record<MetricGroup, string>;
   readonly targetWord: string;
   readonly noData: string;
+  /** Punctuation between a label and its value, between items, and in a list of names. */
+  readonly colon: string;
+  readonly comma: string;
+  readonly listSep: string;
+  /** The chip of an alert still firing, in the report. */
+  readonly alertOn: string;
+  /** A restatement whose metric values are all unchanged (statuses, the effect or the input files changed). */
+  readonly restatedNoValues: string;
   readonly notComputed: (labels: string) => string;
   readonly trendOf: (n: number) => string;
   readonly freshness: string;
@@ -137,6 +145,11 @@ const en: Messages = {
   groups: { enrollments: 'Enrollments', referrals: 'Referrals', ads: 'Ads', feedback: 'Feedback', events: 'Events', model: 'Effect model' },
   targetWord: 'target',
   noData: 'no data this period',
+  colon: ': ',
+  comma: ', ',
+  listSep: ', ',
+  alertOn: 'alert',
+  restatedNoValues: 'Late data changed this report, but no metric value: what changed is a status, the incremental effect or the files behind it.',
   notComputed: (labels) => `Not computed this period: ${labels}.`,
   trendOf: (n) => `last ${n} periods`,
   freshness: 'Data behind this report',
@@ -227,6 +240,11 @@ const zhCN: Messages = {
   groups: { enrollments: '报名', referrals: '推荐', ads: '广告', feedback: '反馈', events: '活动', model: '效果模型' },
   targetWord: '目标',
   noData: '本期无数据',
+  colon: '：',
+  comma: '，',
+  listSep: '、',
+  alertOn: '告警中',
+  restatedNoValues: '迟到的数据改变了本报告，但没有指标数值发生变化：变化的是状态、增量效果或其依据的文件。',
   notComputed: (labels) => `本期未计算：${labels}。`,
   trendOf: (n) => `最近 ${n} 期`,
   freshness: '本报告的数据',

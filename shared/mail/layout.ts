@@ -187,11 +187,15 @@ export interface TrendPoint {
 
 const SPARK_HEIGHT = 26;
 
-/** Bar heights in px for a trend, from the lower of 0 and the minimum to the maximum. */
+/**
+ * Bar heights in px for a trend: from 0 when the values spread over much of their size (counts
+ * that halve), else from a little below the minimum, so a rating moving between 3.8 and 4.3 shows.
+ */
 const barHeights = (points: readonly TrendPoint[], height: number) => {
   const values = points.map((p) => p.value);
-  const low = Math.min(0, ...values);
+  const min = Math.min(...values);
   const high = Math.max(...values);
+  const low = min <= 0 || min <= high / 2 ? Math.min(0, min) : min - (high - min) * 0.25;
   const span = high - low;
   return values.map((v) => (span > 0 ? Math.max(2, Math.round(((v - low) / span) * height)) : 2));
 };

@@ -298,7 +298,7 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
     const m = report.metrics[name]!;
     const interval = ci(name, m);
     return {
-      text: `${metricLabel(name, t)}: ${fmt(name, m.value)}${interval ? ` [${interval}]` : ''}${m.target ? `, ${target(name, m)}` : ''}`,
+      text: `${metricLabel(name, t)}${t.colon}${fmt(name, m.value)}${interval ? ` [${interval}]` : ''}${m.target ? `${t.comma}${target(name, m)}` : ''}`,
       status: statusText(m, t),
       m,
     };
@@ -306,7 +306,7 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   const still = (options.stillFiring ?? []).map(({ metric, line }) => {
     const label = isMetricName(metric) ? metricLabel(metric, t) : clip(metric, 80);
     const detail = line && isMetricName(metric) ? renderAlertLine(line, locale, (x) => fmt(metric, x)) : '';
-    return detail ? `${label}: ${detail}` : label;
+    return detail ? `${label}${t.colon}${detail}` : label;
   });
 
   // The detail: every other metric, by dataset.
@@ -324,13 +324,18 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
       m,
     };
   };
-  const notComputed = (Object.keys(report.missing) as string[]).filter(isMetricName).filter((n) => report.metrics[n] === undefined);
+  // Metrics that could not be computed although their data came in (a cooperation without ads is not told it has no ad metrics).
+  const delivered = new Set<string>(report.manifest.files.map((f) => f.dataset));
+  const notComputed = (Object.keys(report.missing) as string[])
+    .filter(isMetricName)
+    .filter((n) => report.metrics[n] === undefined)
+    .filter((n) => metricDefinition(n).datasets.length > 0 && metricDefinition(n).datasets.every((d) => delivered.has(d)));
 
   const impact = renderImpactSection(report.impact ?? [], t);
 
   // Data behind the report: who delivered what, the latest file, what is missing.
   const offset = offsetOf(report);
-  const delivered = deliveries(report.manifest.files);
+  const deliveredFiles = deliveries(report.manifest.files);
   const deliveredLine = (d: Delivery) =>
     [
       ...(d.files > 1 ? [t.files(d.files), t.latestFile(clip(d.latest.key.split('/').pop() ?? d.latest.key, 80))] : [clip(d.latest.key.split('/').pop() ?? d.latest.key, 80)]),
@@ -341,7 +346,7 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
       .join(' · ');
   const freshness = [
     ...report.missingDeliveries.map((m) => ({ ok: false, partnerId: m.partnerId, dataset: m.dataset as string, detail: t.missingDelivery })),
-    ...delivered.map((d) => ({ ok: true, partnerId: d.partnerId, dataset: d.dataset, detail: deliveredLine(d) })),
+    ...deliveredFiles.map((d) => ({ ok: true, partnerId: d.partnerId, dataset: d.dataset, detail: deliveredLine(d) })),
   ];
   const freshnessShown = freshness.slice(0, MAX_FRESHNESS_LINES);
   const freshnessMore = freshness.length - freshnessShown.length;
@@ -366,7 +371,9 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
             restated.map(([n, d]) => [metricLabel(n, t), fmt(n, d.before), fmt(n, d.after)]),
             { right: [1, 2] },
           )}`
-        : '',
+        : options.restatement
+          ? paragraph(t.restatedNoValues)
+          : '',
       tileData.length ? tileHtml : '',
       paragraph(basis, { muted: true, size: 12 }),
       heading(t.attention),
@@ -378,7 +385,7 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
             }),
           )
         : paragraph(t.nothingNeedsAttention),
-      still.length ? `${subheading(t.stillFiring)}${list(still.map((s) => item(`${chip('bad', '!', t.transitions.firing)} ${esc(s)}`)))}` : '',
+      still.length ? `${subheading(t.stillFiring)}${list(still.map((s) => item(`${chip('bad', '!', t.alertOn)} ${esc(s)}`)))}` : '',
       groups.length || notComputed.length ? heading(t.detail) : '',
       ...groups.map(
         (g) =>
@@ -389,7 +396,7 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
             }),
           )}`,
       ),
-      notComputed.length ? paragraph(t.notComputed(notComputed.map((n) => metricLabel(n, t)).join(', ')), { muted: true, size: 12 }) : '',
+      notComputed.length ? paragraph(t.notComputed(notComputed.map((n) => metricLabel(n, t)).join(t.listSep)), { muted: true, size: 12 }) : '',
       impact.html,
       heading(t.freshness),
       freshness.length
@@ -407,21 +414,23 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
 
   const tileText = tileData.map((d) => {
     const trend = sparklineText(d.trend.map((p) => p.value));
-    return `${d.label}: ${d.value} · ${d.status}${d.change ? ` · ${d.change}` : ''}${d.details.length ? ` · ${d.details.join(' · ')}` : ''}${
+    return `${d.label}${t.colon}${d.value} · ${d.status}${d.change ? ` · ${d.change}` : ''}${d.details.length ? ` · ${d.details.join(' · ')}` : ''}${
       trend ? ` · ${t.trendOf(d.trend.length)} ${trend}` : ''
     }`;
   });
   const sections: TextSection[] = [
     ...(restated.length
-      ? [{ heading: t.restatementIntro, lines: restated.map(([n, d]) => `${metricLabel(n, t)}: ${fmt(n, d.before)} -> ${fmt(n, d.after)}`) }]
-      : []),
+      ? [{ heading: t.restatementIntro, lines: restated.map(([n, d]) => `${metricLabel(n, t)}${t.colon}${fmt(n, d.before)} -> ${fmt(n, d.after)}`) }]
+      : options.restatement
+        ? [{ lines: [t.restatedNoValues] }]
+        : []),
     { lines: [...tileText, basis] },
     {
       heading: t.attention,
       lines: [
         ...attention.map((n) => {
           const a = attentionLine(n);
-          return `${SYMBOL[statusKey(a.m.status)]} ${a.text} (${a.status})`;
+          return `${SYMBOL[statusKey(a.m.status)]} ${a.text} — ${a.status}`;
         }),
         ...(attention.length || still.length ? [] : [t.nothingNeedsAttention]),
         ...(still.length ? [t.stillFiring, ...still.map((s) => `  ${s}`)] : []),
@@ -431,19 +440,19 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
       heading: t.detail,
       lines: [
         ...groups.flatMap((g) => [
-          `${t.groups[g.group]}:`,
+          `${t.groups[g.group]}${t.colon.trim()}`,
           ...g.names.map((n) => {
             const d = detailOf(n);
-            return `  ${d.label}: ${d.value}${d.details.length ? ` (${d.details.join(', ')})` : ''}`;
+            return `  ${d.label}${t.colon}${d.value}${d.details.length ? ` (${d.details.join(t.comma)})` : ''}`;
           }),
         ]),
-        ...(notComputed.length ? [t.notComputed(notComputed.map((n) => metricLabel(n, t)).join(', '))] : []),
+        ...(notComputed.length ? [t.notComputed(notComputed.map((n) => metricLabel(n, t)).join(t.listSep))] : []),
       ],
     },
     ...(impact.text.length ? [{ heading: impact.text[0], lines: impact.text.slice(1) }] : []),
     {
       heading: t.freshness,
-      lines: freshness.length ? freshness.map((f) => `${f.ok ? '✓' : '✗'} ${f.partnerId} · ${f.dataset}: ${f.detail}`) : [t.noFiles],
+      lines: freshness.length ? freshness.map((f) => `${f.ok ? '✓' : '✗'} ${f.partnerId} · ${f.dataset}${t.colon}${f.detail}`) : [t.noFiles],
     },
   ];
   const text = textDocument({
