@@ -130,53 +130,46 @@ export const banner = (tone: Tone, symbol: string, text: string): string =>
 
 /** A bulleted line with a symbol (attention list, freshness), `html` already escaped. */
 export const item = (html: string): string =>
-  `<tr><td class="cl-line" style="padding:7px 0;border-top:1px solid ${L.line};font-size:14px;line-height:20px">${html}</td></tr>`;
+  `<tr><td class="cl-line" style="padding:7px 0;border-top:1px solid ${L.line}">${html}</td></tr>`;
 
 /** Rows of `item`s. */
 export const list = (items: readonly string[]): string =>
-  items.length ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse">${items.join('')}</table>` : '';
+  items.length
+    ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:14px;line-height:20px">${items.join('')}</table>`
+    : '';
 
 /** Muted small text inside a line. */
 export const small = (text: string): string =>
-  `<span class="cl-muted" style="font-size:12px;line-height:18px;color:${L.muted}">${esc(text)}</span>`;
+  `<span class="cl-muted" style="font-size:12px;color:${L.muted}">${esc(text)}</span>`;
 
 /**
  * A metric's line: its label and, under it, the details (interval, target, change); on the right
  * its value and status chip. Two columns, so it reads at 375 px as at 600.
  */
 export const metricLine = (o: { label: string; value: string; chip?: string; details: readonly string[] }): string =>
-  `<tr><td class="cl-line" style="padding:8px 8px 8px 0;border-top:1px solid ${L.line};vertical-align:top;font-size:14px;line-height:20px">${esc(
-    o.label,
-  )}${
+  `<tr><td class="cl-line" style="padding:8px 8px 8px 0;border-top:1px solid ${L.line};vertical-align:top">${esc(o.label)}${
     o.details.length ? `<br>${small(o.details.filter((d) => d !== '').join(' · '))}` : ''
-  }</td><td class="cl-line" style="padding:8px 0;border-top:1px solid ${L.line};vertical-align:top;text-align:right;white-space:nowrap;font-size:14px;line-height:20px"><b>${esc(
+  }</td><td class="cl-line" style="padding:8px 0;border-top:1px solid ${L.line};vertical-align:top;text-align:right;white-space:nowrap"><b>${esc(
     o.value,
   )}</b>${o.chip ? `<br>${o.chip}` : ''}</td></tr>`;
 
 export const metricTable = (lines: readonly string[]): string =>
-  lines.length ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse">${lines.join('')}</table>` : '';
+  lines.length
+    ? `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;font-size:14px;line-height:20px">${lines.join('')}</table>`
+    : '';
+
+const CELL = `padding:6px 8px;border-top:1px solid ${L.line};vertical-align:top`;
 
 /** A small data table with a head row (restatement, rejected rows, freshness); cells are text, escaped here. */
 export const dataTable = (head: readonly string[], rows: readonly (readonly string[])[], options: { right?: readonly number[] } = {}): string => {
   const align = (i: number) => (options.right?.includes(i) ? 'right' : 'left');
   const th = head
-    .map(
-      (h, i) =>
-        `<th class="cl-soft cl-muted" style="padding:6px 8px;background:${L.soft};color:${L.muted};font-size:12px;line-height:16px;text-align:${align(i)};font-weight:bold">${esc(h)}</th>`,
-    )
+    .map((h, i) => `<th class="cl-soft cl-muted" style="padding:6px 8px;background:${L.soft};color:${L.muted};font-size:12px;text-align:${align(i)}">${esc(h)}</th>`)
     .join('');
   const tr = rows
-    .map(
-      (r) =>
-        `<tr>${r
-          .map(
-            (c, i) =>
-              `<td class="cl-line" style="padding:6px 8px;border-top:1px solid ${L.line};font-size:13px;line-height:18px;text-align:${align(i)};vertical-align:top;word-break:break-word">${esc(c)}</td>`,
-          )
-          .join('')}</tr>`,
-    )
+    .map((r) => `<tr>${r.map((c, i) => `<td class="cl-line" style="${CELL}${i > 0 && options.right?.includes(i) ? ';text-align:right' : ''}">${esc(c)}</td>`).join('')}</tr>`)
     .join('');
-  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:4px 0 8px"><tr>${th}</tr>${tr}</table>`;
+  return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:4px 0 8px;font-size:13px;line-height:18px;word-break:break-word"><tr>${th}</tr>${tr}</table>`;
 };
 
 /** One period of a trend: its value and the tone of its status. */
@@ -210,7 +203,7 @@ export const sparkline = (points: readonly TrendPoint[], barWidth = 7): string =
   const cells = points
     .map(
       (p, i) =>
-        `<td style="vertical-align:bottom;padding:0 2px 0 0"><div style="width:${barWidth}px;height:${heights[i]}px;background:${BAR[p.tone]};font-size:0;line-height:0"></div></td>`,
+        `<td style="vertical-align:bottom;padding-right:2px"><div style="width:${barWidth}px;height:${heights[i]}px;background:${BAR[p.tone]}"></div></td>`,
     )
     .join('');
   return `<table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin-top:6px;height:${SPARK_HEIGHT}px;font-size:0;line-height:0"><tr>${cells}</tr></table>`;

@@ -54,7 +54,7 @@ export interface ReportEmailOptions {
 /** Periods a trend shows at most (this one included). */
 export const TREND_PERIODS = 12;
 /** Lines of data freshness shown at most (the attachment lists every file). */
-const MAX_FRESHNESS_LINES = 24;
+const MAX_FRESHNESS_LINES = 20;
 
 /** A metric's status in words: the verdict statuses, or why it is not judged. */
 export const statusText = (m: ReportMetric, t: Messages): string => {
@@ -228,7 +228,12 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   const [tone, symbol] = verdictTone(report.verdict);
   const provisional =
     report.state === 'provisional'
-      ? t.provisional(report.missingDeliveries.map((m) => `${m.dataset} (${m.partnerId})`).join(', '))
+      ? t.provisional(
+          [
+            ...report.missingDeliveries.slice(0, 6).map((m) => `${m.dataset} (${clip(m.partnerId, 40)})`),
+            ...(report.missingDeliveries.length > 6 ? [t.moreRows(report.missingDeliveries.length - 6)] : []),
+          ].join(t.listSep),
+        )
       : '';
   const basis =
     report.comparisonBasis.kind === 'baseline'
@@ -263,13 +268,14 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   const tileData = highlights.map((name) => {
     const m = report.metrics[name];
     const compact = (x: number) => tileValue(name, x, locale, currency);
-    if (!m) return { name, label: metricLabel(name, t), value: '–', status: t.noData, change: '', details: [] as string[], trend: [] as { value: number; tone: Tone }[] };
+    if (!m) return { name, label: metricLabel(name, t), value: '–', full: '–', status: t.noData, change: '', details: [] as string[], trend: [] as { value: number; tone: Tone }[] };
     const c = m.comparison;
     const arrow = c && c.change > 0 ? '▲ ' : c && c.change < 0 ? '▼ ' : '';
     return {
       name,
       label: metricLabel(name, t),
       value: tileValue(name, m.value, locale, currency),
+      full: fmt(name, m.value),
       status: t.statusWord[statusKey(m.status)],
       m,
       change: `${arrow}${changeText(name, m, locale, compact, { significance: false })}`,
@@ -304,7 +310,8 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
     };
   };
   const still = (options.stillFiring ?? []).map(({ metric, line }) => {
-    const label = isMetricName(metric) ? metricLabel(metric, t) : clip(metric, 80);
+    // A delivery alert (`data:<dataset>`) says which data stopped arriving.
+    const label = isMetricName(metric) ? metricLabel(metric, t) : `${clip(metric.replace(/^data:/, ''), 80)}${t.colon}${t.transitions.no_data}`;
     const detail = line && isMetricName(metric) ? renderAlertLine(line, locale, (x) => fmt(metric, x)) : '';
     return detail ? `${label}${t.colon}${detail}` : label;
   });
@@ -414,7 +421,7 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
 
   const tileText = tileData.map((d) => {
     const trend = sparklineText(d.trend.map((p) => p.value));
-    return `${d.label}${t.colon}${d.value} · ${d.status}${d.change ? ` · ${d.change}` : ''}${d.details.length ? ` · ${d.details.join(' · ')}` : ''}${
+    return `${d.label}${t.colon}${d.full} · ${d.status}${d.change ? ` · ${d.change}` : ''}${d.details.length ? ` · ${d.details.join(' · ')}` : ''}${
       trend ? ` · ${t.trendOf(d.trend.length)} ${trend}` : ''
     }`;
   });

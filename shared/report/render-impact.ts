@@ -24,7 +24,7 @@ export const impactLine = (impact: ReportImpact, locale: ImpactLocale) =>
   })}`;
 
 /** Estimates whose chart the email draws at most; the sentences of at most MAX_SENTENCES (all in the text part). */
-const MAX_CHARTS = 3;
+const MAX_CHARTS = 2;
 const MAX_SENTENCES = 10;
 
 /**
@@ -52,20 +52,20 @@ const bandChart = (impact: ReportImpact, locale: ImpactLocale) => {
       x += w;
     }
     const bar = cells.map(([w, p]) => `<td width="${w}"${PAINT[p]}></td>`).join('');
-    return `<tr><td class="cl-muted" style="font-size:11px;color:${LIGHT.muted};padding-right:6px;white-space:nowrap">${esc(d.day.slice(5))}</td><td style="padding:1px 0"><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse;height:9px"><tr>${bar}</tr></table></td><td style="font-size:11px;padding-left:6px;white-space:nowrap">${esc(
+    return `<tr><td class="cl-muted" style="color:${LIGHT.muted};padding-right:6px">${esc(d.day.slice(5))}</td><td style="padding:1px 0"><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse"><tr>${bar}</tr></table></td><td style="padding-left:6px">${esc(
       `${number.format(d.actual!)} / ${number.format(d.counterfactual!)}`,
     )}</td></tr>`;
   });
-  return `<table role="presentation" cellpadding="0" cellspacing="0" style="margin:4px 0 12px">${rows.join('')}</table>`;
+  return `<table role="presentation" cellpadding="0" cellspacing="0" style="margin:4px 0 12px;font-size:11px;line-height:13px;white-space:nowrap">${rows.join('')}</table>`;
 };
 
 type Paint = 'bar' | 'band' | 'mark' | 'none';
 /** Cell attributes per paint; the mark turns light in dark mode (class cl-ink). */
 const PAINT: Record<Paint, string> = {
-  bar: ' style="background:#3b7ddd;height:9px"',
-  band: ' style="background:#c6cbd2;height:9px"',
-  mark: ` class="cl-ink" style="background:${LIGHT.text};height:9px"`,
-  none: ' style="height:9px"',
+  bar: ' height="9" style="background:#3b7ddd"',
+  band: ' height="9" style="background:#c6cbd2"',
+  mark: ` height="9" class="cl-ink" style="background:${LIGHT.text}"`,
+  none: ' height="9" style="height:9px"',
 };
 
 /** The report email's incremental-effect section: a sentence and a band chart per estimate. */
