@@ -55,9 +55,9 @@ export const renderRejectionEmail = (notice: RejectionNotice, locale: Locale = '
     kind: t.kinds.rejection,
     heading: file,
     subheading: `${r.fileLabel}: ${key}`,
-    banner: `${rejected ? '✗' : '!'} ${verdict}.`,
+    banner: `${rejected ? '✗' : '!'} ${verdict}${t.stop}`,
     sections: [
-      { lines: [...rows.map(([where, problem]) => `- ${where}: ${problem}`), ...(more ? [more] : [])] },
+      { lines: [...rows.map(([where, problem]) => `- ${where}${t.colon}${problem}`), ...(more ? [more] : [])] },
       { lines: [r.fullReport(reportKey), r.fix] },
     ],
     footer,

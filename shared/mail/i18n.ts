@@ -54,6 +54,7 @@ export interface Messages {
   readonly colon: string;
   readonly comma: string;
   readonly listSep: string;
+  readonly stop: string;
   /** The chip of an alert still firing, in the report. */
   readonly alertOn: string;
   /** A restatement whose metric values are all unchanged (statuses, the effect or the input files changed). */
@@ -148,6 +149,7 @@ const en: Messages = {
   colon: ': ',
   comma: ', ',
   listSep: ', ',
+  stop: '.',
   alertOn: 'alert',
   restatedNoValues: 'Late data changed this report, but no metric value: what changed is a status, the incremental effect or the files behind it.',
   notComputed: (labels) => `Not computed this period: ${labels}.`,
@@ -243,6 +245,7 @@ const zhCN: Messages = {
   colon: '：',
   comma: '，',
   listSep: '、',
+  stop: '。',
   alertOn: '告警中',
   restatedNoValues: '迟到的数据改变了本报告，但没有指标数值发生变化：变化的是状态、增量效果或其依据的文件。',
   notComputed: (labels) => `本期未计算：${labels}。`,
