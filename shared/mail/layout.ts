@@ -93,7 +93,8 @@ const DARK_CSS = [
   `.cl-muted{color:${DARK.muted}!important}`,
   `.cl-soft{background:${DARK.soft}!important}`,
   `.cl-line{border-color:${DARK.line}!important}`,
-  `.cl-accent{color:${DARK.accent}!important;border-color:${DARK.accent}!important}`,
+  `.cl-accent{color:${DARK.accent}!important}`,
+  `.cl-edge{border-color:${DARK.accent}!important}`,
   `.cl-ink{background:${DARK.text}!important}`,
   ...TONES.map((t) => `.cl-${t}{background:${DARK.tones[t].bg}!important;color:${DARK.tones[t].fg}!important;border-color:${DARK.tones[t].edge}!important}`),
   '}',
@@ -283,7 +284,7 @@ export const emailDocument = (f: EmailFrame): string => `<!doctype html>
 <body class="cl-page" style="margin:0;padding:0;background:${L.page};font-family:${FONT}">
 <div style="display:none;max-height:0;overflow:hidden;mso-hide:all">${esc(f.preheader)}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" class="cl-page" style="background:${L.page}"><tr><td align="center" style="padding:16px 8px">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" class="cl-card cl-accent" style="max-width:600px;background:${L.card};color:${L.text};border-top:4px solid ${L.accent};border-radius:6px;font-family:${FONT};text-align:left">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" class="cl-card cl-edge" style="max-width:600px;background:${L.card};color:${L.text};border-top:4px solid ${L.accent};border-radius:6px;font-family:${FONT};text-align:left">
 <tr><td style="padding:18px 16px 4px">
 <div class="cl-accent" style="font-size:12px;line-height:16px;font-weight:bold;letter-spacing:.04em;color:${L.accent}">${esc(f.kind)}</div>
 <h1 class="cl-text" style="margin:4px 0 2px;font-size:21px;line-height:27px;color:${L.text};word-break:break-word">${esc(f.heading)}</h1>

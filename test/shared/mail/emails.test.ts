@@ -111,7 +111,7 @@ describe('every email kind', () => {
       'crosslift · Job failure',
     ]);
     for (const { html, text } of emails) {
-      expect(html).toContain('class="cl-card cl-accent" style="max-width:600px;background:#ffffff;color:#1f1f1f;border-top:4px solid #1a5fb4');
+      expect(html).toContain('class="cl-card cl-edge" style="max-width:600px;background:#ffffff;color:#1f1f1f;border-top:4px solid #1a5fb4');
       expect(html).toContain('@media (prefers-color-scheme:dark)');
       expect(html).toMatch(/You receive this as a/);
       expect(text).toMatch(/\n--\n(.|\n)*You receive this as a/);
