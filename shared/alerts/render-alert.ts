@@ -1,10 +1,10 @@
-import escapeHtml from 'escape-html';
 import { MESSAGES } from '../mail/i18n';
+import { banner, chip, clip, emailDocument, metricLine, metricTable, paragraph, textDocument, type Tone } from '../mail/layout';
 import type { Locale } from '../mail/locale';
 import type { AlertDraft } from './evaluate';
 import { formatMetric, formatTarget, metricLabel } from '../report/format';
 import { isMetricName } from '../report/metrics';
-import { renderAlertLine } from '../verdicts/alert-detector';
+import { describeAlertRule, renderAlertLine } from '../verdicts/alert-detector';
 
 /**
  * What the alert is about, and its numbers, in the recipient's language: a metric's line states
@@ -26,32 +26,44 @@ const describe = (d: AlertDraft, locale: Locale, currency: string) => {
   return { label, state: t.transitions[d.transition], detail: `${value}${ci}${target}, n = ${d.n ?? 0}` };
 };
 
+const TONE = { firing: 'bad', no_data: 'warn', resolved: 'good' } as const satisfies Record<AlertDraft['transition'], Tone>;
+const SYMBOL = { firing: '✗', no_data: '!', resolved: '✓' } as const;
+
 /** One alert email per cooperation and run, carrying every pending transition (no alert storms). */
 export const renderAlertEmail = (input: { cooperationName: string; transitions: readonly AlertDraft[]; locale: Locale; currency: string }) => {
   const t = MESSAGES[input.locale];
+  const cooperation = clip(input.cooperationName, 120);
   const firing = input.transitions.filter((d) => d.transition !== 'resolved').length;
   const periods = [...new Set(input.transitions.map((d) => d.period))].join(', ');
-  const subject = `${t.alertPrefix}${input.cooperationName} ${periods}: ${firing > 0 ? t.alertsFiring(firing) : t.alertsResolved}`;
+  const subject = `${t.alertPrefix}${cooperation} ${periods}: ${firing > 0 ? t.alertsFiring(firing) : t.alertsResolved}`;
   const described = input.transitions.map((d) => ({ d, ...describe(d, input.locale, input.currency) }));
-  const lines = described.map(({ d, label, state, detail }) => `- ${label}: ${state} (${d.period})${detail ? `: ${detail}` : ''}`);
-  const text = [`${input.cooperationName}`, t.alertIntro(input.transitions.length), '', ...lines].join('\n');
-  const colour = { firing: '#b3261e', no_data: '#8a6d00', resolved: '#1b7f3b' } as const;
-  const html = `<!doctype html>
-<html lang="${input.locale}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>
-<body style="margin:0;padding:16px;font-family:Arial,Helvetica,'PingFang SC','Microsoft YaHei',sans-serif;color:#1f1f1f;background:#f6f7f9">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:720px;margin:auto;background:#ffffff;border:1px solid #e3e5e8"><tr><td style="padding:16px 20px">
-<h1 style="font-size:20px;margin:0 0 8px">${escapeHtml(input.cooperationName)}</h1>
-<p style="font-size:16px;font-weight:bold;margin:0 0 12px;color:${firing > 0 ? '#b3261e' : '#1b7f3b'}">${escapeHtml(t.alertIntro(input.transitions.length))}</p>
-<table cellpadding="6" cellspacing="0" width="100%" style="border-collapse:collapse;font-size:13px">
-${described
-  .map(
-    ({ d, label, state, detail }) =>
-      `<tr style="border-top:1px solid #e3e5e8"><td><b>${escapeHtml(label)}</b></td><td style="color:${colour[d.transition]};white-space:nowrap">${escapeHtml(
-        state,
-      )}</td><td style="white-space:nowrap">${escapeHtml(d.period)}</td><td>${escapeHtml(detail)}</td></tr>`,
-  )
-  .join('\n')}
-</table>
-</td></tr></table></body></html>`;
+  const intro = t.alertIntro(input.transitions.length);
+  const footer = [describeAlertRule(input.locale), t.why.recipients];
+  const html = emailDocument({
+    locale: input.locale,
+    title: subject,
+    preheader: `${intro} ${firing > 0 ? t.alertsFiring(firing) : t.alertsResolved}`,
+    kind: t.kinds.alert,
+    heading: cooperation,
+    subheading: periods,
+    footer,
+    body: [
+      banner(firing > 0 ? 'bad' : 'good', firing > 0 ? '✗' : '✓', firing > 0 ? t.alertsFiring(firing) : t.alertsResolved),
+      paragraph(intro),
+      metricTable(
+        described.map(({ d, label, state, detail }) =>
+          metricLine({ label, value: d.period, chip: chip(TONE[d.transition], SYMBOL[d.transition], state), details: detail ? [detail] : [] }),
+        ),
+      ),
+    ].join('\n'),
+  });
+  const text = textDocument({
+    kind: t.kinds.alert,
+    heading: cooperation,
+    subheading: periods,
+    banner: `${firing > 0 ? '✗' : '✓'} ${firing > 0 ? t.alertsFiring(firing) : t.alertsResolved}`,
+    sections: [{ heading: intro, lines: described.map(({ d, label, state, detail }) => `- ${label}: ${state} (${d.period})${detail ? `: ${detail}` : ''}`) }],
+    footer,
+  });
   return { subject, html, text };
 };

@@ -102,6 +102,12 @@ export const cooperationSchema = z
       .strict()
       .optional(),
     targets: z.partialRecord(z.enum(METRIC_NAMES), targetSchema).default({}),
+    highlights: z
+      .array(z.enum(METRIC_NAMES))
+      .min(1)
+      .max(6)
+      .optional()
+      .describe('The metrics shown as tiles at the top of the report email (default: chosen by `type`)'),
     expects: z
       .partialRecord(z.enum(DATASET_NAMES), z.array(id).min(1))
       .optional()

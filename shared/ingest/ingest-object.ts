@@ -377,15 +377,18 @@ const reportRejection = async ({ deps, drop, fileId }: Ingestion, generation: st
     kind: 'rejection',
     ref: `${fileId}#${generation}`,
     audience: { kind: 'partner', partnerId: drop.partner.id },
-    render: () =>
-      renderRejectionEmail({
-        key: drop.key,
-        status: analysis.status,
-        rows: analysis.rows,
-        rejectedRows: analysis.rejectedRows,
-        reason: analysis.reason,
-        errors: analysis.errors,
-        reportKey,
-      }),
+    render: (locale) =>
+      renderRejectionEmail(
+        {
+          key: drop.key,
+          status: analysis.status,
+          rows: analysis.rows,
+          rejectedRows: analysis.rejectedRows,
+          reason: analysis.reason,
+          errors: analysis.errors,
+          reportKey,
+        },
+        locale,
+      ),
   });
 };

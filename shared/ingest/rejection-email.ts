@@ -1,5 +1,7 @@
-import escapeHtml from 'escape-html';
-import { rowErrorLocation, type RowError } from './rejection';
+import { MESSAGES } from '../mail/i18n';
+import { banner, clip, dataTable, emailDocument, paragraph, textDocument } from '../mail/layout';
+import type { Locale } from '../mail/locale';
+import type { RowError } from './rejection';
 
 export interface RejectionNotice {
   readonly key: string;
@@ -11,33 +13,54 @@ export interface RejectionNotice {
   readonly reportKey: string;
 }
 
-const where = rowErrorLocation;
+/** Errors the email lists at most; the error report next to the file has them all. */
+const SHOWN_ERRORS = 20;
 
-/** The email a partner gets when its file was rejected or partly rejected. Shows at most 20 errors. */
-export const renderRejectionEmail = (notice: RejectionNotice): { subject: string; html: string; text: string } => {
-  const shown = notice.errors.slice(0, 20);
-  const verdict =
-    notice.status === 'rejected'
-      ? `was rejected: ${notice.reason ?? 'see the errors below'}`
-      : `was taken in part: ${notice.rejectedRows} of ${notice.rows} rows were rejected`;
-  const subject = `crosslift: ${notice.key.split('/').pop()} ${notice.status === 'rejected' ? 'rejected' : `${notice.rejectedRows} rows rejected`}`;
-  const text = [
-    `Your file ${notice.key} ${verdict}.`,
-    '',
-    ...shown.map((e) => `- ${where(e) || 'file'}: ${e.reason}`),
-    notice.errors.length > shown.length ? `... and more in ${notice.reportKey}` : '',
-    '',
-    `Full error report: ${notice.reportKey}`,
-    'Fix the rows and upload the file again under the same name: it replaces the earlier version.',
-  ].join('\n');
-  const html = `<!doctype html><html><body style="font-family:Arial,sans-serif;color:#222">
-<p>Your file <code>${escapeHtml(notice.key)}</code> ${escapeHtml(verdict)}.</p>
-<table cellpadding="4" cellspacing="0" border="1" style="border-collapse:collapse;font-size:13px">
-<tr><th align="left">Where</th><th align="left">Problem</th></tr>
-${shown.map((e) => `<tr><td>${escapeHtml(where(e) || 'file')}</td><td>${escapeHtml(e.reason)}</td></tr>`).join('\n')}
-</table>
-<p>Full error report: <code>${escapeHtml(notice.reportKey)}</code></p>
-<p>Fix the rows and upload the file again under the same name: it replaces the earlier version.</p>
-</body></html>`;
+/**
+ * The email a partner gets when its file was rejected or partly rejected, in the partner's
+ * language (the problems themselves are the validator's English words). Shows at most 20 errors.
+ */
+export const renderRejectionEmail = (notice: RejectionNotice, locale: Locale = 'en'): { subject: string; html: string; text: string } => {
+  const t = MESSAGES[locale];
+  const r = t.rejection;
+  const shown = notice.errors.slice(0, SHOWN_ERRORS);
+  const rejected = notice.status === 'rejected';
+  const file = clip(notice.key.split('/').pop() ?? notice.key, 120);
+  const key = clip(notice.key, 300);
+  const reportKey = clip(notice.reportKey, 400);
+  const verdict = rejected ? r.rejected(notice.reason && clip(notice.reason, 300)) : r.partial(notice.rejectedRows, notice.rows);
+  const subject = rejected ? r.subjectRejected(file) : r.subjectPartial(file, notice.rejectedRows);
+  const rows = shown.map((e) => [r.place(e) || r.wholeFile, clip(e.reason, 300)]);
+  const more = notice.errors.length > shown.length ? r.more(notice.errors.length - shown.length, reportKey) : '';
+  const footer = [t.why.partner];
+  const html = emailDocument({
+    locale,
+    title: subject,
+    preheader: verdict,
+    kind: t.kinds.rejection,
+    heading: file,
+    subheading: `${r.fileLabel}: ${key}`,
+    footer,
+    body: [
+      banner(rejected ? 'bad' : 'warn', rejected ? '✗' : '!', verdict),
+      rows.length ? dataTable([r.where, r.problem], rows) : '',
+      more ? paragraph(more, { muted: true, size: 12 }) : '',
+      paragraph(r.fullReport(reportKey), { size: 13 }),
+      paragraph(r.fix),
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  });
+  const text = textDocument({
+    kind: t.kinds.rejection,
+    heading: file,
+    subheading: `${r.fileLabel}: ${key}`,
+    banner: `${rejected ? '✗' : '!'} ${verdict}${t.stop}`,
+    sections: [
+      { lines: [...rows.map(([where, problem]) => `- ${where}${t.colon}${problem}`), ...(more ? [more] : [])] },
+      { lines: [r.fullReport(reportKey), r.fix] },
+    ],
+    footer,
+  });
   return { subject, html, text };
 };

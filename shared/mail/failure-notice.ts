@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import escapeHtml from 'escape-html';
 import * as z from 'zod';
 import type { Config } from '../config/schema';
 import type { DeliveryOutcome } from './deliver';
+import { MESSAGES } from './i18n';
+import { banner, clip, emailDocument, paragraph, textDocument } from './layout';
+import type { Locale } from './locale';
 import { notify, type NotifyDeps } from './notify';
 
 /**
@@ -30,19 +32,40 @@ export const notifyJobFailure = async (deps: NotifyDeps & { readonly config: Con
   const cooperation = deps.config.cooperations.find((c) => c.id === job.data.cooperationId);
   if (!cooperation) return [];
   const reason = `${record.responsePayload?.errorType ?? 'Error'}: ${record.responsePayload?.errorMessage ?? 'unknown'}`.slice(0, 300);
-  const when = job.data.scheduledTime ?? 'unscheduled run';
-  const ref = createHash('sha256').update(`${cooperation.id}|${when}`).digest('hex').slice(0, 16);
-  const subject = `crosslift: the report job of ${cooperation.name} failed (${when})`;
-  const text = [
-    `The scheduled report job of ${cooperation.name} (${cooperation.id}) for ${when} failed after its retries.`,
-    `Reason: ${reason}`,
-    '',
-    'The data is safe: the report will be computed by the next scheduled run, or now with `crosslift report`.',
-  ].join('\n');
-  const html = `<!doctype html><html><body style="font-family:Arial,sans-serif"><p>The scheduled report job of <b>${escapeHtml(
-    cooperation.name,
-  )}</b> (${escapeHtml(cooperation.id)}) for ${escapeHtml(when)} failed after its retries.</p><p>Reason: <code>${escapeHtml(
-    reason,
-  )}</code></p><p>The data is safe: the report will be computed by the next scheduled run, or now with <code>crosslift report</code>.</p></body></html>`;
-  return notify(deps, { cooperation, kind: 'failure', ref, audience: { kind: 'owner' }, render: () => ({ subject, html, text }) });
+  const ref = createHash('sha256').update(`${cooperation.id}|${job.data.scheduledTime ?? 'unscheduled run'}`).digest('hex').slice(0, 16);
+  return notify(deps, { cooperation, kind: 'failure', ref, audience: { kind: 'owner' }, render: (locale) => renderFailureNotice(cooperation, job.data.scheduledTime, reason, locale) });
+};
+
+/** The failure notice in the owner's language: what failed, why, and that the data is safe. */
+export const renderFailureNotice = (
+  cooperation: Pick<Config['cooperations'][number], 'id' | 'name'>,
+  scheduledTime: string | undefined,
+  reason: string,
+  locale: Locale,
+) => {
+  const t = MESSAGES[locale];
+  const f = t.failure;
+  const name = clip(cooperation.name, 120);
+  const when = scheduledTime ?? f.unscheduled;
+  const subject = f.subject(name, when);
+  const footer = [t.why.owner];
+  const html = emailDocument({
+    locale,
+    title: subject,
+    preheader: f.banner,
+    kind: t.kinds.failure,
+    heading: name,
+    subheading: when,
+    footer,
+    body: [banner('bad', '✗', f.banner), paragraph(f.body(name, cooperation.id, when)), paragraph(f.reason(reason)), paragraph(f.safe)].join('\n'),
+  });
+  const text = textDocument({
+    kind: t.kinds.failure,
+    heading: name,
+    subheading: when,
+    banner: `✗ ${f.banner}`,
+    sections: [{ lines: [f.body(name, cooperation.id, when), f.reason(reason)] }, { lines: [f.safe] }],
+    footer,
+  });
+  return { subject, html, text };
 };

@@ -5,6 +5,7 @@ import type { DayAggregate } from '../storage/day-aggregates';
 import { addDays, daysBetween } from '../time/days';
 import { localDayOf, previousPeriod, type Period } from '../time/periods';
 import { computeMetrics, defaultMinSample, metricDefinition, METRIC_NAMES, type MetricName, type MetricValue } from './metrics';
+import { highlightsOf } from './highlights';
 import { impactSection, seriesByKey, type ReportImpact } from './impact-section';
 import { twoProportionPValue, welchPValue, type Interval } from './stats';
 import { activeGenerations, sumAggregates, type Totals } from './totals';
@@ -90,11 +91,16 @@ export interface ManifestFile {
   readonly etag?: string;
   readonly contentHash?: string;
   readonly generation?: string;
+  /** When the file's current version was taken in, and the last day it has data for (the email's data freshness). */
+  readonly receivedAt?: string;
+  readonly lastDay?: string;
 }
 
 export interface Report {
   readonly cooperationId: string;
   readonly cooperationName: string;
+  /** The metrics the email shows as tiles (`highlights`, else the type's headline metrics); absent in reports stored before. */
+  readonly highlights?: readonly MetricName[];
   readonly period: Pick<Period, 'label' | 'start' | 'end' | 'startDay' | 'endDay' | 'schedule'>;
   /** `provisional` while an expected delivery is missing. */
   readonly state: 'final' | 'provisional';
@@ -279,6 +285,7 @@ export const buildReport = (inputs: ReportInputs): Report => {
   return {
     cooperationId: cooperation.id,
     cooperationName: cooperation.name,
+    highlights: highlightsOf(cooperation),
     period: {
       label: period.label,
       start: period.start,
@@ -310,6 +317,8 @@ export const buildReport = (inputs: ReportInputs): Report => {
           etag: f.etag,
           contentHash: f.contentHash,
           generation: f.generation,
+          receivedAt: f.updatedAt,
+          lastDay: f.days.reduce((last, d) => (d > last ? d : last), ''),
         }))
         .sort((a, b) => a.key.localeCompare(b.key)),
       metricsVersion: METRICS_VERSION,

@@ -1,11 +1,11 @@
-import escapeHtml from 'escape-html';
 import { impactSentence, type ImpactLocale } from '../impact';
 import type { Messages } from '../mail/i18n';
+import { esc, heading, LIGHT, paragraph } from '../mail/layout';
 import type { ReportImpact } from './impact-section';
 
 /** Days of the counterfactual band the email draws. */
 const CHART_DAYS = 14;
-const WIDTH = 220;
+const WIDTH = 200;
 
 /** A day as its reader says it: "7 Sep 2026", "2026年9月7日". */
 const dayLabel = (day: string, locale: ImpactLocale) =>
@@ -23,6 +23,10 @@ export const impactLine = (impact: ReportImpact, locale: ImpactLocale) =>
     sinceLabel: dayLabel(impact.cumulative?.since ?? '', locale),
   })}`;
 
+/** Estimates whose chart the email draws at most; the sentences of at most MAX_SENTENCES (all in the text part). */
+const MAX_CHARTS = 2;
+const MAX_SENTENCES = 10;
+
 /**
  * The last days of actual against the counterfactual band, as table cells (mail clients drop
  * SVG): a grey band from low to high, a dark mark at the counterfactual, the actual as a bar.
@@ -37,24 +41,31 @@ const bandChart = (impact: ReportImpact, locale: ImpactLocale) => {
     const actual = px(d.actual!);
     const [low, high] = [px(d.low ?? d.counterfactual!), px(d.high ?? d.counterfactual!)];
     const mark = Math.min(px(d.counterfactual!), WIDTH - 2);
-    // One row of cells per position: bar colour where the actual reaches, grey inside the band.
-    const cells: [number, string][] = [];
-    const colourAt = (x: number) => (x === mark || x === mark + 1 ? '#202124' : x < actual ? '#4f7fbf' : x >= low && x < high ? '#d6dade' : '#f1f3f4');
+    // One cell per run of one colour: the bar where the actual reaches, grey inside the band, the mark.
+    const cells: [number, Paint][] = [];
+    const paintAt = (x: number): Paint => (x === mark || x === mark + 1 ? 'mark' : x < actual ? 'bar' : x >= low && x < high ? 'band' : 'none');
     for (let x = 0; x < WIDTH; ) {
-      const colour = colourAt(x);
+      const paint = paintAt(x);
       let w = 1;
-      while (x + w < WIDTH && colourAt(x + w) === colour) w += 1;
-      cells.push([w, colour]);
+      while (x + w < WIDTH && paintAt(x + w) === paint) w += 1;
+      cells.push([w, paint]);
       x += w;
     }
-    const bar = cells
-      .map(([w, c]) => `<td width="${w}" height="8" bgcolor="${c}" style="width:${w}px;height:8px;background:${c};font-size:0;line-height:0">&nbsp;</td>`)
-      .join('');
-    return `<tr><td style="font-size:11px;color:#5f6368;padding-right:6px;white-space:nowrap">${escapeHtml(d.day.slice(5))}</td><td><table role="presentation" cellpadding="0" cellspacing="0"><tr>${bar}</tr></table></td><td style="font-size:11px;padding-left:6px;white-space:nowrap">${escapeHtml(
+    const bar = cells.map(([w, p]) => `<td width="${w}"${PAINT[p]}></td>`).join('');
+    return `<tr><td class="cl-muted" style="color:${LIGHT.muted};padding-right:6px">${esc(d.day.slice(5))}</td><td style="padding:1px 0"><table role="presentation" cellpadding="0" cellspacing="0" style="border-collapse:collapse"><tr>${bar}</tr></table></td><td style="padding-left:6px">${esc(
       `${number.format(d.actual!)} / ${number.format(d.counterfactual!)}`,
     )}</td></tr>`;
   });
-  return `<table role="presentation" cellpadding="1" cellspacing="0" style="margin:4px 0 12px">${rows.join('')}</table>`;
+  return `<table role="presentation" cellpadding="0" cellspacing="0" style="margin:4px 0 12px;font-size:11px;line-height:13px;white-space:nowrap">${rows.join('')}</table>`;
+};
+
+type Paint = 'bar' | 'band' | 'mark' | 'none';
+/** Cell attributes per paint; the mark turns light in dark mode (class cl-ink). */
+const PAINT: Record<Paint, string> = {
+  bar: ' height="9" style="background:#3b7ddd"',
+  band: ' height="9" style="background:#c6cbd2"',
+  mark: ` height="9" class="cl-ink" style="background:${LIGHT.text}"`,
+  none: ' height="9" style="height:9px"',
 };
 
 /** The report email's incremental-effect section: a sentence and a band chart per estimate. */
@@ -62,13 +73,14 @@ export const renderImpactSection = (impacts: readonly ReportImpact[], t: Message
   if (impacts.length === 0) return { text: [] as string[], html: '' };
   const locale = t.locale;
   const text = [t.impactHeading, ...impacts.map((i) => `  ${impactLine(i, locale)}`)];
-  const html = `<h2 style="font-size:15px;margin:16px 0 4px">${escapeHtml(t.impactHeading)}</h2>${impacts
-    .map((i) => {
-      const chart = bandChart(i, locale);
-      return `<p style="font-size:14px;margin:4px 0">${escapeHtml(impactLine(i, locale))}</p>${
-        chart ? `<div style="font-size:11px;color:#5f6368">${escapeHtml(t.impactChart(Math.min(CHART_DAYS, i.daily.length)))}</div>${chart}` : ''
+  const shown = impacts.slice(0, MAX_SENTENCES);
+  const html = `${heading(t.impactHeading)}${shown
+    .map((i, n) => {
+      const chart = n < MAX_CHARTS ? bandChart(i, locale) : '';
+      return `${paragraph(impactLine(i, locale))}${
+        chart ? `<div class="cl-muted" style="font-size:11px;line-height:15px;color:${LIGHT.muted}">${esc(t.impactChart(Math.min(CHART_DAYS, i.daily.length)))}</div>${chart}` : ''
       }`;
     })
-    .join('\n')}`;
+    .join('\n')}${impacts.length > shown.length ? paragraph(t.moreRows(impacts.length - shown.length), { muted: true, size: 12 }) : ''}`;
   return { text, html };
 };

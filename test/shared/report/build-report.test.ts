@@ -102,9 +102,27 @@ describe('buildReport: what counts', () => {
       endDay: '2026-11-15',
       schedule: 'weekly',
     });
+    // Each file says when it was taken in and its last day with data (the email's data freshness).
     expect(report.manifest.files).toEqual([
-      { key: 'inbox/coop/platform/enrollments/a-first.csv', partnerId: 'platform', dataset: 'enrollments', generation: 'g9' },
-      { key: KEY.w46, partnerId: 'platform', dataset: 'enrollments', versionId: 'v46', etag: '"e46"', contentHash: 'h46', generation: 'g2' },
+      {
+        key: 'inbox/coop/platform/enrollments/a-first.csv',
+        partnerId: 'platform',
+        dataset: 'enrollments',
+        generation: 'g9',
+        receivedAt: '2026-11-16T00:00:00Z',
+        lastDay: '2026-11-15',
+      },
+      {
+        key: KEY.w46,
+        partnerId: 'platform',
+        dataset: 'enrollments',
+        versionId: 'v46',
+        etag: '"e46"',
+        contentHash: 'h46',
+        generation: 'g2',
+        receivedAt: '2026-11-16T00:00:00Z',
+        lastDay: '2026-11-10',
+      },
     ]);
     expect(report.manifest.metricsVersion).toBe(METRICS_VERSION);
     expect(report.manifest.crossliftVersion).toBe('9.9.9-test');
