@@ -13,8 +13,12 @@ export interface RejectionNotice {
 
 const where = rowErrorLocation;
 
+/** A key as an email shows it: control characters (routing refuses such keys) become U+FFFD, never a header break. */
+const printable = (key: string) => key.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
+
 /** The email a partner gets when its file was rejected or partly rejected. Shows at most 20 errors. */
-export const renderRejectionEmail = (notice: RejectionNotice): { subject: string; html: string; text: string } => {
+export const renderRejectionEmail = (raw: RejectionNotice): { subject: string; html: string; text: string } => {
+  const notice = { ...raw, key: printable(raw.key), reportKey: printable(raw.reportKey) };
   const shown = notice.errors.slice(0, 20);
   const verdict =
     notice.status === 'rejected'
