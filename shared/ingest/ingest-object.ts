@@ -111,8 +111,10 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
   const redo = previous?.status === 'failed' || previous?.status === 'rejected' || previous?.status === 'partial';
   if (previous && previous.sequencer === sequencer && !redo) {
     await removeReplacedGeneration(ingestion, previous);
-    // A removal retried after its claim release failed: the release (and its promotion) is redone.
-    if (previous.status === 'deleted' && previous.contentHash) await releaseClaim(ingestion, previous.contentHash);
+    // A removal retried after its claim release or the promotion after it failed: both are redone.
+    if (previous.status === 'deleted' && previous.contentHash) {
+      await releaseClaim(ingestion, previous.contentHash, 'retry');
+    }
     deps.log.info('repeated event ignored', { key: event.key, cooperationId });
     return outcome(event.key, 'unchanged', cooperationId, previous);
   }
@@ -241,12 +243,16 @@ const claimOf = (base: Ingestion['base']) => ({
 
 /**
  * Releases this key's claim on a content (its object was replaced or deleted). When other keys
- * hold the same content, one of them takes over: the content stays counted once.
+ * hold the same content, one of them takes over: the content stays counted once. A retried
+ * removal promotes whenever nobody holds the content (the first attempt may have died after
+ * releasing, before promoting).
  */
-const releaseClaim = async ({ deps, base }: Ingestion, contentHash: string) => {
-  const { released, duplicates } = await releaseContent(deps.table, { ...claimOf(base), contentHash });
-  if (!released || !duplicates) return;
-  await promoteDuplicate(deps, { cooperationId: base.cooperationId, dataset: base.dataset!, contentHash });
+const releaseClaim = async ({ deps, base }: Ingestion, contentHash: string, attempt: 'first' | 'retry' = 'first') => {
+  const content = { cooperationId: base.cooperationId, dataset: base.dataset!, contentHash };
+  const { released, duplicates } = await releaseContent(deps.table, { ...content, key: base.key });
+  // On a retry the claim may be gone already, its duplicates mark with it: promote if nobody holds it.
+  const promote = released ? duplicates : attempt === 'retry' && !(await readContentClaim(deps.table, content));
+  if (promote) await promoteDuplicate(deps, content);
 };
 
 /**

@@ -101,6 +101,37 @@ describe('exactly once from at-least-once events', () => {
     expect(h.pipeline.deadLetters).toEqual([]);
   });
 
+  it('recounts the duplicate when the deletion\'s first attempt died between release and promotion', async () => {
+    // Prepare: a file and its copy; the first query of file records after the deletion starts fails once.
+    const h = await start(testConfig());
+    const body = enrollmentsCsv(8, 5);
+    await h.put('inbox/coop/platform/enrollments/a.csv', body);
+    await h.pipeline.drain();
+    await h.put('inbox/coop/platform/enrollments/b.csv', body);
+    await h.pipeline.drain();
+    let failed = false;
+    (h.pipeline.runtime.clients.dynamodb.middlewareStack as MiddlewareStack<object, object>).add(
+      (next, context) => async (args) => {
+        const input = JSON.stringify((args as { input: unknown }).input);
+        const command = (context as { commandName?: string }).commandName;
+        if (!failed && command === 'QueryCommand' && input.includes('FILE#')) {
+          failed = true;
+          throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+
+    // Act: the original is deleted; Lambda retries the failed attempt.
+    await h.remove('inbox/coop/platform/enrollments/a.csv');
+    await h.pipeline.drain();
+
+    // Assess
+    expect(failed).toBe(true);
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 8, revenue: 40 });
+  });
+
   it('recounts a duplicate when its original is replaced by other content, promoting the smallest key first', async () => {
     // Prepare: an original and two copies of it.
     const h = await start(testConfig());
