@@ -736,7 +736,8 @@ describe('partner access', () => {
     // Prepare: in ads-b, west delivers only campaigns and referrals; east is not limited.
     const input = structuredClone(testConfigInput);
     Object.assign(input.cooperations[1]!, { delivers: { west: ['campaigns', 'referrals'] } });
-    const stack = new PartnerStack(testApp(), 'Crosslift-north', { config: configSchema.parse(input), partnerId: 'north' });
+    const config = configSchema.parse(input);
+    const stack = new PartnerStack(testApp(), 'Crosslift-north', { config, partnerId: 'north' });
     const template = Template.fromStack(stack);
     // Act
     const bucketId = idOf(stack.bucket.bucket);

@@ -68,7 +68,8 @@ describe('reconcile', () => {
     const h = await start(testConfig(), { deliver: () => undefined });
     const folder = 'inbox/coop/school/enrollments/';
     const segment = 'a'.repeat(200);
-    const long = `${folder}${[segment, segment, segment, segment].join('/')}/${'b'.repeat(1022 - folder.length - 4 * 201 - 4)}.csv`;
+    const name = 'b'.repeat(1022 - folder.length - 4 * 201 - 4);
+    const long = `${folder}${[segment, segment, segment, segment].join('/')}/${name}.csv`;
     expect(Buffer.byteLength(long)).toBe(1022);
     await h.put(long, csv(2, 1));
     await h.put('inbox/coop/school/enrollments/b.csv', csv(3, 1));
@@ -85,7 +86,8 @@ describe('reconcile', () => {
     expect(second.repaired).toEqual([]);
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 3 });
     const records = await listFileRecords(h.pipeline.runtime.table, 'coop');
-    expect(records.find((r) => r.key === long)?.errors[0]?.reason).toMatch(/^key is 1022 bytes long; crosslift takes keys up to 995 bytes/);
+    const reason = records.find((r) => r.key === long)?.errors[0]?.reason;
+    expect(reason).toMatch(/^key is 1022 bytes long; crosslift takes keys up to 995 bytes/);
   });
 
   it('records an object whose repair fails, reports it, and goes on with the others', async () => {
@@ -163,7 +165,9 @@ describe('reconcile', () => {
     const result = await h.pipeline.reconcile();
 
     // Assess
-    expect(result.repaired).toEqual([{ key: 'inbox/coop/platform/enrollments/b.csv', action: 'promoted_duplicate', status: 'accepted' }]);
+    expect(result.repaired).toEqual([
+      { key: 'inbox/coop/platform/enrollments/b.csv', action: 'promoted_duplicate', status: 'accepted' },
+    ]);
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 5, revenue: 15 });
   });
 });

@@ -93,7 +93,8 @@ describe('stored reports', () => {
     const outcomes: string[][] = [];
     for (let i = 0; i < pairs; i += 1) {
       const scheduledTime = new Date(Date.parse('2026-10-12T06:00:00+08:00') + i * 7 * 86_400_000).toISOString();
-      const runs = await Promise.allSettled([0, 1].map(() => h.pipeline.report({ cooperationId: 'coop', scheduledTime })));
+      const event = { cooperationId: 'coop', scheduledTime };
+      const runs = await Promise.allSettled([h.pipeline.report(event), h.pipeline.report(event)]);
       outcomes.push(runs.map((r) => (r.status === 'fulfilled' ? 'completed' : (r.reason as Error).name)).sort());
     }
 

@@ -138,7 +138,8 @@ describe('parseConfig: errors name the file, the line and the path', () => {
     ['a line separator', 'Zhixue\\u2028next'],
   ])('refuses %s in partner and cooperation names (they reach email subjects), at file:line', (_what, name) => {
     // Prepare: both names written as double-quoted YAML strings with escapes, in a file.
-    const text = VALID.replace('name: Zhixue Online', `name: "${name}"`).replace('name: Joint AI course', `name: "${name} course"`);
+    const text = VALID.replace('name: Zhixue Online', `name: "${name}"`)
+      .replace('name: Joint AI course', `name: "${name} course"`);
     const dir = mkdtempSync(join(tmpdir(), 'crosslift-config-'));
     const file = join(dir, 'crosslift.config.yaml');
     writeFileSync(file, text);
@@ -156,10 +157,12 @@ describe('parseConfig: errors name the file, the line and the path', () => {
 
   it('reads which datasets a partner delivers, and refuses unknown partners and datasets there at their line', () => {
     // Prepare
-    const rights = VALID.replace('    expects:\n', '    delivers:\n      beacon: [enrollments, feedback]\n    expects:\n');
-    const wrong = VALID.replace('    expects:\n', '    delivers:\n      ghost: [enrollments]\n    expects:\n');
-    const unknown = VALID.replace('    expects:\n', '    delivers:\n      beacon: [signups]\n    expects:\n');
-    const unfit = VALID.replace('    expects:\n', '    delivers:\n      beacon: [feedback]\n    expects:\n');
+    const withDelivers = (entry: string) =>
+      VALID.replace('    expects:\n', `    delivers:\n      ${entry}\n    expects:\n`);
+    const rights = withDelivers('beacon: [enrollments, feedback]');
+    const wrong = withDelivers('ghost: [enrollments]');
+    const unknown = withDelivers('beacon: [signups]');
+    const unfit = withDelivers('beacon: [feedback]');
     // Act
     const config = parseConfig(rights, 'crosslift.config.yaml');
     const error = configError(wrong);
@@ -168,11 +171,14 @@ describe('parseConfig: errors name the file, the line and the path', () => {
     // Assess
     expect(config.cooperations[0]!.delivers).toEqual({ beacon: ['enrollments', 'feedback'] });
     expect(error.message).toContain(
-      `crosslift.config.yaml:${lineOf(wrong, 'ghost:')}: cooperations[0].delivers.ghost: expected a partner of this cooperation, got "ghost"`,
+      `crosslift.config.yaml:${lineOf(wrong, 'ghost:')}: cooperations[0].delivers.ghost: ` +
+        'expected a partner of this cooperation, got "ghost"',
     );
-    expect(unknownError.message).toContain(`crosslift.config.yaml:${lineOf(unknown, 'signups')}: cooperations[0].delivers.beacon[0]:`);
+    const signups = lineOf(unknown, 'signups');
+    expect(unknownError.message).toContain(`crosslift.config.yaml:${signups}: cooperations[0].delivers.beacon[0]:`);
     expect(unfitError.message).toContain(
-      `crosslift.config.yaml:${lineOf(unfit, 'enrollments: [zhixue, beacon]')}: cooperations[0].expects.enrollments[1]: ` +
+      `crosslift.config.yaml:${lineOf(unfit, 'enrollments: [zhixue, beacon]')}: ` +
+        'cooperations[0].expects.enrollments[1]: ' +
         'expected a partner that delivers enrollments (see delivers), got "beacon"',
     );
   });

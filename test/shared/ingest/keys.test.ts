@@ -15,6 +15,8 @@ const config = configSchema.parse({
   ],
 });
 
+const WHY = 'S3 listings and emails cannot carry it faithfully; rename the file';
+
 describe('parseDropKey', () => {
   it('routes inbox/<cooperation>/<partner>/<dataset>/<file> to its cooperation, partner, dataset and format', () => {
     // Prepare
@@ -77,7 +79,8 @@ describe('parseDropKey', () => {
     // Act
     const parsed = parseDropKey(key, config);
     // Assess
-    expect(parsed).toMatchObject({ ok: false, reason: 'key has a "." or ".." segment: expected inbox/<cooperation>/<partner>/<dataset>/<file>' });
+    const reason = 'key has a "." or ".." segment: expected inbox/<cooperation>/<partner>/<dataset>/<file>';
+    expect(parsed).toMatchObject({ ok: false, reason });
   });
 
   it.each([
@@ -93,7 +96,7 @@ describe('parseDropKey', () => {
     // Assess: still naming the cooperation and partner, so the partner can be told.
     expect(parsed).toMatchObject({
       ok: false,
-      reason: `key has a control character (U+${code}): S3 listings and emails cannot carry it faithfully; rename the file`,
+      reason: `key has a control character (U+${code}): ${WHY}`,
       cooperationId: 'coop',
       partner: { id: 'school' },
     });
@@ -114,8 +117,8 @@ describe('parseDropKey', () => {
     expect(Buffer.byteLength(rejectionReportKey(fits))).toBeLessThanOrEqual(1024);
     expect(refused).toMatchObject({ ok: false, cooperationId: 'coop', partner: { id: 'school' } });
     expect(!refused.ok && refused.reason).toBe(
-      'key is 996 bytes long; crosslift takes keys up to 995 bytes (UTF-8), so that its ledger record and error report ' +
-        'fit the 1,024-byte key limits of DynamoDB and S3: shorten the file name',
+      'key is 996 bytes long; crosslift takes keys up to 995 bytes (UTF-8), so that its ledger record and error ' +
+        'report fit the 1,024-byte key limits of DynamoDB and S3: shorten the file name',
     );
   });
 
@@ -125,7 +128,8 @@ describe('parseDropKey', () => {
     const stranger = parseDropKey('inbox/coop/outsider/enrollments/a.csv', config);
     // Assess
     expect(layout).toMatchObject({ ok: false, cooperationId: 'coop', partner: { id: 'school' } });
-    expect(stranger).toEqual({ ok: false, reason: '"outsider" is not a partner of cooperation coop', cooperationId: 'coop' });
+    const reason = '"outsider" is not a partner of cooperation coop';
+    expect(stranger).toEqual({ ok: false, reason, cooperationId: 'coop' });
   });
 
   it('refuses a dataset the partner does not deliver when the cooperation names what it delivers', () => {
@@ -198,7 +202,7 @@ describe('parseDropKey', () => {
     expect(reportKey).toBe('reports/rejected/inbox/coop/platform/enrollments/a.csv.errors.json');
   });
 
-  it('shortens the report key of a key too long for it, keeping the partner\'s prefix and the key apart by hash', () => {
+  it('shortens the report key of a key too long for it, keeping the partner\'s prefix, apart by hash', () => {
     // Prepare: two 1,020-byte keys that differ only at the end.
     const base = `inbox/coop/school/enrollments/${'a/'.repeat(400)}`;
     const one = `${base}${'x'.repeat(1020 - base.length - 5)}1.csv`;
@@ -208,6 +212,7 @@ describe('parseDropKey', () => {
     // Assess
     expect(reports.map((r) => Buffer.byteLength(r))).toEqual([1024, 1024]);
     expect(reports[0]).not.toBe(reports[1]);
-    expect(reports.every((r) => r.startsWith('reports/rejected/inbox/coop/school/') && r.endsWith('.errors.json'))).toBe(true);
+    const prefix = 'reports/rejected/inbox/coop/school/';
+    expect(reports.every((r) => r.startsWith(prefix) && r.endsWith('.errors.json'))).toBe(true);
   });
 });
