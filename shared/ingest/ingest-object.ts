@@ -143,22 +143,24 @@ const recordUnrouted = async (
 ): Promise<IngestOutcome> => {
   deps.log.warn('object key cannot be routed', { key: event.key, reason: route.reason });
   const cooperationId = route.cooperationId ?? UNROUTED_COOPERATION;
-  if (event.kind === 'created') {
-    await putFileRecordIfNewer(deps.table, {
-      cooperationId,
-      key: event.key,
-      partnerId: route.partner?.id ?? '-',
-      status: 'rejected',
-      sequencer: normaliseSequencer(event.sequencer),
-      ...(event.versionId ? { versionId: event.versionId } : {}),
-      ...(event.etag ? { etag: event.etag } : {}),
-      rows: 0,
-      rejectedRows: 0,
-      errorCount: 1,
-      errors: [{ reason: route.reason }],
-      days: [],
-      updatedAt: deps.now().toISOString(),
-    });
+  const created = event.kind === 'created';
+  // A removal is recorded too: else reconcile would find the record without its object every day.
+  await putFileRecordIfNewer(deps.table, {
+    cooperationId,
+    key: event.key,
+    partnerId: route.partner?.id ?? '-',
+    status: created ? 'rejected' : 'deleted',
+    sequencer: normaliseSequencer(event.sequencer),
+    ...(event.versionId ? { versionId: event.versionId } : {}),
+    ...(event.etag ? { etag: event.etag } : {}),
+    rows: 0,
+    rejectedRows: 0,
+    errorCount: created ? 1 : 0,
+    errors: created ? [{ reason: route.reason }] : [],
+    days: [],
+    updatedAt: deps.now().toISOString(),
+  });
+  if (created) {
     const reportKey = rejectionReportKey(event.key);
     await putJsonObject(deps.bucket, reportKey, { key: event.key, status: 'rejected', reason: route.reason });
     const cooperation = deps.config.cooperations.find((c) => c.id === route.cooperationId);

@@ -170,4 +170,22 @@ describe('reconcile', () => {
     ]);
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 5, revenue: 15 });
   });
+
+  it('leaves a refused key deleted through S3 alone: its removal is recorded, never repeated by each run', async () => {
+    // Prepare: a key the ingest refuses, then deleted (its event arrives).
+    const h = await start(testConfig());
+    const key = 'inbox/coop/school/enrollments/x.xlsx';
+    await h.put(key, csv(1, 1));
+    await h.pipeline.drain();
+    await h.remove(key);
+    await h.pipeline.drain();
+
+    // Act
+    const first = await h.pipeline.reconcile();
+    const second = await h.pipeline.reconcile();
+
+    // Assess
+    expect([first.repaired, second.repaired]).toEqual([[], []]);
+    expect(await getFileRecord(h.pipeline.runtime.table, 'coop', key)).toMatchObject({ status: 'deleted' });
+  });
 });
