@@ -70,7 +70,8 @@ export const claimContent = async (t: TableRef, claim: ContentClaim, at: string)
     );
     if (claimed) return undefined;
     const holder = (await readContentClaim(t, claim))?.key;
-    if (holder === undefined) continue;
+    // Released meanwhile, or claimed by a concurrent ingest of this same key: claim again.
+    if (holder === undefined || holder === claim.key) continue;
     const marked = await writeIfCondition(
       t,
       KIND,
