@@ -37,8 +37,13 @@ export const patchS3rver = (s3: S3rver) => {
   const guard: KoaMiddleware = async (ctx, next) => {
     // Path style: /<bucket>/<key>; the key's segments as S3 would decode them.
     const [, , ...rest] = ctx.path.split('/');
-    const key = rest.map((s) => decodeURIComponent(s)).join('/');
-    const refusal = rest.length > 0 && key !== '' ? localKeyRefusal(key) : undefined;
+    let key = '';
+    try {
+      key = rest.map((s) => decodeURIComponent(s)).join('/');
+    } catch {
+      // Not valid percent-encoding: s3rver answers it as it would.
+    }
+    const refusal = key !== '' ? localKeyRefusal(key) : undefined;
     if (refusal) {
       ctx.status = 400;
       ctx.body = { Error: { Code: 'InvalidArgument', Message: refusal, ArgumentName: 'key' } };
