@@ -93,7 +93,8 @@ const generationOf = (event: ObjectEvent) =>
  * The protocol, step by step: route the key; compare with the ledger; read and analyse the
  * version; claim its content; write its aggregates under a new generation; commit the file
  * record (one conditional write, in sequencer order); then the follow-ups (release the old
- * content claim, mark touched reports stale, remove the replaced generation, report rejections).
+ * content claim and promote a duplicate of it, mark touched reports stale, remove the replaced
+ * generation, report rejections).
  */
 export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promise<IngestOutcome> => {
   const route = parseDropKey(event.key, deps.config);
