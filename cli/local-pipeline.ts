@@ -7,6 +7,7 @@ import { createReportHandler, type ReportResult } from '../functions/report/hand
 import type { Config } from '../shared/config/schema';
 import { createLocalRuntime, type LocalRuntime } from '../shared/runtime/runtime';
 import { localContext } from './lambda-context';
+import { encodeS3Key } from './local-s3rver';
 import type { LocalStack, RawS3Event } from './local-stack';
 
 /**
@@ -43,8 +44,7 @@ export interface LocalPipelineOptions {
   readonly onIngested?: (result: IngestResult) => void;
 }
 
-/** AWS URL-encodes keys in events, with `+` for spaces and `/` left as is. */
-export const encodeS3Key = (key: string) => encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
+export { encodeS3Key };
 
 let lastSequencer = 0n;
 /**

@@ -11,6 +11,7 @@ import S3rver from 's3rver';
 import S3rverAccount from 's3rver/lib/models/account.js';
 import sesLocal from 'aws-ses-v2-local';
 import type { AwsSettings } from '../shared/aws/clients';
+import { patchS3rver } from './local-s3rver';
 import { TABLE_SCHEMA } from '../shared/storage/table';
 
 /**
@@ -235,6 +236,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
     acceptAnyAccessKey();
     const s3 = new S3rver({ address: '127.0.0.1', port: options.ports?.s3 ?? 0, silent: true, directory: s3Dir });
+    patchS3rver(s3);
     const s3Address = (await s3.run()) as AddressInfo;
     started.push(() => s3.close());
 

@@ -159,7 +159,10 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
   program
     .command('reconcile')
     .summary('ingest what lost S3 events missed')
-    .description('Compare the local bucket\'s inbox/ with the ingestion records of an earlier run\'s state and ingest what was missed.')
+    .description(
+      'Compare the local bucket\'s inbox/ with the ingestion records of an earlier run\'s state and ingest what was missed. ' +
+        'Every object is repaired on its own; exit 1 when a repair failed (it is listed with its error).',
+    )
     .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/')
     .requiredOption('--state <dir>', 'the state folder of an earlier run or dev session')
     .option('--json', 'print one JSON document: { repaired: [...] }')

@@ -10,6 +10,8 @@ import type { RunResult } from './run';
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 
 const where = rowErrorLocation;
+const repairOf = (r: RunResult['reconciled'][number]) =>
+  `${r.key} (${r.action}${r.error ? `, failed: ${r.error}` : ''})`;
 
 /** The readable summary of `crosslift run`. */
 export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: string) => string): string => {
@@ -28,7 +30,7 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
   lines.push(
     result.reconciled.length === 0
       ? 'Reconcile: every object in inbox/ has its ingestion record'
-      : `Reconcile repaired ${result.reconciled.length}: ${result.reconciled.map((r) => `${r.key} (${r.action})`).join(', ')}`,
+      : `Reconcile repaired ${result.reconciled.length}: ${result.reconciled.map(repairOf).join(', ')}`,
   );
   for (const r of result.reports) {
     lines.push('');

@@ -69,7 +69,7 @@ export interface RunEmail {
 export interface RunResult {
   readonly files: RunFile[];
   /** What the final reconcile pass repaired (normally nothing: every event arrived). */
-  readonly reconciled: { key: string; action: string; status: string }[];
+  readonly reconciled: { key: string; action: string; status: string; error?: string }[];
   readonly reports: RunReport[];
   readonly emails: RunEmail[];
   readonly alerts: { cooperationId: string; metric: string; period: string; transition: string }[];

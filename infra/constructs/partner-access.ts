@@ -29,8 +29,11 @@ export interface PartnerGrant {
   readonly cooperationId: string;
   readonly partnerId: string;
   readonly accountId: string;
-  /** `inbox/<cooperation>/<partner>/`: where the partner may put objects. */
-  readonly uploadPrefix: string;
+  /**
+   * Where the partner may put objects: `inbox/<cooperation>/<partner>/`, or one
+   * `inbox/<cooperation>/<partner>/<dataset>/` per dataset when the cooperation names what it delivers.
+   */
+  readonly uploadPrefixes: readonly string[];
   /** `reports/rejected/inbox/<cooperation>/<partner>/`: where it may read its rejection reports. */
   readonly rejectionPrefix: string;
 }
@@ -47,14 +50,15 @@ export const partnerGrants = (props: Pick<PartnerAccessProps, 'ownerId' | 'coope
     cooperation.partners.flatMap((partnerId) => {
       const partner = props.partners.find((p) => p.id === partnerId);
       if (!partner?.awsAccountId || partner.id === props.ownerId) return [];
-      const uploadPrefix = `${INBOX_PREFIX}${cooperation.id}/${partner.id}/`;
+      const prefix = `${INBOX_PREFIX}${cooperation.id}/${partner.id}/`;
+      const delivers = cooperation.delivers?.[partner.id];
       return [
         {
           cooperationId: cooperation.id,
           partnerId: partner.id,
           accountId: partner.awsAccountId,
-          uploadPrefix,
-          rejectionPrefix: `${REJECTED_PREFIX}${uploadPrefix}`,
+          uploadPrefixes: delivers ? delivers.map((dataset) => `${prefix}${dataset}/`) : [prefix],
+          rejectionPrefix: `${REJECTED_PREFIX}${prefix}`,
         },
       ];
     }),
@@ -62,7 +66,8 @@ export const partnerGrants = (props: Pick<PartnerAccessProps, 'ownerId' | 'coope
 
 /**
  * Lets partners in other AWS accounts drop files under their own prefix of the owner's bucket
- * and read the rejection reports of their own files. Nothing grants listing: a partner knows
+ * (only under the datasets they deliver, when the cooperation names them: the ingest refuses the
+ * others at routing too) and read the rejection reports of their own files. Nothing grants listing: a partner knows
  * the keys it wrote, and a listing would show other partners' file names.
  */
 export class PartnerAccess extends Construct {
@@ -90,7 +95,7 @@ export class PartnerAccess extends Construct {
           principals: [principal],
           // AbortMultipartUpload lets `aws s3 cp` clean up a large upload that failed half-way.
           actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-          resources: [props.bucket.arnForObjects(`${grant.uploadPrefix}*`)],
+          resources: grant.uploadPrefixes.map((prefix) => props.bucket.arnForObjects(`${prefix}*`)),
         }),
       );
       props.bucket.addToResourcePolicy(

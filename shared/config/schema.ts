@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
-import { DATASET_NAMES, SERIES_ID } from '../datasets/names';
+import { DATASET_NAMES, SERIES_ID, type DatasetName } from '../datasets/names';
 import { METRIC_NAMES } from '../report/metric-names';
 
 const id = z
@@ -15,10 +15,18 @@ const timezone = z.string().refine((value) => IANAZone.isValidZone(value), {
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 
+// Issue 16: names reach email subjects (no control characters); partners may be limited to datasets.
+const NO_CONTROL = 'expected no control characters (CR, LF, tab, ESC and the like): names reach email subjects';
+const name = z.string().min(1).regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/, NO_CONTROL);
+const delivers = z
+  .record(id, z.array(z.enum(DATASET_NAMES)).min(1))
+  .optional()
+  .describe('Which datasets a partner may drop (partner id -> datasets); a partner not named may drop every dataset');
+
 export const partnerSchema = z
   .object({
     id: id.describe('Partner id, used in S3 keys: inbox/<cooperation>/<partner>/<dataset>/'),
-    name: z.string().min(1),
+    name,
     kind: z.enum(['knowledge_platform', 'training_institution', 'enterprise', 'university', 'brand']),
     contacts: z.array(z.email()).min(1).describe('Who hears about this partner\'s rejected files and failures'),
     sender: z
@@ -72,7 +80,7 @@ const targetSchema = z
 export const cooperationSchema = z
   .object({
     id,
-    name: z.string().min(1),
+    name,
     type: z.enum(['joint_course', 'joint_ads', 'referral', 'joint_event', 'co_branding', 'industry_education']),
     owner: id.describe('The partner whose stack hosts this cooperation'),
     partners: z.array(id).min(2, 'expected at least two partner ids'),
@@ -112,6 +120,7 @@ export const cooperationSchema = z
       .partialRecord(z.enum(DATASET_NAMES), z.array(id).min(1))
       .optional()
       .describe('Which partners are expected to deliver which dataset every period'),
+    delivers,
     recipients: z.array(z.email()).min(1).optional(),
     impact: z
       .array(impactSchema)
@@ -164,6 +173,19 @@ export const cooperationSchema = z
         ctx.addIssue({ code: 'custom', path: at('preperiod', 'to'), message: 'expected preperiod.to on or after preperiod.from' });
       }
     });
+    for (const partner of Object.keys(c.delivers ?? {}).filter((p) => !c.partners.includes(p))) {
+      const message = `expected a partner of this cooperation, got "${partner}"`;
+      ctx.addIssue({ code: 'custom', path: ['delivers', partner], message });
+    }
+    for (const [dataset, ids] of Object.entries(c.expects ?? {})) {
+      (ids ?? []).forEach((p, j) => {
+        const allowed = c.delivers?.[p];
+        if (allowed && !allowed.includes(dataset as DatasetName)) {
+          const message = `expected a partner that delivers ${dataset} (see delivers), got "${p}"`;
+          ctx.addIssue({ code: 'custom', path: ['expects', dataset, j], message });
+        }
+      });
+    }
   });
 
 export const ingestSettingsSchema = z

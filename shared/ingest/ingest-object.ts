@@ -3,14 +3,16 @@ import type { Config } from '../config/schema';
 import { measuresByDay } from '../datasets/definitions';
 import type { Log } from '../logging';
 import { notify, type NotifyDeps } from '../mail/notify';
-import { claimContent, releaseContent } from '../storage/content-claims';
+import { claimContent, readContentClaim, releaseContent, type ClaimedContent } from '../storage/content-claims';
 import { deleteDayAggregates, putDayAggregates, type DayAggregate } from '../storage/day-aggregates';
 import {
   clearStaleGeneration,
   fileIdOf,
   getFileRecord,
+  listFileRecords,
   normaliseSequencer,
   putFileRecordIfNewer,
+  sequencerJustAbove,
   type FileRecord,
   type IngestionStatus,
 } from '../storage/file-ledger';
@@ -91,7 +93,8 @@ const generationOf = (event: ObjectEvent) =>
  * The protocol, step by step: route the key; compare with the ledger; read and analyse the
  * version; claim its content; write its aggregates under a new generation; commit the file
  * record (one conditional write, in sequencer order); then the follow-ups (release the old
- * content claim, mark touched reports stale, remove the replaced generation, report rejections).
+ * content claim and promote a duplicate of it, mark touched reports stale, remove the replaced
+ * generation, report rejections).
  */
 export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promise<IngestOutcome> => {
   const route = parseDropKey(event.key, deps.config);
@@ -109,6 +112,10 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
   const redo = previous?.status === 'failed' || previous?.status === 'rejected' || previous?.status === 'partial';
   if (previous && previous.sequencer === sequencer && !redo) {
     await removeReplacedGeneration(ingestion, previous);
+    // A removal retried after its claim release or the promotion after it failed: both are redone.
+    if (previous.status === 'deleted' && previous.contentHash) {
+      await releaseClaim(ingestion, previous.contentHash, 'retry');
+    }
     deps.log.info('repeated event ignored', { key: event.key, cooperationId });
     return outcome(event.key, 'unchanged', cooperationId, previous);
   }
@@ -126,7 +133,10 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
   return outcome(event.key, written.status, cooperationId, analysis);
 };
 
-/** A key outside the layout: recorded as rejected with the reason (no dataset), and reported next to it. */
+/**
+ * A key outside the layout: recorded as rejected with the reason (no dataset), and reported next
+ * to it. A key under a known partner's prefix is also emailed to that partner, once per version.
+ */
 const recordUnrouted = async (
   deps: IngestDeps,
   event: ObjectEvent,
@@ -134,21 +144,41 @@ const recordUnrouted = async (
 ): Promise<IngestOutcome> => {
   deps.log.warn('object key cannot be routed', { key: event.key, reason: route.reason });
   const cooperationId = route.cooperationId ?? UNROUTED_COOPERATION;
-  if (event.kind === 'created') {
-    await putFileRecordIfNewer(deps.table, {
-      cooperationId,
-      key: event.key,
-      partnerId: route.partner?.id ?? '-',
-      status: 'rejected',
-      sequencer: normaliseSequencer(event.sequencer),
-      rows: 0,
-      rejectedRows: 0,
-      errorCount: 1,
-      errors: [{ reason: route.reason }],
-      days: [],
-      updatedAt: deps.now().toISOString(),
-    });
-    await putJsonObject(deps.bucket, rejectionReportKey(event.key), { key: event.key, status: 'rejected', reason: route.reason });
+  const created = event.kind === 'created';
+  // A removal is recorded too: else reconcile would find the record without its object every day.
+  await putFileRecordIfNewer(deps.table, {
+    cooperationId,
+    key: event.key,
+    partnerId: route.partner?.id ?? '-',
+    status: created ? 'rejected' : 'deleted',
+    sequencer: normaliseSequencer(event.sequencer),
+    ...(event.versionId ? { versionId: event.versionId } : {}),
+    ...(event.etag ? { etag: event.etag } : {}),
+    rows: 0,
+    rejectedRows: 0,
+    errorCount: created ? 1 : 0,
+    errors: created ? [{ reason: route.reason }] : [],
+    days: [],
+    updatedAt: deps.now().toISOString(),
+  });
+  if (created) {
+    const reportKey = rejectionReportKey(event.key);
+    await putJsonObject(deps.bucket, reportKey, { key: event.key, status: 'rejected', reason: route.reason });
+    const cooperation = deps.config.cooperations.find((c) => c.id === route.cooperationId);
+    if (cooperation && route.partner) {
+      await notify(deps, {
+        cooperation,
+        kind: 'rejection',
+        // The ETag names the version's bytes in the event and in reconcile's listing alike.
+        ref: `${fileIdOf(event.key)}#${event.etag?.replace(/"/g, '') ?? normaliseSequencer(event.sequencer)}`,
+        audience: { kind: 'partner', partnerId: route.partner.id },
+        render: (locale) =>
+          renderRejectionEmail(
+            { key: event.key, status: 'rejected', rows: 0, rejectedRows: 0, reason: route.reason, errors: [], reportKey },
+            locale,
+          ),
+      });
+    }
   }
   return { ...outcome(event.key, 'unrouted', cooperationId), errors: [{ reason: route.reason }] };
 };
@@ -183,6 +213,8 @@ const recordRemoval = async (ingestion: Ingestion): Promise<IngestOutcome> => {
   const committed = await putFileRecordIfNewer(deps.table, {
     ...base,
     status: 'deleted',
+    // Kept so that a retry of this event can still release the claim (see the repeated-event path).
+    contentHash: previous?.contentHash,
     rows: 0,
     rejectedRows: 0,
     errorCount: 0,
@@ -191,7 +223,7 @@ const recordRemoval = async (ingestion: Ingestion): Promise<IngestOutcome> => {
     ...stale,
     updatedAt: deps.now().toISOString(),
   });
-  if (committed && previous?.contentHash) await releaseContent(deps.table, { ...claimOf(base), contentHash: previous.contentHash });
+  if (committed && previous?.contentHash) await releaseClaim(ingestion, previous.contentHash);
   const record = committed ? await getFileRecord(deps.table, base.cooperationId, event.key) : undefined;
   if (record) {
     await markTouchedReportsStale(ingestion, previous?.days ?? []);
@@ -203,10 +235,23 @@ const recordRemoval = async (ingestion: Ingestion): Promise<IngestOutcome> => {
 
 const claimOf = (base: Ingestion['base']) => ({
   cooperationId: base.cooperationId,
-  partnerId: base.partnerId,
   dataset: base.dataset!,
   key: base.key,
 });
+
+/**
+ * Releases this key's claim on a content (its object was replaced or deleted). When other keys
+ * hold the same content, one of them takes over: the content stays counted once. A retried
+ * removal promotes whenever nobody holds the content (the first attempt may have died after
+ * releasing, before promoting).
+ */
+const releaseClaim = async ({ deps, base }: Ingestion, contentHash: string, attempt: 'first' | 'retry' = 'first') => {
+  const content = { cooperationId: base.cooperationId, dataset: base.dataset!, contentHash };
+  const { released, duplicates } = await releaseContent(deps.table, { ...content, key: base.key });
+  // On a retry the claim may be gone already, its duplicates mark with it: promote if nobody holds it.
+  const promote = released ? duplicates : attempt === 'retry' && !(await readContentClaim(deps.table, content));
+  if (promote) await promoteDuplicate(deps, content);
+};
 
 /**
  * Reads and analyses the event's version of the object; undefined when that version is gone.
@@ -260,7 +305,8 @@ const writeGeneration = async ({ deps, event, drop, fileId, base }: Ingestion, a
   let status: IngestionStatus = analysis.status;
   let duplicateOf: string | undefined;
   if (status !== 'rejected') {
-    duplicateOf = await claimContent(deps.table, { ...claimOf(base), contentHash: analysis.stats.contentHash });
+    const claim = { ...claimOf(base), contentHash: analysis.stats.contentHash };
+    duplicateOf = await claimContent(deps.table, claim, deps.now().toISOString());
     if (duplicateOf !== undefined) status = 'duplicate';
   }
   const counted = status === 'accepted' || status === 'partial';
@@ -303,9 +349,7 @@ const commitRecord = async (ingestion: Ingestion, analysis: FileAnalysis, writte
   if (await putFileRecordIfNewer(deps.table, record)) return record;
   await deleteDayAggregates(deps.table, base.cooperationId, written.aggregates);
   const winner = await getFileRecord(deps.table, base.cooperationId, event.key);
-  if (winner?.contentHash !== analysis.stats.contentHash) {
-    await releaseContent(deps.table, { ...claimOf(base), contentHash: analysis.stats.contentHash });
-  }
+  if (winner?.contentHash !== analysis.stats.contentHash) await releaseClaim(ingestion, analysis.stats.contentHash);
   deps.log.info('a newer version was committed meanwhile; this one is withdrawn', { key: event.key, cooperationId: base.cooperationId });
   return undefined;
 };
@@ -314,8 +358,9 @@ const commitRecord = async (ingestion: Ingestion, analysis: FileAnalysis, writte
 const followUps = async (ingestion: Ingestion, analysis: FileAnalysis, record: FileRecord, generation: string) => {
   const { deps, event, base, previous } = ingestion;
   if (previous?.contentHash && previous.contentHash !== analysis.stats.contentHash) {
-    await releaseContent(deps.table, { ...claimOf(base), contentHash: previous.contentHash });
+    await releaseClaim(ingestion, previous.contentHash);
   }
+  if (record.status === 'duplicate') await recheckHolder(ingestion, analysis.stats.contentHash);
   await markTouchedReportsStale(ingestion, [...record.days, ...(previous?.days ?? [])]);
   await removeReplacedGeneration(ingestion, record);
   deps.log.info('file ingested', {
@@ -354,6 +399,46 @@ const removeReplacedGeneration = async ({ deps, fileId }: Ingestion, record: Fil
     (record.staleDays ?? []).map((day) => ({ day, dataset, fileId, generation: staleGeneration })),
   );
   await clearStaleGeneration(deps.table, record.cooperationId, record.key, staleGeneration);
+};
+
+/**
+ * After committing a duplicate: if the key it duplicates let the content go meanwhile (its
+ * release may have looked for duplicates before this record existed), promote one now.
+ */
+const recheckHolder = async ({ deps, base }: Ingestion, contentHash: string) => {
+  const content = { cooperationId: base.cooperationId, dataset: base.dataset!, contentHash };
+  if (!(await readContentClaim(deps.table, content))) await promoteDuplicate(deps, content);
+};
+
+/**
+ * The content's claim was released (its holder was deleted or replaced) while other keys hold
+ * the same bytes as duplicates: re-ingests them, smallest key first, each with a sequencer just
+ * above its record, until one holds the content (accepted or partial) or finds another key
+ * holding it (duplicate). A duplicate whose object version is gone is skipped. Returns the
+ * outcome of the last re-ingest, or undefined when there was no duplicate to promote.
+ */
+export const promoteDuplicate = async (deps: IngestDeps, content: ClaimedContent): Promise<IngestOutcome | undefined> => {
+  const candidates = (await listFileRecords(deps.table, content.cooperationId))
+    .filter((r) => r.status === 'duplicate' && r.dataset === content.dataset && r.contentHash === content.contentHash)
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  let last: IngestOutcome | undefined;
+  for (const record of candidates) {
+    last = await ingestObject(deps, {
+      kind: 'created',
+      bucket: deps.bucket.bucket,
+      key: record.key,
+      sequencer: sequencerJustAbove(record.sequencer),
+      ...(record.versionId ? { versionId: record.versionId } : {}),
+      ...(record.etag ? { etag: record.etag } : {}),
+    });
+    deps.log.info('duplicate re-ingested: the key holding its content let it go', {
+      key: record.key,
+      cooperationId: content.cooperationId,
+      status: last.status,
+    });
+    if (last.status === 'accepted' || last.status === 'partial' || last.status === 'duplicate') return last;
+  }
+  return last;
 };
 
 /** Writes the error report next to the file and tells the partner that dropped it, once per version. */

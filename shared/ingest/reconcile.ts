@@ -1,37 +1,40 @@
+import { CrossliftError } from '../errors';
+import { loggableError } from '../log-safe';
+import { readContentClaim, releaseStaleContent, type ClaimedContent } from '../storage/content-claims';
+import { getFileRecord, isCounted, listFileRecords, sequencerJustAbove, type FileRecord } from '../storage/file-ledger';
 import { listObjects } from '../storage/objects';
-import { listFileRecords, type FileRecord } from '../storage/file-ledger';
-import { ingestObject, UNROUTED_COOPERATION, type IngestDeps, type ObjectEvent } from './ingest-object';
+import {
+  ingestObject,
+  promoteDuplicate,
+  UNROUTED_COOPERATION,
+  type IngestDeps,
+  type IngestOutcome,
+  type ObjectEvent,
+} from './ingest-object';
 import { INBOX_PREFIX } from './keys';
 
 export interface ReconcileOutcome {
   readonly key: string;
-  readonly action: 'ingested_missing' | 'ingested_stale' | 'removed_missing';
+  readonly action: 'ingested_missing' | 'ingested_stale' | 'removed_missing' | 'promoted_duplicate';
+  /** The ingest's outcome, or `error` when the repair failed (the next run tries again). */
   readonly status: string;
+  /** Why the repair failed: the error's name (and crosslift's fixed message). */
+  readonly error?: string;
 }
 
 /**
- * A sequencer just above a recorded one: reconcile's repair must win over the record it
- * repairs, and must still lose to any real S3 event that comes later (real sequencers of later
- * writes differ in their leading digits, which stay far above this last-digit step).
+ * How long an ingest may hold a content claim before committing: one Lambda invocation (15
+ * minutes at most). A claim younger than that, made after its holder's last record, may belong
+ * to an ingest still under way.
  */
-const justAbove = (sequencer: string | undefined) => {
-  if (!sequencer) return '0';
-  const digits = sequencer.split('');
-  for (let i = digits.length - 1; i >= 0; i -= 1) {
-    const v = Number.parseInt(digits[i]!, 16);
-    if (v < 15) {
-      digits[i] = (v + 1).toString(16).toUpperCase();
-      return digits.join('');
-    }
-    digits[i] = '0';
-  }
-  return `1${digits.join('')}`;
-};
+export const CLAIM_IN_FLIGHT_MS = 15 * 60 * 1000;
 
 /**
  * Lambda's async queue can drop S3 events under a backlog. Reconcile lists `inbox/`, compares it
- * with the ingestion records, and ingests what is missing or stale (ETag differs) and removes
- * what was deleted without an event. Runs daily in AWS and at the end of `crosslift run`.
+ * with the ingestion records, and ingests what is missing or stale (ETag differs), removes what
+ * was deleted without an event, and recounts duplicates whose original is gone. Each object is
+ * repaired on its own: a failure is logged and listed (status `error`), and the others go on.
+ * Runs daily in AWS and at the end of `crosslift run`.
  */
 export const reconcile = async (deps: IngestDeps): Promise<ReconcileOutcome[]> => {
   // Records first, then objects: a file uploaded and ingested between the two listings is then
@@ -42,32 +45,80 @@ export const reconcile = async (deps: IngestDeps): Promise<ReconcileOutcome[]> =
   }
   const objects = await listObjects(deps.bucket, INBOX_PREFIX);
   const outcomes: ReconcileOutcome[] = [];
+  type Repair = () => Promise<IngestOutcome | undefined>;
+  const repair = async (key: string, action: ReconcileOutcome['action'], run: Repair) => {
+    try {
+      const outcome = await run();
+      if (outcome) outcomes.push({ key: outcome.key, action, status: outcome.status });
+    } catch (cause) {
+      const error = loggableError(cause);
+      deps.log.error('reconcile could not repair an object; it goes on with the others', { key, action, error });
+      const reason = cause instanceof CrossliftError ? `${error.name}: ${cause.message}` : error.name;
+      outcomes.push({ key, action, status: 'error', error: reason });
+    }
+  };
+
   const present = new Set<string>();
   for (const object of objects) {
     present.add(object.key);
     const record = records.get(object.key);
-    const stale = record !== undefined && (record.status === 'deleted' || record.status === 'failed' || (record.etag !== undefined && record.etag !== object.etag));
+    const changed = record?.etag !== undefined && record.etag !== object.etag;
+    const stale = record !== undefined && (record.status === 'deleted' || record.status === 'failed' || changed);
     if (record && !stale) continue;
     const event: ObjectEvent = {
       kind: 'created',
       bucket: deps.bucket.bucket,
       key: object.key,
-      sequencer: justAbove(record?.sequencer),
+      sequencer: sequencerJustAbove(record?.sequencer),
       ...(object.etag ? { etag: object.etag } : {}),
     };
-    const outcome = await ingestObject(deps, event);
-    outcomes.push({ key: object.key, action: record ? 'ingested_stale' : 'ingested_missing', status: outcome.status });
+    await repair(object.key, record ? 'ingested_stale' : 'ingested_missing', () => ingestObject(deps, event));
   }
   for (const record of records.values()) {
     if (present.has(record.key) || record.status === 'deleted' || record.cooperationId === UNROUTED_COOPERATION) continue;
-    const outcome = await ingestObject(deps, {
-      kind: 'removed',
-      bucket: deps.bucket.bucket,
-      key: record.key,
-      sequencer: justAbove(record.sequencer),
-    });
-    outcomes.push({ key: record.key, action: 'removed_missing', status: outcome.status });
+    const sequencer = sequencerJustAbove(record.sequencer);
+    const event: ObjectEvent = { kind: 'removed', bucket: deps.bucket.bucket, key: record.key, sequencer };
+    await repair(record.key, 'removed_missing', () => ingestObject(deps, event));
   }
-  deps.log.info('reconcile finished', { repaired: outcomes.length, objects: objects.length });
+  for (const content of orphanedContents([...records.values()], present)) {
+    await repair(content.contentHash, 'promoted_duplicate', () => recountOrphan(deps, content));
+  }
+  const failed = outcomes.filter((o) => o.status === 'error').length;
+  deps.log.info('reconcile finished', { repaired: outcomes.length - failed, failed, objects: objects.length });
   return outcomes;
+};
+
+/** Contents that only duplicates hold: the key they duplicate is gone or holds other bytes now. */
+const orphanedContents = (records: readonly FileRecord[], present: ReadonlySet<string>): ClaimedContent[] => {
+  const id = (c: ClaimedContent) => `${c.cooperationId}#${c.dataset}#${c.contentHash}`;
+  const counted = new Set(records.filter(isCounted).map((r) => id({ ...r, contentHash: r.contentHash ?? '' })));
+  const orphaned = new Map<string, ClaimedContent>();
+  for (const r of records) {
+    if (r.status !== 'duplicate' || !r.dataset || !r.contentHash || !present.has(r.key)) continue;
+    const content = { cooperationId: r.cooperationId, dataset: r.dataset, contentHash: r.contentHash };
+    if (!counted.has(id(content))) orphaned.set(id(content), content);
+  }
+  return [...orphaned.values()];
+};
+
+/**
+ * Recounts an orphaned content: its claim, if still held by a key that no longer counts it (a
+ * release that failed for good), is released, then a duplicate is promoted. A claim made after
+ * its holder's last record, less than CLAIM_IN_FLIGHT_MS ago, is left to the ingest that made it.
+ */
+const recountOrphan = async (deps: IngestDeps, content: ClaimedContent): Promise<IngestOutcome | undefined> => {
+  const held = await readContentClaim(deps.table, content);
+  if (held) {
+    const holder = await getFileRecord(deps.table, content.cooperationId, held.key);
+    if (holder && isCounted(holder) && holder.contentHash === content.contentHash) return undefined;
+    const claimedAt = held.claimedAt ?? '';
+    const inFlight =
+      (holder === undefined || claimedAt > holder.updatedAt) &&
+      Date.parse(claimedAt) > deps.now().getTime() - CLAIM_IN_FLIGHT_MS;
+    if (inFlight) return undefined;
+    await releaseStaleContent(deps.table, content, held);
+    const { cooperationId } = content;
+    deps.log.warn('released a content claim its holder no longer counts', { key: held.key, cooperationId });
+  }
+  return promoteDuplicate(deps, content);
 };

@@ -16,11 +16,15 @@ export interface RejectionNotice {
 /** Errors the email lists at most; the error report next to the file has them all. */
 const SHOWN_ERRORS = 20;
 
+/** A key as an email shows it: control characters (routing refuses such keys) become U+FFFD, never a header break. */
+const printable = (key: string) => key.replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
+
 /**
  * The email a partner gets when its file was rejected or partly rejected, in the partner's
  * language (the problems themselves are the validator's English words). Shows at most 20 errors.
  */
-export const renderRejectionEmail = (notice: RejectionNotice, locale: Locale = 'en'): { subject: string; html: string; text: string } => {
+export const renderRejectionEmail = (raw: RejectionNotice, locale: Locale = 'en'): { subject: string; html: string; text: string } => {
+  const notice = { ...raw, key: printable(raw.key), reportKey: printable(raw.reportKey) };
   const t = MESSAGES[locale];
   const r = t.rejection;
   const shown = notice.errors.slice(0, SHOWN_ERRORS);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { decodeS3Key } from '../storage/objects';
 import type { ObjectEvent } from './ingest-object';
 
 /** The part of an S3 event notification record the ingest reads. */
@@ -23,8 +24,7 @@ export const s3EventSchema = z.union([
 
 export type S3Event = z.infer<typeof s3EventSchema>;
 
-/** S3 URL-encodes keys in events, with `+` for spaces. */
-export const decodeS3Key = (key: string) => decodeURIComponent(key.replace(/\+/g, ' '));
+export { decodeS3Key };
 
 export const toObjectEvents = (event: S3Event): ObjectEvent[] =>
   'Records' in event

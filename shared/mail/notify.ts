@@ -54,6 +54,11 @@ export const senderOf = (config: NotifyDeps['config'], cooperation: Pick<Coopera
  * The one delivery path of every email kind: from the owner's verified sender, to the audience,
  * each recipient in their language, each email at most once (deliverOnce). Without a sender
  * configured the cooperation sends no email.
+ *
+ * Recipients go in one fixed order, and a run stops at the first email another invocation is
+ * sending (`in_progress`): that invocation got there first, so it is ahead on every recipient
+ * after it too. Two concurrent runs then never split the recipients between them (each finding
+ * the other's claim and failing): the one that claims the last recipient always completes.
  */
 export const notify = async (deps: NotifyDeps, n: Notification): Promise<DeliveryOutcome[]> => {
   const sender = senderOf(deps.config, n.cooperation);
@@ -64,9 +69,10 @@ export const notify = async (deps: NotifyDeps, n: Notification): Promise<Deliver
     const locale = recipientLocale(to, n.cooperation, deps.config.partners);
     let email = rendered.get(locale);
     if (!email) rendered.set(locale, (email = n.render(locale)));
-    outcomes.push(
-      await deliverOnce(deps, { cooperationId: n.cooperation.id, kind: n.kind, ref: n.ref, message: { from: sender, to, ...email } }),
-    );
+    const message = { from: sender, to, ...email };
+    const outcome = await deliverOnce(deps, { cooperationId: n.cooperation.id, kind: n.kind, ref: n.ref, message });
+    outcomes.push(outcome);
+    if (outcome.state === 'in_progress') break;
   }
   return outcomes;
 };

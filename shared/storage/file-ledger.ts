@@ -3,16 +3,40 @@ import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DATASET_NAMES, type DatasetName } from '../datasets/names';
 import type { RowError } from '../ingest/rejection';
+import { fitKey } from './fit-key';
 import { coopPk, getItem, parseItem, queryAll, writeIfCondition, withoutKeys, type TableRef } from './table';
 
 const KIND = 'file record';
-const fileSk = (key: string) => `FILE#${key}`;
+/**
+ * `FILE#<key>`. A key too long for DynamoDB's 1,024-byte sort keys (only keys routing refuses:
+ * see MAX_DROP_KEY_BYTES) is stored under a shortened, hashed form; `key` keeps it whole.
+ */
+const fileSk = (key: string) => fitKey(`FILE#${key}`);
 
 /** A short stable id of an object key (keys can be long; aggregates repeat it). */
 export const fileIdOf = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 16);
 
 /** S3 sequencers differ in length; AWS says to right-pad the shorter with zeros, then compare as text. */
 export const normaliseSequencer = (sequencer: string) => sequencer.toUpperCase().padEnd(40, '0');
+
+/**
+ * A sequencer just above a recorded one: a repair (reconcile, a promoted duplicate) must win over
+ * the record it repairs, and must still lose to any real S3 event that comes later (real
+ * sequencers of later writes differ in their leading digits, far above this last-digit step).
+ */
+export const sequencerJustAbove = (sequencer: string | undefined) => {
+  if (!sequencer) return '0';
+  const digits = sequencer.split('');
+  for (let i = digits.length - 1; i >= 0; i -= 1) {
+    const v = Number.parseInt(digits[i]!, 16);
+    if (v < 15) {
+      digits[i] = (v + 1).toString(16).toUpperCase();
+      return digits.join('');
+    }
+    digits[i] = '0';
+  }
+  return `1${digits.join('')}`;
+};
 
 export const INGESTION_STATUSES = ['accepted', 'partial', 'rejected', 'duplicate', 'deleted', 'failed'] as const;
 export type IngestionStatus = (typeof INGESTION_STATUSES)[number];

@@ -67,13 +67,26 @@ export interface ListedObject {
   readonly lastModified?: Date;
 }
 
+/** S3 URL-encodes keys in events and in URL-encoded listings, with `+` for spaces. */
+export const decodeS3Key = (key: string) => decodeURIComponent(key.replace(/\+/g, ' '));
+
+/**
+ * Every object under a prefix. Listed with `EncodingType=url`: S3's XML listing cannot carry
+ * every key faithfully (an XML parser turns CR LF into LF), so keys come URL-encoded and are
+ * decoded here, and only when S3 says it encoded them.
+ */
 export const listObjects = async (b: BucketRef, prefix: string): Promise<ListedObject[]> => {
   const objects: ListedObject[] = [];
   let ContinuationToken: string | undefined;
   do {
-    const out = await b.s3.send(new ListObjectsV2Command({ Bucket: b.bucket, Prefix: prefix, ContinuationToken }));
+    const out = await b.s3.send(
+      new ListObjectsV2Command({ Bucket: b.bucket, Prefix: prefix, ContinuationToken, EncodingType: 'url' }),
+    );
+    const keyOf = out.EncodingType === 'url' ? decodeS3Key : (key: string) => key;
     for (const o of out.Contents ?? []) {
-      if (o.Key) objects.push({ key: o.Key, etag: o.ETag?.replace(/"/g, ''), size: o.Size ?? 0, lastModified: o.LastModified });
+      if (!o.Key) continue;
+      const etag = o.ETag?.replace(/"/g, '');
+      objects.push({ key: keyOf(o.Key), etag, size: o.Size ?? 0, lastModified: o.LastModified });
     }
     ContinuationToken = out.IsTruncated ? out.NextContinuationToken : undefined;
   } while (ContinuationToken);

@@ -16,9 +16,9 @@ import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './ret
  * attribute. The CDK construct and the local stack both create it from this definition.
  *
  * Item kinds, each owned by one module of this folder (the only code that builds its keys):
- * - file record      pk COOP#<c>        sk FILE#<s3 key>                          file-ledger.ts
+ * - file record      pk COOP#<c>        sk FILE#<s3 key> (fitKey past 1,024 bytes) file-ledger.ts
  * - day aggregate    pk COOP#<c>#DAY    sk <day>#<dataset>#<fileId>#<generation>  day-aggregates.ts
- * - content claim    pk COOP#<c>        sk HASH#<partner>#<dataset>#<sha256>      content-claims.ts
+ * - content claim    pk COOP#<c>        sk HASH#<dataset>#<sha256>                content-claims.ts
  * - report           pk COOP#<c>        sk REPORT#<label>                         reports.ts
  * - report revision  pk COOP#<c>        sk REPORTREV#<label>#<revision>           reports.ts
  * - alert state      pk COOP#<c>        sk ALERT#<metric or data:dataset>         alert-states.ts
@@ -73,6 +73,22 @@ export const writeIfCondition = (
       return true;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  });
+
+/** A conditional delete that returns the deleted item's attributes, or undefined when its condition did not hold. */
+export const deleteIfCondition = (
+  t: TableRef,
+  kind: string,
+  command: DeleteCommand,
+): Promise<Record<string, unknown> | undefined> =>
+  call('conditional DeleteCommand', kind, async () => {
+    try {
+      const out = await t.db.send(new DeleteCommand({ ...command.input, ReturnValues: 'ALL_OLD' }));
+      return (out.Attributes ?? {}) as Record<string, unknown>;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
       throw error;
     }
   });

@@ -27,10 +27,25 @@ const CASES: { name: string; key?: string; body: string | Buffer; status: string
   { name: 'deeply-nested.json', body: nested(100_000), status: 'rejected' },
   { name: 'nested-values.json', body: JSON.stringify([{ user_id: { deep: [[[SECRET]]] }, course_id: 'c', enrolled_at: '2026-11-02', channel: 'ad', amount: 1 }]), status: 'rejected', error: /every row/ },
   { name: 'spaces plus+percent%25 ünïcode.csv', body: `${H}\n${good(3)}\n`, status: 'accepted', rows: 3 },
+  {
+    name: 'CR LF in the key',
+    key: 'inbox/coop/school/enrollments/line\r\nbreak.csv',
+    body: `${H}\n${good(3)}\n`,
+    status: 'rejected',
+    error: /^key has a control character \(U\+000D\)/,
+  },
+  {
+    name: 'ESC in the key',
+    key: 'inbox/coop/school/enrollments/escape\u001b[31m.csv',
+    body: `${H}\n${good(3)}\n`,
+    status: 'rejected',
+    error: /^key has a control character \(U\+001B\)/,
+  },
 ];
 
 describe('hostile and broken input', () => {
   let h: Harness;
+  let escapePut: string;
   const logged: string[] = [];
   beforeAll(async () => {
     // Capture everything the functions log (INFO and up) to check no row value leaks.
@@ -42,7 +57,10 @@ describe('hostile and broken input', () => {
     vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
     h = await startHarness(testConfig(), {}, { logLevel: 'INFO' });
     for (const c of CASES) await h.put(c.key ?? `inbox/coop/school/enrollments/${c.name}`, c.body);
-    await h.put('inbox/coop/school/enrollments/../../escape.csv', `${H}\n${good(2)}\n`);
+    escapePut = await h.put('inbox/coop/school/enrollments/../../escape.csv', `${H}\n${good(2)}\n`).then(
+      () => 'stored',
+      (e: Error) => e.message,
+    );
     await h.pipeline.drain();
   });
   afterAll(async () => {
@@ -57,10 +75,11 @@ describe('hostile and broken input', () => {
     if (c.error) expect(record?.errors.map((e) => e.reason).join(' | ')).toMatch(c.error);
   });
 
-  it('routes a key with ".." segments nowhere near another partner\'s data', async () => {
+  it('routes a key with ".." segments nowhere near another partner\'s data (the local stack refuses it)', async () => {
     const all = [...(await listFileRecords(h.pipeline.runtime.table, 'coop')), ...(await listFileRecords(h.pipeline.runtime.table, '-'))];
-    const escape = all.find((r) => r.key.endsWith('escape.csv'));
-    expect(escape?.status).toBe('rejected');
+    expect(escapePut).toMatch(/"\." or "\.\." segment/);
+    expect(all.find((r) => r.key.endsWith('escape.csv'))).toBeUndefined();
+    expect(await listObjects(h.pipeline.runtime.bucket, 'inbox/coop/escape.csv')).toEqual([]);
   });
 
   it('never lets a row value reach the logs, DynamoDB or the error reports, and never crashes', async () => {

@@ -732,6 +732,26 @@ describe('partner access', () => {
     );
   });
 
+  it('limits a partner account to the prefixes of the datasets it delivers, when the cooperation names them', () => {
+    // Prepare: in ads-b, west delivers only campaigns and referrals; east is not limited.
+    const input = structuredClone(testConfigInput);
+    Object.assign(input.cooperations[1]!, { delivers: { west: ['campaigns', 'referrals'] } });
+    const config = configSchema.parse(input);
+    const stack = new PartnerStack(testApp(), 'Crosslift-north', { config, partnerId: 'north' });
+    const template = Template.fromStack(stack);
+    // Act
+    const bucketId = idOf(stack.bucket.bucket);
+    const uploads = dropPolicyStatements(template, bucketId).filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).includes('s3:PutObject'),
+    );
+    // Assess
+    expect(uploads.map((s) => s.Resource)).toEqual([
+      objectsArn(bucketId, 'inbox/course-a/east/*'),
+      [objectsArn(bucketId, 'inbox/ads-b/west/campaigns/*'), objectsArn(bucketId, 'inbox/ads-b/west/referrals/*')],
+      objectsArn(bucketId, 'inbox/ads-b/east/*'),
+    ]);
+  });
+
   it('lets each partner account read only its own rejection reports', () => {
     // Prepare
     const { stack, template } = north();

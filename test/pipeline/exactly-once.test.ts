@@ -80,6 +80,101 @@ describe('exactly once from at-least-once events', () => {
     expect(copy).toMatchObject({ status: 'duplicate', duplicateOf: 'inbox/coop/platform/enrollments/a.csv' });
   });
 
+  it('recounts a duplicate when its original is deleted: the copy takes the original\'s place', async () => {
+    // Prepare: a file, and the same bytes under a new name (a duplicate, not counted).
+    const h = await start(testConfig());
+    const body = enrollmentsCsv(8, 5);
+    await h.put('inbox/coop/platform/enrollments/w47.csv', body);
+    await h.pipeline.drain();
+    await h.put('inbox/coop/platform/enrollments/w47-copy.csv', body);
+    await h.pipeline.drain();
+    const table = h.pipeline.runtime.table;
+    const copy = 'inbox/coop/platform/enrollments/w47-copy.csv';
+    expect(await getFileRecord(table, 'coop', copy)).toMatchObject({ status: 'duplicate' });
+
+    // Act: the original is deleted.
+    await h.remove('inbox/coop/platform/enrollments/w47.csv');
+    await h.pipeline.drain();
+
+    // Assess: the content still counts once, now through the copy.
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 8, revenue: 40 });
+    expect(await getFileRecord(table, 'coop', copy)).toMatchObject({ status: 'accepted', rows: 8 });
+    expect(h.pipeline.deadLetters).toEqual([]);
+  });
+
+  it('recounts the duplicate when the deletion\'s first attempt died between release and promotion', async () => {
+    // Prepare: a file and its copy; the first query of file records after the deletion starts fails once.
+    const h = await start(testConfig());
+    const body = enrollmentsCsv(8, 5);
+    await h.put('inbox/coop/platform/enrollments/a.csv', body);
+    await h.pipeline.drain();
+    await h.put('inbox/coop/platform/enrollments/b.csv', body);
+    await h.pipeline.drain();
+    let failed = false;
+    (h.pipeline.runtime.clients.dynamodb.middlewareStack as MiddlewareStack<object, object>).add(
+      (next, context) => async (args) => {
+        const input = JSON.stringify((args as { input: unknown }).input);
+        const command = (context as { commandName?: string }).commandName;
+        if (!failed && command === 'QueryCommand' && input.includes('FILE#')) {
+          failed = true;
+          throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+
+    // Act: the original is deleted; Lambda retries the failed attempt.
+    await h.remove('inbox/coop/platform/enrollments/a.csv');
+    await h.pipeline.drain();
+
+    // Assess
+    expect(failed).toBe(true);
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 8, revenue: 40 });
+  });
+
+  it('recounts a duplicate when its original is replaced by other bytes, promoting the smallest key', async () => {
+    // Prepare: an original and two copies of it.
+    const h = await start(testConfig());
+    const body = enrollmentsCsv(8, 5);
+    await h.put('inbox/coop/platform/enrollments/m.csv', body);
+    await h.pipeline.drain();
+    await h.put('inbox/coop/platform/enrollments/z.csv', body);
+    await h.put('inbox/coop/platform/enrollments/b.csv', body);
+    await h.pipeline.drain();
+
+    // Act: the original is overwritten with other rows.
+    await h.put('inbox/coop/platform/enrollments/m.csv', enrollmentsCsv(3, 100));
+    await h.pipeline.drain();
+
+    // Assess: both contents count once; the copy with the smallest key holds the old content.
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 11, revenue: 8 * 5 + 3 * 100 });
+    const table = h.pipeline.runtime.table;
+    const status = async (name: string) =>
+      (await getFileRecord(table, 'coop', `inbox/coop/platform/enrollments/${name}`))?.status;
+    expect([await status('b.csv'), await status('z.csv')]).toEqual(['accepted', 'duplicate']);
+  });
+
+  it('counts a file once when another partner of the cooperation drops the same bytes as its own', async () => {
+    // Prepare
+    const h = await start(testConfig());
+    const body = enrollmentsCsv(6, 7);
+
+    // Act: the platform's file, then the school drops the same bytes as its own.
+    await h.put('inbox/coop/platform/enrollments/w47.csv', body);
+    await h.pipeline.drain();
+    await h.put('inbox/coop/school/enrollments/w47.csv', body);
+    await h.pipeline.drain();
+
+    // Assess
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 6, revenue: 42 });
+    const school = await getFileRecord(h.pipeline.runtime.table, 'coop', 'inbox/coop/school/enrollments/w47.csv');
+    expect(school).toMatchObject({
+      status: 'duplicate',
+      duplicateOf: 'inbox/coop/platform/enrollments/w47.csv',
+    });
+  });
+
   it('acknowledges S3\'s test event and ignores it', async () => {
     const h = await start(testConfig());
     const result = await h.pipeline.ingest({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: h.stack.bucketName });

@@ -1,5 +1,6 @@
+import type { MiddlewareStack } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
-import { getFileRecord } from '../../shared/storage/file-ledger';
+import { getFileRecord, listFileRecords } from '../../shared/storage/file-ledger';
 import { countedTotals, testConfig, harnessPerTest } from '../support/harness';
 
 const csv = (n: number, amount: number) =>
@@ -60,5 +61,131 @@ describe('reconcile', () => {
 
     // Assess: the latest upload counts.
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 1, revenue: 7 });
+  });
+
+  it('reaches every object when one key is too long for DynamoDB, and rejects that key with the reason', async () => {
+    // Prepare: every event is lost; a 1,022-byte key (legal in S3) sorts before a good file.
+    const h = await start(testConfig(), { deliver: () => undefined });
+    const folder = 'inbox/coop/school/enrollments/';
+    const segment = 'a'.repeat(200);
+    const name = 'b'.repeat(1022 - folder.length - 4 * 201 - 4);
+    const long = `${folder}${[segment, segment, segment, segment].join('/')}/${name}.csv`;
+    expect(Buffer.byteLength(long)).toBe(1022);
+    await h.put(long, csv(2, 1));
+    await h.put('inbox/coop/school/enrollments/b.csv', csv(3, 1));
+
+    // Act
+    const first = await h.pipeline.reconcile();
+    const second = await h.pipeline.reconcile();
+
+    // Assess: the good file is counted; the long key is recorded as rejected, once, with the reason.
+    expect(first.repaired.map((r) => [r.key === long ? 'long' : r.key, r.status]).sort()).toEqual([
+      ['inbox/coop/school/enrollments/b.csv', 'accepted'],
+      ['long', 'unrouted'],
+    ]);
+    expect(second.repaired).toEqual([]);
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 3 });
+    const records = await listFileRecords(h.pipeline.runtime.table, 'coop');
+    const reason = records.find((r) => r.key === long)?.errors[0]?.reason;
+    expect(reason).toMatch(/^key is 1022 bytes long; crosslift takes keys up to 995 bytes/);
+  });
+
+  it('records an object whose repair fails, reports it, and goes on with the others', async () => {
+    // Prepare: every event is lost; reading one object fails every time.
+    const h = await start(testConfig(), { deliver: () => undefined });
+    const broken = 'inbox/coop/school/enrollments/a.csv';
+    (h.pipeline.runtime.clients.s3.middlewareStack as MiddlewareStack<object, object>).add(
+      (next, context) => async (args) => {
+        const input = (args as { input: { Key?: string } }).input;
+        if ((context as { commandName?: string }).commandName === 'GetObjectCommand' && input.Key === broken) {
+          throw Object.assign(new Error('We encountered an internal error'), { name: 'InternalError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    await h.put(broken, csv(2, 1));
+    await h.put('inbox/coop/school/enrollments/b.csv', csv(3, 1));
+
+    // Act
+    const result = await h.pipeline.reconcile();
+
+    // Assess
+    expect(result.repaired).toEqual([
+      { key: broken, action: 'ingested_missing', status: 'error', error: 'InternalError' },
+      { key: 'inbox/coop/school/enrollments/b.csv', action: 'ingested_missing', status: 'accepted' },
+    ]);
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 3 });
+  });
+
+  it('reads keys with CR and LF exactly from the listing, and rejects them at routing', async () => {
+    // Prepare
+    const h = await start(testConfig());
+    const key = 'inbox/coop/school/enrollments/week\r\n46.csv';
+    await h.put(key, csv(4, 1));
+    await h.pipeline.drain();
+
+    // Act
+    const result = await h.pipeline.reconcile();
+
+    // Assess: nothing to repair (the listed key is the stored key), and the key was never counted.
+    expect(result.repaired).toEqual([]);
+    const record = await getFileRecord(h.pipeline.runtime.table, 'coop', key);
+    expect(record).toMatchObject({ status: 'rejected' });
+    expect(record?.errors[0]?.reason).toMatch(/^key has a control character \(U\+000D\)/);
+    expect(await countedTotals(h, 'enrollments')).toEqual({});
+  });
+
+  it('recounts a duplicate whose original is gone but whose claim was never released', async () => {
+    // Prepare: a file and its copy; then the original is deleted while releasing its content claim fails every time.
+    const h = await start(testConfig());
+    const body = csv(5, 3);
+    await h.put('inbox/coop/platform/enrollments/a.csv', body);
+    await h.pipeline.drain();
+    await h.put('inbox/coop/platform/enrollments/b.csv', body);
+    await h.pipeline.drain();
+    let failReleases = true;
+    (h.pipeline.runtime.clients.dynamodb.middlewareStack as MiddlewareStack<object, object>).add(
+      (next, context) => async (args) => {
+        const input = (args as { input: { Key?: unknown } }).input;
+        const command = (context as { commandName?: string }).commandName;
+        if (failReleases && command === 'DeleteItemCommand' && JSON.stringify(input.Key).includes('HASH#')) {
+          throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    await h.remove('inbox/coop/platform/enrollments/a.csv');
+    await h.pipeline.drain();
+    failReleases = false;
+    expect(await countedTotals(h, 'enrollments')).toEqual({});
+
+    // Act
+    const result = await h.pipeline.reconcile();
+
+    // Assess
+    expect(result.repaired).toEqual([
+      { key: 'inbox/coop/platform/enrollments/b.csv', action: 'promoted_duplicate', status: 'accepted' },
+    ]);
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 5, revenue: 15 });
+  });
+
+  it('leaves a refused key deleted through S3 alone: its removal is recorded, never repeated by each run', async () => {
+    // Prepare: a key the ingest refuses, then deleted (its event arrives).
+    const h = await start(testConfig());
+    const key = 'inbox/coop/school/enrollments/x.xlsx';
+    await h.put(key, csv(1, 1));
+    await h.pipeline.drain();
+    await h.remove(key);
+    await h.pipeline.drain();
+
+    // Act
+    const first = await h.pipeline.reconcile();
+    const second = await h.pipeline.reconcile();
+
+    // Assess
+    expect([first.repaired, second.repaired]).toEqual([[], []]);
+    expect(await getFileRecord(h.pipeline.runtime.table, 'coop', key)).toMatchObject({ status: 'deleted' });
   });
 });

@@ -1,8 +1,11 @@
+import type { MiddlewareStack } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { getStoredReport, listStoredReports } from '../../shared/storage/reports';
 import { header, testConfig, harnessPerTest } from '../support/harness';
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
+// Short form in `npm test`; `npm run test:faults` sets CROSSLIFT_FAULTS=long.
+const LONG = process.env.CROSSLIFT_FAULTS === 'long';
 const rows = (n: number, day: string, amount = 10) =>
   `${HEADER}\n${Array.from({ length: n }, (_, i) => `u${i},c,${day},ad,${amount}`).join('\n')}\n`;
 
@@ -62,6 +65,47 @@ describe('stored reports', () => {
     for (const r of runs) if (r.status === 'rejected') expect((r.reason as Error).name).toBe('DeliveryPendingError');
     const emails = (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') === 'report');
     expect(emails.map((e) => e.destination.to[0]).sort()).toEqual(h.config.partners.flatMap((p) => p.contacts).sort());
+  });
+
+  it(`lets one of two concurrent runs of a report always complete (${LONG ? 30 : 3} pairs, slow sends)`, async () => {
+    // Prepare: each SES call and DynamoDB call takes a while (seeded jitter), as on slower storage:
+    // one run is still sending to the first recipient when the other could reach the second.
+    const h = await start(testConfig());
+    let seed = 20261123;
+    const jitter = (max: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return new Promise((r) => setTimeout(r, seed % (max + 1)));
+    };
+    const slow = (client: { middlewareStack: unknown }, ms: (command: string) => number) =>
+      (client.middlewareStack as MiddlewareStack<object, object>).add(
+        (next, context) => async (args) => {
+          await jitter(ms((context as { commandName?: string }).commandName ?? ''));
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+    slow(h.pipeline.runtime.clients.ses, (command) => (command === 'SendEmailCommand' ? 40 : 5));
+    slow(h.pipeline.runtime.clients.dynamodb, () => 4);
+    const pairs = LONG ? 30 : 3;
+    const recipients = h.config.partners.flatMap((p) => p.contacts).sort();
+
+    // Act: pair i reports week 41 + i, both runs at once.
+    const outcomes: string[][] = [];
+    for (let i = 0; i < pairs; i += 1) {
+      const scheduledTime = new Date(Date.parse('2026-10-12T06:00:00+08:00') + i * 7 * 86_400_000).toISOString();
+      const event = { cooperationId: 'coop', scheduledTime };
+      const runs = await Promise.allSettled([h.pipeline.report(event), h.pipeline.report(event)]);
+      outcomes.push(runs.map((r) => (r.status === 'fulfilled' ? 'completed' : (r.reason as Error).name)).sort());
+    }
+
+    // Assess: every pair has a run that completed (the other may wait for a retry), and one email per recipient.
+    expect(outcomes.filter((o) => !o.includes('completed'))).toEqual([]);
+    expect(outcomes.flat().filter((o) => o !== 'completed' && o !== 'DeliveryPendingError')).toEqual([]);
+    const reports = (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') === 'report');
+    const bySubject = new Map<string, string[]>();
+    for (const e of reports) bySubject.set(e.subject, [...(bySubject.get(e.subject) ?? []), e.destination.to[0]!]);
+    expect(bySubject.size).toBe(pairs);
+    for (const to of bySubject.values()) expect(to.sort()).toEqual(recipients);
   });
 
   it('computes the comparison against a baseline window, scaled to the period length', async () => {

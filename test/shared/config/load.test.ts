@@ -131,6 +131,58 @@ describe('parseConfig: errors name the file, the line and the path', () => {
     );
   });
 
+  it.each([
+    ['CR LF', 'Zhixue\\r\\nBcc: all@evil.example'],
+    ['ESC', 'Zhixue \\e[31mred'],
+    ['a C1 control', 'Zhixue\\x85next'],
+    ['a line separator', 'Zhixue\\u2028next'],
+  ])('refuses %s in partner and cooperation names (they reach email subjects), at file:line', (_what, name) => {
+    // Prepare: both names written as double-quoted YAML strings with escapes, in a file.
+    const text = VALID.replace('name: Zhixue Online', `name: "${name}"`)
+      .replace('name: Joint AI course', `name: "${name} course"`);
+    const dir = mkdtempSync(join(tmpdir(), 'crosslift-config-'));
+    const file = join(dir, 'crosslift.config.yaml');
+    writeFileSync(file, text);
+    try {
+      // Act
+      const act = () => loadConfigFile(file);
+      // Assess
+      const expected = 'expected no control characters (CR, LF, tab, ESC and the like): names reach email subjects';
+      expect(act).toThrow(`${file}:${lineOf(text, `name: "${name}"`)}: partners[0].name: ${expected}`);
+      expect(act).toThrow(`${file}:${lineOf(text, `name: "${name} course"`)}: cooperations[0].name: ${expected}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads which datasets a partner delivers, and refuses unknown partners and datasets there at their line', () => {
+    // Prepare
+    const withDelivers = (entry: string) =>
+      VALID.replace('    expects:\n', `    delivers:\n      ${entry}\n    expects:\n`);
+    const rights = withDelivers('beacon: [enrollments, feedback]');
+    const wrong = withDelivers('ghost: [enrollments]');
+    const unknown = withDelivers('beacon: [signups]');
+    const unfit = withDelivers('beacon: [feedback]');
+    // Act
+    const config = parseConfig(rights, 'crosslift.config.yaml');
+    const error = configError(wrong);
+    const unknownError = configError(unknown);
+    const unfitError = configError(unfit);
+    // Assess
+    expect(config.cooperations[0]!.delivers).toEqual({ beacon: ['enrollments', 'feedback'] });
+    expect(error.message).toContain(
+      `crosslift.config.yaml:${lineOf(wrong, 'ghost:')}: cooperations[0].delivers.ghost: ` +
+        'expected a partner of this cooperation, got "ghost"',
+    );
+    const signups = lineOf(unknown, 'signups');
+    expect(unknownError.message).toContain(`crosslift.config.yaml:${signups}: cooperations[0].delivers.beacon[0]:`);
+    expect(unfitError.message).toContain(
+      `crosslift.config.yaml:${lineOf(unfit, 'enrollments: [zhixue, beacon]')}: ` +
+        'cooperations[0].expects.enrollments[1]: ' +
+        'expected a partner that delivers enrollments (see delivers), got "beacon"',
+    );
+  });
+
   it('reports duplicate partner and cooperation ids', () => {
     // Prepare
     const extraPartner = `  - id: beacon\n    name: Beacon again\n    kind: university\n    contacts: [x@beacon.example]\n\ncooperations:`;
