@@ -5,7 +5,7 @@ import type { DatasetName } from '../datasets/names';
 import { classifyStreamError, decodeText, type DecodeStats } from './decode';
 import { compileRows, DECLINE } from './fast-rows';
 import type { FileKind } from './formats';
-import { readRecords, type RecordSink } from './records';
+import { cellText, readRecords, type RecordSink } from './records';
 import { FileRejection } from '../errors';
 import { type RowError } from './rejection';
 
@@ -125,30 +125,17 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
       header = columns;
       compiled = compileRows(schema, columns);
     },
-    fields(fields, line) {
+    cells(text, cells, line) {
       if (!headerChecked) checkHeader(forDataset);
       rows += 1;
-      const row = compiled.fromFields(fields);
+      const row = compiled.fromCells(text, cells);
       if (row !== DECLINE) {
         addRow(row);
         return;
       }
       const values: Record<string, unknown> = {};
       const columns = header!;
-      for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = fields[i];
-      slowRow(values, line, undefined);
-    },
-    spans(text, bounds, line) {
-      if (!headerChecked) checkHeader(forDataset);
-      rows += 1;
-      const row = compiled.fromSpans(text, bounds);
-      if (row !== DECLINE) {
-        addRow(row);
-        return;
-      }
-      const values: Record<string, unknown> = {};
-      const columns = header!;
-      for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = text.slice(bounds[i]!, bounds[i + 1]! - 1);
+      for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = cellText(text, cells, i);
       slowRow(values, line, undefined);
     },
     object(values, line, record) {

@@ -1,5 +1,12 @@
 import type { z } from 'zod';
 import { DECLINE, rowPlanOf, type Declined, type FastConverter, type RangeConverter } from '../datasets/fields';
+import { unescapeQuotes } from './csv-reader';
+
+/** Field `at` of a record handed over in place, through its in-place converter or (doubled quotes) the plain one. */
+const cellValue = (range: RangeConverter, convert: FastConverter, text: string, cells: readonly number[], at: number) => {
+  const start = cells[2 * at]!;
+  return start >= 0 ? range(text, start, cells[2 * at + 1]!) : convert(unescapeQuotes(text, ~start, cells[2 * at + 1]!));
+};
 
 export { DECLINE, type Declined } from '../datasets/fields';
 
@@ -14,13 +21,14 @@ export interface CompiledRows<Row> {
   /** CSV fields, read as the object {header[i]: fields[i]} would be. */
   fromFields(fields: readonly string[]): Row | Declined;
   /**
-   * CSV fields in place: field i is text[bounds[i], bounds[i + 1] - 1) (bounds hold where each
-   * field starts, then one past the record's end). Same result as fromFields on the slices.
+   * CSV fields in place, as the CSV reader hands them over: field i lies in
+   * text[cells[2i], cells[2i + 1]), its start complemented when its doubled quotes are to be
+   * made single (see csv-reader.ts `cellText`). Same result as fromFields on those texts.
    */
-  fromSpans(text: string, bounds: readonly number[]): Row | Declined;
+  fromCells(text: string, cells: readonly number[]): Row | Declined;
 }
 
-const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields: () => DECLINE, fromSpans: () => DECLINE };
+const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields: () => DECLINE, fromCells: () => DECLINE };
 
 /**
  * Compiles `schema` for files with the given CSV header (trimmed names; unused for JSON).
@@ -51,7 +59,7 @@ export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string
   return {
     fromObject: plainKeys(keys) ? compileObjectReader<Row>(keys, converters, finish) : fromObject,
     fromFields: compileFieldReader(keys, converters, rangeConverters, index, check, false),
-    fromSpans: compileFieldReader(keys, converters, rangeConverters, index, check, true),
+    fromCells: compileFieldReader(keys, converters, rangeConverters, index, check, true),
   };
 };
 
@@ -90,7 +98,7 @@ const compileFieldReader = <Row>(
   ranges: readonly RangeConverter[],
   index: readonly number[],
   check: ((row: Record<string, unknown>) => unknown) | undefined,
-  spans: boolean,
+  inPlace: boolean,
 ): ((a: any, b?: any) => Row | Declined) => {
   const finish = (row: Record<string, unknown>) => (check !== undefined && check(row) !== undefined ? DECLINE : (row as Row));
   if (!plainKeys(keys)) {
@@ -100,21 +108,23 @@ const compileFieldReader = <Row>(
       for (let i = 0; i < keys.length; i += 1) {
         const at = index[i]!;
         const value =
-          at < 0 ? fast[i]!(undefined) : spans ? ranges[i]!(a as string, (b as number[])[at]!, (b as number[])[at + 1]! - 1) : fast[i]!((a as string[])[at]);
+          at < 0 ? fast[i]!(undefined) : inPlace ? cellValue(ranges[i]!, fast[i]!, a as string, b as number[], at) : fast[i]!((a as string[])[at]);
         if (value === DECLINE) return DECLINE;
         if (value !== undefined || at >= 0) row[keys[i]!] = value;
       }
       return finish(row);
     };
   }
-  // Column i reaches its converter as the field itself, as the text and the field's bounds, or
-  // (a column the header lacks) as undefined, through the plain converter.
+  // Column i reaches its converter as the field itself, as the text and the field's range (its
+  // unescaped text when it holds doubled quotes), or (a column the header lacks) as undefined,
+  // through the plain converter.
   const call = (i: number) => {
     const at = index[i]!;
-    if (at < 0) return `u${i}(undefined)`;
-    return spans ? `r${i}(t, b[${at}], b[${at + 1}] - 1)` : `u${i}(f[${at}])`;
+    if (at < 0) return `const v${i} = u${i}(undefined);`;
+    if (!inPlace) return `const v${i} = u${i}(f[${at}]);`;
+    return `const s${i} = c[${2 * at}]; const v${i} = s${i} >= 0 ? r${i}(t, s${i}, c[${2 * at + 1}]) : u${i}(q(t, ~s${i}, c[${2 * at + 1}]));`;
   };
-  const calls = keys.map((_, i) => `const v${i} = ${call(i)}; if (v${i} === D) return D;`);
+  const calls = keys.map((_, i) => `${call(i)} if (v${i} === D) return D;`);
   const present = keys.flatMap((key, i) => (index[i]! >= 0 ? [`${key}: v${i}`] : []));
   const absent = keys.flatMap((key, i) => (index[i]! < 0 ? [`if (v${i} !== undefined) row.${key} = v${i};`] : []));
   const body = [...calls, `const row = {${present.join(', ')}};`, ...absent, 'return finish(row);'];
@@ -122,9 +132,10 @@ const compileFieldReader = <Row>(
   const factory = new Function(
     'D',
     'finish',
+    'q',
     ...keys.map((_, i) => `u${i}`),
     ...keys.map((_, i) => `r${i}`),
-    `return function ${spans ? 'fromSpans(t, b)' : 'fromFields(f)'} {\n${body.join('\n')}\n};`,
+    `return function ${inPlace ? 'fromCells(t, c)' : 'fromFields(f)'} {\n${body.join('\n')}\n};`,
   );
-  return factory(DECLINE, finish, ...fast, ...ranges) as (a: any, b?: any) => Row | Declined;
+  return factory(DECLINE, finish, unescapeQuotes, ...fast, ...ranges) as (a: any, b?: any) => Row | Declined;
 };

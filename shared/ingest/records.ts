@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
-import { CsvReader, MAX_RECORD_BYTES, spanFields } from './csv-reader';
+import { cellFields, CsvReader, MAX_RECORD_BYTES } from './csv-reader';
 import type { FileFormat } from './formats';
 import { FileRejection } from '../errors';
 
-export { MAX_RECORD_BYTES } from './csv-reader';
+export { cellText, MAX_RECORD_BYTES } from './csv-reader';
 
 /**
  * Where the records of a file go, one call each, in file order and synchronously: a chunk of
@@ -15,13 +15,12 @@ export { MAX_RECORD_BYTES } from './csv-reader';
 export interface RecordSink {
   /** CSV only: the header's column names (trimmed), before any record. */
   header(columns: readonly string[]): void;
-  /** CSV: a record with as many fields as the header, in header order. */
-  fields(fields: string[], line: number): void;
   /**
-   * CSV, a record without quotes, in place: as many fields as the header, field i being
-   * text.slice(bounds[i], bounds[i + 1] - 1). `bounds` is reused: read it during the call.
+   * CSV: a record with as many fields as the header, in header order, in place: field i lies in
+   * text[cells[2i], cells[2i + 1]), its start complemented when it holds doubled quotes (read it
+   * with `cellText`). `cells` is reused: read it during the call.
    */
-  spans(text: string, bounds: readonly number[], line: number): void;
+  cells(text: string, cells: readonly number[], line: number): void;
   /** JSON and NDJSON: one object, with its line (NDJSON) or its 1-based index (JSON array). */
   object(values: Record<string, unknown>, line: number | undefined, record: number | undefined): void;
   /** A record that cannot be read as one (wrong field count, not a JSON object, ...). */
@@ -53,15 +52,10 @@ const readCsv = async (text: Readable, sink: RecordSink): Promise<void> => {
     sink.header(header);
   };
   const reader = new CsvReader({
-    record(fields, line) {
-      if (width === fields.length) sink.fields(fields, line);
-      else if (width >= 0) sink.error(line, undefined, `expected ${width} fields as in the header, found ${fields.length}`);
-      else readHeader(fields);
-    },
-    span(text, bounds, count, line) {
-      if (width === count) sink.spans(text, bounds, line);
+    record(text, cells, count, line) {
+      if (width === count) sink.cells(text, cells, line);
       else if (width >= 0) sink.error(line, undefined, `expected ${width} fields as in the header, found ${count}`);
-      else readHeader(spanFields(text, bounds, count));
+      else readHeader(cellFields(text, cells, count));
     },
   });
   for await (const chunk of text) reader.push(chunk as string);

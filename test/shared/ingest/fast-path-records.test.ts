@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_RECORD_BYTES, readRecords, type RecordSink } from '../../../shared/ingest/records';
+import { cellText, MAX_RECORD_BYTES, readRecords, type RecordSink } from '../../../shared/ingest/records';
 import { FileRejection } from '../../../shared/errors';
 
 /**
@@ -146,8 +146,7 @@ const actual = async (chunks: string[], format: 'csv' | 'ndjson'): Promise<Outco
   let header: string[] | undefined;
   const sink: RecordSink = {
     header: (columns) => void (header = [...columns]),
-    fields: (fields, line) => void items.push({ line, fields: [...fields] }),
-    spans: (text, bounds, line) => void items.push({ line, fields: header!.map((_, i) => text.slice(bounds[i]!, bounds[i + 1]! - 1)) }),
+    cells: (text, cells, line) => void items.push({ line, fields: header!.map((_, i) => cellText(text, cells, i)) }),
     object: (values, line) => void items.push({ line, values }),
     error: (line, _record, reason) => void items.push({ line, reason }),
   };
