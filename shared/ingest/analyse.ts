@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { DATASETS, requiredColumns, type RowContext } from '../datasets/definitions';
 import type { DatasetName } from '../datasets/names';
 import { classifyStreamError, decodeText, type DecodeStats } from './decode';
-import { compileRows, DECLINE } from './fast-rows';
+import { compileRows, DECLINE, NOT_READ } from './fast-rows';
 import type { FileKind } from './formats';
 import { cellText, readRecords, type RecordSink } from './records';
 import { FileRejection } from '../errors';
@@ -137,6 +137,15 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
       const columns = header!;
       for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = cellText(text, cells, i);
       slowRow(values, line, undefined);
+    },
+    jsonLine(text, start, end, line) {
+      const row = compiled.fromJsonLine(text, start, end);
+      if (row === NOT_READ) return false;
+      rows += 1;
+      if (row !== DECLINE) addRow(row);
+      // A JSON object the fast path declines: zod reads the parsed line for the exact messages.
+      else slowRow(JSON.parse(text.slice(start, end)) as Record<string, unknown>, line, undefined);
+      return true;
     },
     object(values, line, record) {
       rows += 1;

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { DECLINE, rowPlanOf, type Declined, type FastConverter, type RangeConverter } from '../datasets/fields';
 import { unescapeQuotes } from './csv-reader';
+import { JsonLineReader } from './json-line';
 
 /** Field `at` of a record handed over in place, through its in-place converter or (doubled quotes) the plain one. */
 const cellValue = (range: RangeConverter, convert: FastConverter, text: string, cells: readonly number[], at: number) => {
@@ -26,9 +27,20 @@ export interface CompiledRows<Row> {
    * made single (see csv-reader.ts `cellText`). Same result as fromFields on those texts.
    */
   fromCells(text: string, cells: readonly number[]): Row | Declined;
+  /**
+   * An NDJSON line in place, text[start, end): the row, DECLINE (the line is a JSON object
+   * whose values the contract's fast path declines), or NOT_READ when the line is not a flat
+   * JSON object the in-place reader takes (json-line.ts); the caller then parses it with
+   * JSON.parse. When read, the same result as fromObject(JSON.parse(line)).
+   */
+  fromJsonLine(text: string, start: number, end: number): Row | Declined | NotRead;
 }
 
-const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields: () => DECLINE, fromCells: () => DECLINE };
+/** fromJsonLine's answer for a line it leaves to JSON.parse. */
+export const NOT_READ: unique symbol = Symbol('not read');
+export type NotRead = typeof NOT_READ;
+
+const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields: () => DECLINE, fromCells: () => DECLINE, fromJsonLine: () => NOT_READ };
 
 /**
  * Compiles `schema` for files with the given CSV header (trimmed names; unused for JSON).
@@ -58,6 +70,7 @@ export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string
   };
   return {
     fromObject: plainKeys(keys) ? compileObjectReader<Row>(keys, converters, finish) : fromObject,
+    fromJsonLine: plainKeys(keys) ? compileJsonLineReader<Row>(keys, converters, rangeConverters, finish) : () => NOT_READ,
     fromFields: compileFieldReader(keys, converters, rangeConverters, index, check, false),
     fromCells: compileFieldReader(keys, converters, rangeConverters, index, check, true),
   };
@@ -84,6 +97,43 @@ const compileObjectReader = <Row>(
   ];
   const factory = new Function('D', 'finish', ...keys.map((_, i) => `u${i}`), `return function fromObject(o) {\n${body.join('\n')}\n};`);
   return factory(DECLINE, finish, ...converters) as (values: Record<string, unknown>) => Row | Declined;
+};
+
+/**
+ * The NDJSON line reader: json-line.ts finds each key's value in place, then generated
+ * straight-line code converts them as compileObjectReader converts the parsed object's values
+ * (a string through the in-place converter on its range, which equals the converter on the
+ * string), with the same rule for keys whose value came out undefined.
+ */
+const compileJsonLineReader = <Row>(
+  keys: readonly string[],
+  converters: readonly FastConverter[],
+  ranges: readonly RangeConverter[],
+  finish: (row: Record<string, unknown>) => Row | Declined,
+): ((text: string, start: number, end: number) => Row | Declined | NotRead) => {
+  const reader = new JsonLineReader(keys);
+  // kinds: 0 absent, 1 string (its range), 2 number, 3 true, 4 false, 5 null (json-line.ts JsonKind).
+  const value = (i: number) =>
+    `k${i} === 1 ? r${i}(t, A[${i}], B[${i}]) : u${i}(k${i} === 0 ? undefined : k${i} === 2 ? N[${i}] : k${i} === 3 ? true : k${i} === 4 ? false : null)`;
+  const body = [
+    'if (!R.read(t, s, e)) return NR;',
+    'const K = R.kinds, A = R.starts, B = R.ends, N = R.numbers;',
+    ...keys.map((_, i) => `const k${i} = K[${i}]; const v${i} = ${value(i)}; if (v${i} === D) return D;`),
+    'const row = {};',
+    ...keys.map((key, i) => `if (v${i} !== undefined || k${i} !== 0) row.${key} = v${i};`),
+    'return finish(row);',
+  ];
+  // Code from the schema's own keys (checked to be plain identifiers), never from file content.
+  const factory = new Function(
+    'D',
+    'NR',
+    'R',
+    'finish',
+    ...keys.map((_, i) => `u${i}`),
+    ...keys.map((_, i) => `r${i}`),
+    `return function fromJsonLine(t, s, e) {\n${body.join('\n')}\n};`,
+  );
+  return factory(DECLINE, NOT_READ, reader, finish, ...converters, ...ranges) as (text: string, start: number, end: number) => Row | Declined | NotRead;
 };
 
 /**

@@ -21,6 +21,13 @@ export interface RecordSink {
    * with `cellText`). `cells` is reused: read it during the call.
    */
   cells(text: string, cells: readonly number[], line: number): void;
+  /**
+   * NDJSON, the fast path (optional): a line starting with `{`, in place, text[start, end) (no
+   * line break inside). Returns false to leave the line to the reader, which then parses it
+   * with JSON.parse and hands over `object` or `error` as usual; true when the sink took it
+   * (as a record: the line is a JSON object).
+   */
+  jsonLine?(text: string, start: number, end: number, line: number): boolean;
   /** JSON and NDJSON: one object, with its line (NDJSON) or its 1-based index (JSON array). */
   object(values: Record<string, unknown>, line: number | undefined, record: number | undefined): void;
   /** A record that cannot be read as one (wrong field count, not a JSON object, ...). */
@@ -71,12 +78,14 @@ const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
   let carryCr = false;
   // A line already past the limit is not kept: only whether it holds anything but whitespace.
   let overlong = false;
+  const fast = sink.jsonLine !== undefined;
   let overlongBlank = true;
 
-  const take = (content: string) => {
+  /** One line, text[start, end): skipped when blank, else one record or one error. */
+  const take = (text: string, start: number, end: number) => {
     line += 1;
     if (overlong) {
-      const blank = overlongBlank && !/\S/.test(content);
+      const blank = overlongBlank && !/\S/.test(text.slice(start, end));
       overlong = false;
       overlongBlank = true;
       if (blank) return;
@@ -84,6 +93,12 @@ const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
       sink.error(line, undefined, `line is longer than ${MAX_RECORD_BYTES / 1024} KiB`);
       return;
     }
+    // The fast path: a line starting with `{`, read in place by the sink if it can.
+    if (fast && text.charCodeAt(start) === 123 && end - start <= MAX_RECORD_BYTES && sink.jsonLine!(text, start, end, line)) {
+      any = true;
+      return;
+    }
+    const content = text.slice(start, end);
     if (content.trim() === '') return;
     any = true;
     if (content.length > MAX_RECORD_BYTES) {
@@ -123,9 +138,12 @@ const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
     if (part.indexOf('\r') !== -1) part = part.replace(/\r\n?/g, '\n');
     let from = 0;
     for (let at = part.indexOf('\n'); at !== -1; at = part.indexOf('\n', from)) {
-      const piece = part.slice(from, at);
-      take(pending === '' ? piece : pending + piece);
-      pending = '';
+      if (pending === '') take(part, from, at);
+      else {
+        const joined = pending + part.slice(from, at);
+        pending = '';
+        take(joined, 0, joined.length);
+      }
       from = at + 1;
     }
     const rest = from === 0 ? part : part.slice(from);
@@ -140,8 +158,8 @@ const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
       }
     }
   }
-  if (carryCr) take(pending);
-  else if (pending !== '' || overlong) take(pending);
+  if (carryCr) take(pending, 0, pending.length);
+  else if (pending !== '' || overlong) take(pending, 0, pending.length);
   if (!any) throw new FileRejection('file is empty: expected one JSON object per line');
 };
 
