@@ -158,37 +158,66 @@ export const measureEndToEnd = async (runs: number) => {
   return { ms: stats(times) };
 };
 
+export const LAMBDA_FUNCTIONS = ['ingest', 'report', 'reconcile', 'failure-notice'] as const;
+
+/**
+ * Builds one Lambda bundle as the CDK stack does (infra/constructs/crosslift-function.ts:
+ * NodejsFunction's esbuild with these bundling options: ESM, node22, minified, module before
+ * main, the AWS SDK external, the require banner, UTF-8).
+ */
+export const buildLambdaBundle = async (fn: (typeof LAMBDA_FUNCTIONS)[number], outfile: string) => {
+  await build({
+    entryPoints: [join(ROOT, 'functions', fn, 'handler.ts')],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    charset: 'utf8',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    outfile,
+    logLevel: 'error',
+  });
+  return statSync(outfile).size;
+};
+
+/**
+ * A fresh Node process that imports a bundle, as a cold start does, and prints how long the
+ * import took and which AWS SDK packages it loaded (none: they load on first use).
+ */
+export const coldImport = (file: string) => {
+  const script = [
+    "import { createRequire } from 'node:module';",
+    'const t = performance.now();',
+    `await import(${JSON.stringify(file)});`,
+    'const ms = performance.now() - t;',
+    "const sdk = [...new Set(Object.keys(createRequire(import.meta.url).cache).flatMap((p) => p.includes('@aws-sdk/') ? ['@aws-sdk/' + p.split('@aws-sdk/')[1].split('/')[0]] : []))];",
+    'console.log(JSON.stringify({ ms, sdk }));',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`importing ${file} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { ms: number; sdk: string[] };
+};
+
 /** The Lambda bundles, built as the CDK stack builds them: size and import time in a fresh process. */
 export const measureBundles = async (runs: number) => {
   const dir = mkdtempSync(join(ROOT, '.bench-bundles-'));
   try {
-    const out: Record<string, { bytes: number; importMs: Stats }> = {};
-    for (const fn of ['ingest', 'report', 'reconcile', 'failure-notice']) {
+    const out: Record<string, { bytes: number; importMs: Stats; sdkLoadedAtImport: string[] }> = {};
+    for (const fn of LAMBDA_FUNCTIONS) {
       const file = join(dir, `${fn}.mjs`);
-      await build({
-        entryPoints: [join(ROOT, 'functions', fn, 'handler.ts')],
-        bundle: true,
-        minify: true,
-        platform: 'node',
-        target: 'node22',
-        format: 'esm',
-        mainFields: ['module', 'main'],
-        external: ['@aws-sdk/*'],
-        charset: 'utf8',
-        banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-        outfile: file,
-        logLevel: 'error',
-      });
+      const bytes = await buildLambdaBundle(fn, file);
       const times: number[] = [];
+      let sdk: string[] = [];
       for (let i = 0; i < runs; i += 1) {
-        // A fresh process each time, like a cold start (the AWS SDK clients it imports included).
-        const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`], {
-          cwd: ROOT,
-          encoding: 'utf8',
-        });
-        times.push(Number(r.stdout.trim()));
+        // A fresh process each time, like a cold start.
+        const r = coldImport(file);
+        times.push(r.ms);
+        sdk = r.sdk;
       }
-      out[fn] = { bytes: statSync(file).size, importMs: stats(times) };
+      out[fn] = { bytes, importMs: stats(times), sdkLoadedAtImport: sdk };
     }
     return out;
   } finally {

@@ -1,8 +1,9 @@
-import jStat from 'jstat';
+import { jStat } from '../verdicts/distributions';
 
-// jStat (one 50 KB package) rather than @stdlib's per-function packages (190 KB bundled for
-// these three): the report function must stay small to start fast. Its t quantiles agree with
-// published tables to about 1e-8, far below what a 95% interval shows.
+// jStat's algorithms (ported in shared/verdicts/distributions.ts, the same doubles without the
+// 50 KB package) rather than @stdlib's per-function packages (190 KB bundled for these three):
+// the report function must stay small to start fast. Its t quantiles agree with published
+// tables to about 1e-8, far below what a 95% interval shows.
 const tQuantile = (p: number, df: number) => jStat.studentt.inv(p, df);
 const tCdf = (x: number, df: number) => jStat.studentt.cdf(x, df);
 const normalCdf = (x: number, mean: number, sd: number) => jStat.normal.cdf(x, mean, sd);

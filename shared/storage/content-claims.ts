@@ -1,4 +1,3 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { coopPk, getItem, writeIfCondition, type TableRef } from './table';
 
 const KIND = 'content claim';
@@ -25,7 +24,7 @@ export const claimContent = async (t: TableRef, claim: ContentClaim): Promise<st
     const claimed = await writeIfCondition(
       t,
       KIND,
-      new PutCommand({
+      ({ PutCommand }) => new PutCommand({
         TableName: t.tableName,
         Item: { ...Key, key: claim.key },
         ConditionExpression: 'attribute_not_exists(pk) OR #key = :key',
@@ -44,7 +43,7 @@ export const releaseContent = async (t: TableRef, claim: ContentClaim) => {
   await writeIfCondition(
     t,
     KIND,
-    new DeleteCommand({
+    ({ DeleteCommand }) => new DeleteCommand({
       TableName: t.tableName,
       Key: claimKey(claim),
       ConditionExpression: '#key = :key',

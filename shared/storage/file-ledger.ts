@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DATASET_NAMES, type DatasetName } from '../datasets/names';
 import type { RowError } from '../ingest/rejection';
@@ -81,7 +80,7 @@ export const putFileRecordIfNewer = (t: TableRef, record: FileRecord): Promise<b
   writeIfCondition(
     t,
     KIND,
-    new PutCommand({
+    ({ PutCommand }) => new PutCommand({
       TableName: t.tableName,
       Item: { pk: coopPk(record.cooperationId), sk: fileSk(record.key), ...record },
       ConditionExpression: 'attribute_not_exists(pk) OR sequencer < :seq OR (sequencer = :seq AND #status <> :deleted)',
@@ -95,7 +94,7 @@ export const clearStaleGeneration = async (t: TableRef, cooperationId: string, k
   await writeIfCondition(
     t,
     KIND,
-    new UpdateCommand({
+    ({ UpdateCommand }) => new UpdateCommand({
       TableName: t.tableName,
       Key: { pk: coopPk(cooperationId), sk: fileSk(key) },
       UpdateExpression: 'REMOVE staleGeneration, staleDays',

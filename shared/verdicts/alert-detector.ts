@@ -1,4 +1,4 @@
-import jStat from 'jstat';
+import { jStat } from './distributions';
 import { Z95, type Interval } from '../report/stats';
 import { normalScoreOfT } from './tails';
 import { meetsBound, targetBound, type TargetBound, type TargetStatus, type VerdictLocale } from './target-status';

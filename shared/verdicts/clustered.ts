@@ -1,4 +1,4 @@
-import jStat from 'jstat';
+import { jStat } from './distributions';
 import { ratioWithInterval, type Interval } from '../report/stats';
 import { twoSidedTPValue } from './multiple-testing';
 

@@ -1,4 +1,4 @@
-import jStat from 'jstat';
+import { jStat } from './distributions';
 
 // The regularized incomplete beta function of jStat (not in types/modules.d.ts, which declares
 // only what the report uses). Its continued fraction stops at a relative step of 3e-7, so tails
