@@ -16,6 +16,8 @@ import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './ret
  * - report revision  pk COOP#<c>        sk REPORTREV#<label>#<revision>           reports.ts
  * - alert state      pk COOP#<c>        sk ALERT#<metric or data:dataset>         alert-states.ts
  * - email send       pk COOP#<c>        sk SENT#<kind>#<ref>#<recipient hash>     email-sends.ts
+ * - file index entry pk COOP#<c>#FILES  sk <dataset>#<YYYY-MM>#<s3 key>           file-index.ts
+ * - file index state pk COOP#<c>        sk FILEINDEX                              file-index.ts
  * dynalite has no transactions, so exactly-once rests on versioned items plus one conditional
  * write: aggregates are written under a new generation first, then the file record is switched
  * to it. Readers only count aggregates of a file's active generation, so a crash at any point
