@@ -17,6 +17,7 @@ import { startLocalStack } from '../cli/local-stack';
 import { configSchema, type ConfigInput } from '../shared/config/schema';
 import type { DatasetName } from '../shared/datasets/names';
 import { putDayAggregates } from '../shared/storage/day-aggregates';
+import { markIndexComplete } from '../shared/storage/file-index';
 import { fileIdOf, normaliseSequencer, putFileRecordIfNewer } from '../shared/storage/file-ledger';
 import type { TableRef } from '../shared/storage/table';
 import { computeReport } from '../shared/report/compute-report';
@@ -169,6 +170,8 @@ const seedDeliveries = async (t: TableRef, cooperationId: string, shape: Deliver
   };
   // A few at a time: the emulator is the bottleneck either way.
   for (let i = 0; i < files.length; i += 16) await Promise.all(files.slice(i, i + 16).map(seed));
+  // As a cooperation running since the file index exists (its first report marks it complete).
+  await markIndexComplete(t, cooperationId, new Date());
   return files.length;
 };
 

@@ -49,19 +49,32 @@ const toEntry = (item: Record<string, unknown>): IndexEntry => {
   return parseItem(entrySchema, KIND, rest);
 };
 
-/**
- * Adds a file's days to the entries of their months, and its dataset to those the cooperation
- * ever had (one update each; safe to repeat).
- */
-export const indexFileDays = async (t: TableRef, cooperationId: string, dataset: DatasetName, key: string, days: readonly string[]) => {
+/** Adds datasets to those the cooperation ever had (safe to repeat). */
+export const indexDatasets = async (t: TableRef, cooperationId: string, datasets: readonly DatasetName[]) => {
+  if (datasets.length === 0) return;
   await writeIfCondition(t, 'file index state', ({ UpdateCommand }) =>
     new UpdateCommand({
       TableName: t.tableName,
       Key: { pk: coopPk(cooperationId), sk: STATE_SK },
-      UpdateExpression: 'ADD datasets :dataset',
-      ExpressionAttributeValues: { ':dataset': new Set([dataset]) },
+      UpdateExpression: 'ADD datasets :datasets',
+      ExpressionAttributeValues: { ':datasets': new Set(datasets) },
     }),
   );
+};
+
+/**
+ * Adds a file's days to the entries of their months (one update per month), and, unless the
+ * caller did already, its dataset to those the cooperation ever had. Safe to repeat.
+ */
+export const indexFileDays = async (
+  t: TableRef,
+  cooperationId: string,
+  dataset: DatasetName,
+  key: string,
+  days: readonly string[],
+  options: { readonly datasetIndexed?: boolean } = {},
+) => {
+  if (!options.datasetIndexed) await indexDatasets(t, cooperationId, [dataset]);
   const byMonth = new Map<string, string[]>();
   for (const day of days) {
     const month = monthOf(day);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { DATASET_NAMES, type DatasetName } from '../datasets/names';
 import type { RowError } from '../ingest/rejection';
-import { batchGet, indexEntriesBefore, indexEntriesIn, indexFileDays, markIndexComplete, readIndexState } from './file-index';
+import { batchGet, indexDatasets, indexEntriesBefore, indexEntriesIn, indexFileDays, markIndexComplete, readIndexState } from './file-index';
 import { coopPk, getItem, parseItem, queryAll, writeIfCondition, withoutKeys, type TableRef } from './table';
 
 const KIND = 'file record';
@@ -148,8 +148,9 @@ export const periodFileRecords = async (
   if (!state.complete) {
     const all = await listFileRecords(t, cooperationId);
     const indexed = all.filter((r) => r.dataset !== undefined && r.days.length > 0);
+    await indexDatasets(t, cooperationId, [...new Set(indexed.map((r) => r.dataset!))]);
     for (let i = 0; i < indexed.length; i += 16) {
-      await Promise.all(indexed.slice(i, i + 16).map((r) => indexFileDays(t, cooperationId, r.dataset!, r.key, r.days)));
+      await Promise.all(indexed.slice(i, i + 16).map((r) => indexFileDays(t, cooperationId, r.dataset!, r.key, r.days, { datasetIndexed: true })));
     }
     await markIndexComplete(t, cooperationId, now());
     return all;

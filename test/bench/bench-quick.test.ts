@@ -55,8 +55,15 @@ describe('npm run bench -- --quick --json', () => {
     expect(report.pipeline.cost).toMatchObject({ rows: 10_000, days: 31 });
     expect(report.pipeline.cost.itemsWritten).toBeGreaterThanOrEqual(31);
     expect(report.pipeline.cost.itemsWritten).toBeLessThan(31 + 15);
-    // A report reads DynamoDB a constant, small number of times.
-    expect(report.pipeline.report.dynamodbReadRequests.max).toBeLessThanOrEqual(8);
+    // A report reads DynamoDB a constant, small number of times, whether partners deliver a
+    // file a month or a file a day, and reads about as many bytes (the period's files only).
+    const monthly = report.pipeline.report;
+    const daily = report.pipeline.reportDaily;
+    expect(daily.files).toBeGreaterThan(20 * monthly.files);
+    expect(monthly.dynamodbReadRequests.max).toBeLessThanOrEqual(16);
+    expect(daily.dynamodbReadRequests.median).toBe(monthly.dynamodbReadRequests.median);
+    expect(daily.bytesRead.median).toBeLessThan(4 * monthly.bytesRead.median);
+    expect(daily.handlerMs.median).toBeGreaterThan(0);
     for (const name of ['ingest', 'report', 'reconcile', 'failure-notice']) {
       expect(report.pipeline.bundles[name].bytes).toBeGreaterThan(10_000);
     }
