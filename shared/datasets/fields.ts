@@ -28,6 +28,25 @@ const converters = new WeakMap<z.ZodType, FastConverter>();
 const rangeConverters = new WeakMap<z.ZodType, RangeConverter>();
 
 /**
+ * What `required` and `optional` do to a cell in place, for generated readers (fast-rows.ts) to
+ * write out per column instead of calling the wrapper: the wrapper's code is shared by every
+ * column, so its call of the inner converter sees them all and V8 cannot inline it; written
+ * into each column's own code, the call sees one converter. An empty cell gives `empty`; a cell
+ * starting with printable ASCII other than space goes to `inner` in place; any other cell is
+ * sliced for the wrapper's plain converter (exactly the wrapper's range converter). A JSON value
+ * that is not a string: null or no value gives `empty`, a number or boolean goes to `plain`
+ * (exactly the wrapper's plain converter, whose `given` passes those through).
+ */
+export interface CellWrapper {
+  readonly empty: undefined | Declined;
+  readonly inner: RangeConverter;
+  /** The inner plain converter: what the wrapper does with a JSON number or boolean. */
+  readonly plain: FastConverter;
+}
+const cellWrappers = new WeakMap<z.ZodType, CellWrapper>();
+export const cellWrapperOf = (schema: z.ZodType): CellWrapper | undefined => cellWrappers.get(schema);
+
+/**
  * Registers the plain-JS converter of a schema (same accepted values, same outputs), and
  * optionally its in-place twin for CSV cells (by default, the converter on the sliced cell).
  */
@@ -308,9 +327,11 @@ export const optional = <T extends z.ZodType>(schema: T) => {
     const v = given(value);
     return v === undefined ? undefined : inner(v);
   };
-  return withFastPath(wrapped, convert, (text, start, end) =>
+  withFastPath(wrapped, convert, (text, start, end) =>
     start === end ? undefined : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
   );
+  cellWrappers.set(wrapped, { empty: undefined, inner: innerRange, plain: inner });
+  return wrapped;
 };
 
 /** Required column: a missing key or an empty cell is reported as missing. */
@@ -329,9 +350,11 @@ export const required = <T extends z.ZodType<unknown, unknown>>(schema: T) => {
     const v = given(value);
     return v === undefined ? DECLINE : (inner(v) as z.output<T> | Declined);
   };
-  return withFastPath(wrapped, convert, (text, start, end) =>
+  withFastPath(wrapped, convert, (text, start, end) =>
     start === end ? DECLINE : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
   );
+  cellWrappers.set(wrapped, { empty: DECLINE, inner: innerRange as RangeConverter, plain: inner as FastConverter });
+  return wrapped;
 };
 
 /** A cross-field rule of a row: the issues it finds (column and message), or none. */
@@ -346,6 +369,8 @@ export interface RowPlan {
   readonly keys: readonly string[];
   readonly converters: readonly FastConverter[];
   readonly rangeConverters: readonly RangeConverter[];
+  /** Per column, what `required` / `optional` do in place, when the column is one of them. */
+  readonly wrappers: readonly (CellWrapper | undefined)[];
   readonly check?: RowCheck<Record<string, unknown>>;
 }
 
@@ -375,7 +400,13 @@ export const row = <Shape extends z.ZodRawShape>(
   const fast = keys.map((key) => fastConverterOf(shape[key] as z.ZodType));
   const ranges = keys.map((key) => rangeConverterOf(shape[key] as z.ZodType));
   if (fast.every((c): c is FastConverter => c !== undefined) && ranges.every((c): c is RangeConverter => c !== undefined)) {
-    rowPlans.set(schema, { keys, converters: fast, rangeConverters: ranges, check: check as RowCheck<Record<string, unknown>> | undefined });
+    rowPlans.set(schema, {
+      keys,
+      converters: fast,
+      rangeConverters: ranges,
+      wrappers: keys.map((key) => cellWrappers.get(shape[key] as z.ZodType)),
+      check: check as RowCheck<Record<string, unknown>> | undefined,
+    });
   }
   return schema;
 };

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DECLINE, rowPlanOf, type Declined, type FastConverter, type RangeConverter } from '../datasets/fields';
+import { DECLINE, rowPlanOf, type CellWrapper, type Declined, type FastConverter, type RangeConverter } from '../datasets/fields';
 import { unescapeQuotes } from './csv-reader';
 import { JsonLineReader } from './json-line';
 
@@ -49,7 +49,7 @@ const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields:
 export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string[] = []): CompiledRows<Row> => {
   const plan = rowPlanOf(schema);
   if (plan === undefined) return declineAll;
-  const { keys, converters, rangeConverters, check } = plan;
+  const { keys, converters, rangeConverters, wrappers, check } = plan;
   const n = keys.length;
   // Where each key sits in a CSV record; -1 when the header lacks it (the key is then absent).
   const index = keys.map((key) => header.indexOf(key));
@@ -70,9 +70,9 @@ export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string
   };
   return {
     fromObject: plainKeys(keys) ? compileObjectReader<Row>(keys, converters, finish) : fromObject,
-    fromJsonLine: plainKeys(keys) ? compileJsonLineReader<Row>(keys, converters, rangeConverters, finish) : () => NOT_READ,
+    fromJsonLine: plainKeys(keys) ? compileJsonLineReader<Row>(keys, converters, rangeConverters, finish, wrappers) : () => NOT_READ,
     fromFields: compileFieldReader(keys, converters, rangeConverters, index, check, false),
-    fromCells: compileFieldReader(keys, converters, rangeConverters, index, check, true),
+    fromCells: compileFieldReader(keys, converters, rangeConverters, index, check, true, wrappers),
   };
 };
 
@@ -110,15 +110,25 @@ const compileJsonLineReader = <Row>(
   converters: readonly FastConverter[],
   ranges: readonly RangeConverter[],
   finish: (row: Record<string, unknown>) => Row | Declined,
+  wrappers: readonly (CellWrapper | undefined)[],
 ): ((text: string, start: number, end: number) => Row | Declined | NotRead) => {
   const reader = new JsonLineReader(keys);
   // kinds: 0 absent, 1 string (its range), 2 number, 3 true, 4 false, 5 null (json-line.ts JsonKind).
-  const value = (i: number) =>
-    `k${i} === 1 ? r${i}(t, A[${i}], B[${i}]) : u${i}(k${i} === 0 ? undefined : k${i} === 2 ? N[${i}] : k${i} === 3 ? true : k${i} === 4 ? false : null)`;
+  const value = (i: number) => {
+    const plainValue = `k${i} === 0 ? undefined : k${i} === 2 ? N[${i}] : k${i} === 3 ? true : k${i} === 4 ? false : null`;
+    if (wrappers[i] === undefined) return `const v${i} = k${i} === 1 ? r${i}(t, A[${i}], B[${i}]) : u${i}(${plainValue});`;
+    // required / optional written out (fields.ts CellWrapper), as for CSV cells.
+    const empty = wrappers[i]!.empty === undefined ? 'undefined' : 'D';
+    return (
+      `let v${i}; if (k${i} === 1) { const a = A[${i}], b = B[${i}]; if (a === b) v${i} = ${empty}; ` +
+      `else { const f = t.charCodeAt(a); v${i} = f > 32 && f < 127 ? w${i}(t, a, b) : u${i}(t.slice(a, b)); } } ` +
+      `else if (k${i} === 0 || k${i} === 5) v${i} = ${empty}; else v${i} = p${i}(k${i} === 2 ? N[${i}] : k${i} === 3);`
+    );
+  };
   const body = [
     'if (!R.read(t, s, e)) return NR;',
     'const K = R.kinds, A = R.starts, B = R.ends, N = R.numbers;',
-    ...keys.map((_, i) => `const k${i} = K[${i}]; const v${i} = ${value(i)}; if (v${i} === D) return D;`),
+    ...keys.map((_, i) => `const k${i} = K[${i}]; ${value(i)} if (v${i} === D) return D;`),
     'const row = {};',
     ...keys.map((key, i) => `if (v${i} !== undefined || k${i} !== 0) row.${key} = v${i};`),
     'return finish(row);',
@@ -131,9 +141,20 @@ const compileJsonLineReader = <Row>(
     'finish',
     ...keys.map((_, i) => `u${i}`),
     ...keys.map((_, i) => `r${i}`),
+    ...keys.map((_, i) => `w${i}`),
+    ...keys.map((_, i) => `p${i}`),
     `return function fromJsonLine(t, s, e) {\n${body.join('\n')}\n};`,
   );
-  return factory(DECLINE, NOT_READ, reader, finish, ...converters, ...ranges) as (text: string, start: number, end: number) => Row | Declined | NotRead;
+  return factory(
+    DECLINE,
+    NOT_READ,
+    reader,
+    finish,
+    ...converters,
+    ...ranges,
+    ...keys.map((_, i) => wrappers[i]?.inner),
+    ...keys.map((_, i) => wrappers[i]?.plain),
+  ) as (text: string, start: number, end: number) => Row | Declined | NotRead;
 };
 
 /**
@@ -149,6 +170,7 @@ const compileFieldReader = <Row>(
   index: readonly number[],
   check: ((row: Record<string, unknown>) => unknown) | undefined,
   inPlace: boolean,
+  wrappers: readonly (CellWrapper | undefined)[] = [],
 ): ((a: any, b?: any) => Row | Declined) => {
   const finish = (row: Record<string, unknown>) => (check !== undefined && check(row) !== undefined ? DECLINE : (row as Row));
   if (!plainKeys(keys)) {
@@ -172,7 +194,15 @@ const compileFieldReader = <Row>(
     const at = index[i]!;
     if (at < 0) return `const v${i} = u${i}(undefined);`;
     if (!inPlace) return `const v${i} = u${i}(f[${at}]);`;
-    return `const s${i} = c[${2 * at}]; const v${i} = s${i} >= 0 ? r${i}(t, s${i}, c[${2 * at + 1}]) : u${i}(q(t, ~s${i}, c[${2 * at + 1}]));`;
+    const head = `const s${i} = c[${2 * at}], e${i} = c[${2 * at + 1}];`;
+    const escaped = `u${i}(q(t, ~s${i}, e${i}))`;
+    if (wrappers[i] === undefined) return `${head} const v${i} = s${i} >= 0 ? r${i}(t, s${i}, e${i}) : ${escaped};`;
+    // required / optional written out (fields.ts CellWrapper): empty, in place, or sliced.
+    const empty = wrappers[i]!.empty === undefined ? 'undefined' : 'D';
+    return (
+      `${head} let v${i}; if (s${i} < 0) v${i} = ${escaped}; else if (s${i} === e${i}) v${i} = ${empty}; ` +
+      `else { const f = t.charCodeAt(s${i}); v${i} = f > 32 && f < 127 ? w${i}(t, s${i}, e${i}) : u${i}(t.slice(s${i}, e${i})); }`
+    );
   };
   const calls = keys.map((_, i) => `${call(i)} if (v${i} === D) return D;`);
   const present = keys.flatMap((key, i) => (index[i]! >= 0 ? [`${key}: v${i}`] : []));
@@ -185,7 +215,8 @@ const compileFieldReader = <Row>(
     'q',
     ...keys.map((_, i) => `u${i}`),
     ...keys.map((_, i) => `r${i}`),
+    ...keys.map((_, i) => `w${i}`),
     `return function ${inPlace ? 'fromCells(t, c)' : 'fromFields(f)'} {\n${body.join('\n')}\n};`,
   );
-  return factory(DECLINE, finish, unescapeQuotes, ...fast, ...ranges) as (a: any, b?: any) => Row | Declined;
+  return factory(DECLINE, finish, unescapeQuotes, ...fast, ...ranges, ...keys.map((_, i) => wrappers[i]?.inner)) as (a: any, b?: any) => Row | Declined;
 };

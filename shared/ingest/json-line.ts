@@ -18,7 +18,7 @@ export const JsonKind = { Absent: 0, String: 1, Number: 2, True: 3, False: 4, Nu
 const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /** Skips JSON whitespace other than line breaks (a line holds none): spaces and tabs. */
-const skip = (t: string, p: number, end: number): number => {
+const skipFrom = (t: string, p: number, end: number): number => {
   while (p < end) {
     const c = t.charCodeAt(p);
     if (c !== 32 && c !== 9) break;
@@ -26,6 +26,12 @@ const skip = (t: string, p: number, end: number): number => {
   }
   return p;
 };
+
+/**
+ * skipFrom, with the usual case (no whitespace: compact writers) settled by one comparison.
+ * Callers check the result against `end` (a character past it may be anything).
+ */
+const skip = (t: string, p: number, end: number): number => (t.charCodeAt(p) > 32 ? p : skipFrom(t, p, end));
 
 /**
  * Where a JSON string starting after its opening quote at `p` closes, or -1 when it holds an
