@@ -1,5 +1,7 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 
 /**
  * Deterministic benchmark data: the same seed gives the same bytes on every machine.
@@ -70,6 +72,68 @@ export const writeEnrollmentsCsv = (path: string, rows: number, seed = 1) => {
     const course = COURSES[Math.floor(next() * COURSES.length)]!;
     return `user-${String((i * 7919) % 1_000_003).padStart(7, "0")},${course},${writeTime(t, next())},${channel},${Math.floor(cents / 100)}.${pad(cents % 100)},${currency},${refunded}`;
   });
+};
+
+export const MESSY_ENROLLMENTS_HEADER = 'user_id,course_id,enrolled_at,channel,amount,currency,refunded,note';
+
+/** Course names as exports write them: some with commas and quotes (so quoted, with doubled quotes). */
+const MESSY_COURSES = ['ai-101', 'py, data "basics"', 'stats, pro', 'data-basics', 'ml "ops" lab', 'python-intro'] as const;
+const NOTES = ['', '', 'paid by card, invoice sent', 'called twice, then enrolled', 'asked for "VIP" seat', 'n/a', 'from the newsletter, via app', 'group of 3, "team" rate'] as const;
+
+/** A CSV cell: quoted (inner quotes doubled) when it must be, or when `force` says so. */
+const cell = (value: string, force: boolean) =>
+  force || value.includes(',') || value.includes('"') || value.includes('\n') ? `"${value.replace(/"/g, '""')}"` : value;
+
+/**
+ * Instant text the way messy exports write it: UTC with milliseconds and `Z`, with `+00:00`,
+ * local wall time with a space or a `T`, or a local date.
+ */
+const writeMessyTime = (t: number, form: number): string => {
+  if (form < 0.3) return new Date(t).toISOString(); // 2026-09-01T02:03:04.567Z
+  if (form < 0.55) return `${new Date(t).toISOString().slice(0, 19)}+00:00`;
+  const local = new Date(t + 8 * 3_600_000).toISOString();
+  if (form < 0.8) return `${local.slice(0, 10)} ${local.slice(11, 19)}`;
+  return form < 0.95 ? local.slice(0, 19) : local.slice(0, 10);
+};
+
+/**
+ * An enrollments CSV shaped as real exports often are (about 100 bytes a row): ~20% of the
+ * fields quoted (course names and notes with embedded commas and doubled quotes such as
+ * `"py, data ""basics"""`, and some plain values quoted anyway), time stamps in mixed styles,
+ * lowercase booleans, and an extra free-text column the contract does not know.
+ */
+export const writeMessyEnrollmentsCsv = (path: string, rows: number, seed = 3) => {
+  const next = random(seed);
+  let t = START;
+  const step = SPAN / rows;
+  return writeLines(path, MESSY_ENROLLMENTS_HEADER, rows, (i) => {
+    t += Math.floor(next() * 2 * step);
+    const cents = Math.floor(next() * 100_000);
+    const r = next();
+    const refunded = r < 0.05 ? 'true' : r < 0.15 ? '' : 'false';
+    const currency = next() < 0.8 ? 'CNY' : '';
+    const channel = CHANNELS[Math.floor(next() * CHANNELS.length)]!;
+    const course = MESSY_COURSES[Math.floor(next() * MESSY_COURSES.length)]!;
+    const note = NOTES[Math.floor(next() * NOTES.length)]!;
+    const user = `user-${String((i * 7919) % 1_000_003).padStart(7, '0')}`;
+    return [
+      cell(user, next() < 0.1),
+      cell(course, next() < 0.1),
+      writeMessyTime(t, next()),
+      cell(channel, next() < 0.15),
+      `${Math.floor(cents / 100)}.${pad(cents % 100)}`,
+      currency,
+      refunded,
+      cell(note, next() < 0.3),
+    ].join(',');
+  });
+};
+
+/** Gzips a file next to itself (`<path>.gz`), as partners upload compressed exports. */
+export const gzipFile = async (path: string): Promise<string> => {
+  const out = `${path}.gz`;
+  await pipeline(createReadStream(path), createGzip(), createWriteStream(out));
+  return out;
 };
 
 /** An activity NDJSON of `rows` valid rows: a user, a day and a score from 0 to 1. */

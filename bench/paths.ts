@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { z } from 'zod';
@@ -15,6 +16,10 @@ export interface BenchFile {
   readonly path: string;
   readonly format: 'csv' | 'ndjson';
   readonly dataset: 'enrollments' | 'activity';
+  /** Stored gzipped (`.gz`): both paths decompress it. */
+  readonly gzip?: boolean;
+  /** A CSV with the extra free-text `note` column (the messy export shape). */
+  readonly note?: boolean;
 }
 
 const totalsOf = (dataset: BenchFile['dataset'], days: Map<string, number[]>): DayTotals => {
@@ -30,7 +35,7 @@ const totalsOf = (dataset: BenchFile['dataset'], days: Map<string, number[]>): D
 export const runOurs = async (file: BenchFile): Promise<{ rows: number; totals: DayTotals }> => {
   const analysis = await analyseFile(createReadStream(file.path), {
     dataset: file.dataset,
-    kind: { format: file.format, gzip: false },
+    kind: { format: file.format, gzip: file.gzip ?? false },
     context: { resolver: new DayResolver(BENCH_TIMEZONE), currency: BENCH_CURRENCY },
     maxUncompressedBytes: 2 * 1024 ** 3,
     maxRejectedShare: 0.05,
@@ -57,8 +62,9 @@ export const runNaive = async (file: BenchFile): Promise<{ rows: number; totals:
     if (m === undefined) days.set(day, (m = new Array<number>(definition.measures.length).fill(0)));
     definition.accumulate(m, result.data);
   };
+  const open = () => (file.gzip ? createReadStream(file.path).pipe(createGunzip()) : createReadStream(file.path));
   if (file.format === 'csv') {
-    const parser = createReadStream(file.path).pipe(
+    const parser = open().pipe(
       parseCsv({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'] }),
     );
     let header: string[] | undefined;
@@ -72,7 +78,7 @@ export const runNaive = async (file: BenchFile): Promise<{ rows: number; totals:
       add(values);
     }
   } else {
-    for await (const line of createInterface({ input: createReadStream(file.path, 'utf8'), crlfDelay: Infinity })) {
+    for await (const line of createInterface({ input: open().setEncoding('utf8'), crlfDelay: Infinity })) {
       if (line.trim() !== '') add(JSON.parse(line) as Record<string, unknown>);
     }
   }
@@ -81,7 +87,7 @@ export const runNaive = async (file: BenchFile): Promise<{ rows: number; totals:
 
 /** The per-day totals in DuckDB SQL (also run as a whole process by bench/startup.ts). */
 export const SQL = {
-  enrollments: (path: string) => `
+  enrollments: (path: string, options: { note?: boolean; gzip?: boolean } = {}) => `
     SELECT CAST(enrolled_at AS DATE)::VARCHAR AS day,
       count(*) AS rows,
       count(*) FILTER (WHERE NOT coalesce(refunded, false)) AS enrollments,
@@ -89,13 +95,15 @@ export const SQL = {
       coalesce(sum(amount * amount) FILTER (WHERE NOT coalesce(refunded, false)), 0) AS revenue_sq,
       count(*) FILTER (WHERE NOT coalesce(refunded, false) AND channel <> 'organic') AS partner_enrollments,
       count(*) FILTER (WHERE coalesce(refunded, false)) AS refunded
-    FROM read_csv('${path}', header = true, delim = ',', quote = '"', auto_detect = false,
+    FROM read_csv('${path}', header = true, delim = ',', quote = '"', escape = '"', auto_detect = false,
+      compression = '${options.gzip ? 'gzip' : 'none'}',
       columns = {'user_id': 'VARCHAR', 'course_id': 'VARCHAR', 'enrolled_at': 'TIMESTAMPTZ', 'channel': 'VARCHAR',
-                 'amount': 'DOUBLE', 'currency': 'VARCHAR', 'refunded': 'BOOLEAN'})
+                 'amount': 'DOUBLE', 'currency': 'VARCHAR', 'refunded': 'BOOLEAN'${options.note ? ", 'note': 'VARCHAR'" : ''}})
     GROUP BY 1 ORDER BY 1`,
-  activity: (path: string) => `
+  activity: (path: string, options: { gzip?: boolean } = {}) => `
     SELECT date::VARCHAR AS day, count(*) AS rows, sum(score) AS score, sum(score * score) AS score_sq
-    FROM read_json('${path}', format = 'newline_delimited', columns = {'user_id': 'VARCHAR', 'date': 'DATE', 'score': 'DOUBLE'})
+    FROM read_json('${path}', format = 'newline_delimited', compression = '${options.gzip ? 'gzip' : 'uncompressed'}',
+      columns = {'user_id': 'VARCHAR', 'date': 'DATE', 'score': 'DOUBLE'})
     GROUP BY 1 ORDER BY 1`,
 };
 
@@ -115,7 +123,7 @@ export class DuckDb {
   }
 
   async run(file: BenchFile): Promise<{ rows: number; totals: DayTotals }> {
-    const reader = await this.connection.runAndReadAll(SQL[file.dataset](file.path.replace(/'/g, "''")));
+    const reader = await this.connection.runAndReadAll(SQL[file.dataset](file.path.replace(/'/g, "''"), file));
     const totals: DayTotals = {};
     let rows = 0;
     for (const row of reader.getRowObjects()) {

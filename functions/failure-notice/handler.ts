@@ -5,7 +5,7 @@ import { loggableError } from '../../shared/log-safe';
 import * as z from 'zod';
 import { failureRecordSchema, notifyJobFailure } from '../../shared/mail/failure-notice';
 import { noticeRuntimeFromEnv } from '../../shared/runtime/from-env';
-import { lazy } from '../../shared/runtime/lazy';
+import { lazyAsync } from '../../shared/runtime/lazy';
 import type { NoticeRuntime } from '../../shared/runtime/runtime';
 
 const sqsEventSchema = z.object({ Records: z.array(z.object({ messageId: z.string(), body: z.string() })) });
@@ -15,7 +15,7 @@ const sqsEventSchema = z.object({ Records: z.array(z.object({ messageId: z.strin
  * notice. A message that is not a failure record is reported as a batch item failure, so it
  * stays in the queue (and its alarm) instead of vanishing.
  */
-export const createFailureNoticeHandler = (getRuntime: () => NoticeRuntime, logger: Logger) =>
+export const createFailureNoticeHandler = (getRuntime: () => NoticeRuntime | Promise<NoticeRuntime>, logger: Logger) =>
   middy(async (event: unknown) => {
     const { Records } = sqsEventSchema.parse(event);
     const batchItemFailures: { itemIdentifier: string }[] = [];
@@ -29,7 +29,7 @@ export const createFailureNoticeHandler = (getRuntime: () => NoticeRuntime, logg
         continue;
       }
       try {
-        await notifyJobFailure(getRuntime(), parsed);
+        await notifyJobFailure(await getRuntime(), parsed);
       } catch (error) {
         logger.error('failure notice could not be sent; the message will be retried', { messageId: message.messageId, error: loggableError(error) });
         batchItemFailures.push({ itemIdentifier: message.messageId });
@@ -41,6 +41,6 @@ export const createFailureNoticeHandler = (getRuntime: () => NoticeRuntime, logg
 const logger = new Logger({ serviceName: 'crosslift-failure-notice' });
 
 export const handler = createFailureNoticeHandler(
-  lazy(() => noticeRuntimeFromEnv(logger)),
+  lazyAsync(() => noticeRuntimeFromEnv(logger)),
   logger,
 );

@@ -6,7 +6,7 @@ import { IngestFailedError } from '../../shared/errors';
 import { ingestObject, type IngestOutcome } from '../../shared/ingest/ingest-object';
 import { s3EventSchema, toObjectEvents } from '../../shared/ingest/s3-event';
 import { ingestRuntimeFromEnv } from '../../shared/runtime/from-env';
-import { lazy } from '../../shared/runtime/lazy';
+import { lazyAsync } from '../../shared/runtime/lazy';
 import type { IngestRuntime } from '../../shared/runtime/runtime';
 
 
@@ -19,7 +19,7 @@ export interface IngestResult {
  * retry can fix fails the invocation after the others ran, so Lambda retries the event
  * (ingestObject is idempotent, so the records that succeeded are not counted twice).
  */
-export const createIngestHandler = (getRuntime: () => IngestRuntime, logger: Logger) =>
+export const createIngestHandler = (getRuntime: () => IngestRuntime | Promise<IngestRuntime>, logger: Logger) =>
   middy(async (event: unknown): Promise<IngestResult> => {
     const parsed = s3EventSchema.safeParse(event);
     if (!parsed.success) {
@@ -27,7 +27,7 @@ export const createIngestHandler = (getRuntime: () => IngestRuntime, logger: Log
       logger.error('event is not an S3 notification', { issues: parsed.error.issues.map((i) => i.path.join('.')) });
       return { files: [] };
     }
-    const runtime = getRuntime();
+    const runtime = await getRuntime();
     const files: IngestResult['files'][number][] = [];
     const failed: string[] = [];
     for (const objectEvent of toObjectEvents(parsed.data)) {
@@ -46,6 +46,6 @@ export const createIngestHandler = (getRuntime: () => IngestRuntime, logger: Log
 const logger = new Logger({ serviceName: 'crosslift-ingest' });
 
 export const handler = createIngestHandler(
-  lazy(() => ingestRuntimeFromEnv(logger)),
+  lazyAsync(() => ingestRuntimeFromEnv(logger)),
   logger,
 );

@@ -5,7 +5,7 @@ import { EventShapeError } from '../../shared/errors';
 import { runScheduledReport } from '../../shared/jobs/scheduled-report';
 import { scheduleEventSchema } from '../../shared/report/schedule-event';
 import { reportRuntimeFromEnv } from '../../shared/runtime/from-env';
-import { lazy } from '../../shared/runtime/lazy';
+import { lazyAsync } from '../../shared/runtime/lazy';
 import type { ReportRuntime } from '../../shared/runtime/runtime';
 
 export interface ReportResult {
@@ -21,7 +21,7 @@ export interface ReportResult {
 }
 
 /** EventBridge Scheduler event -> runScheduledReport for the last complete period before the scheduled time. */
-export const createReportHandler = (getRuntime: () => ReportRuntime, logger: Logger) =>
+export const createReportHandler = (getRuntime: () => ReportRuntime | Promise<ReportRuntime>, logger: Logger) =>
   middy(async (event: unknown): Promise<ReportResult> => {
     const parsed = scheduleEventSchema.safeParse(event);
     if (!parsed.success) {
@@ -30,7 +30,7 @@ export const createReportHandler = (getRuntime: () => ReportRuntime, logger: Log
       });
     }
     logger.appendKeys({ cooperationId: parsed.data.cooperationId });
-    const run = await runScheduledReport(getRuntime(), parsed.data);
+    const run = await runScheduledReport(await getRuntime(), parsed.data);
     return {
       cooperationId: parsed.data.cooperationId,
       period: run.stored.report.period.label,
@@ -45,6 +45,6 @@ export const createReportHandler = (getRuntime: () => ReportRuntime, logger: Log
 const logger = new Logger({ serviceName: 'crosslift-report' });
 
 export const handler = createReportHandler(
-  lazy(() => reportRuntimeFromEnv(logger)),
+  lazyAsync(() => reportRuntimeFromEnv(logger)),
   logger,
 );

@@ -76,21 +76,23 @@ export interface BucketAccess {
 export const INGEST_BUCKET_ACCESS: BucketAccess = { read: [`${INBOX_PREFIX}*`], write: [`${REJECTED_PREFIX}*`] };
 
 /** A DynamoDB action a function performs on the table. */
-export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
 
 /**
  * What ingest and reconcile do (shared/ingest/ingest-object.ts through shared/storage/table.ts):
- * read and write file records, content claims, stale marks on reports and send records; delete a
- * released content claim (DeleteItem); write and delete day aggregates in batches
- * (BatchWriteItem with PutRequest and DeleteRequest items). Nothing scans.
+ * read and write file records (and add their days to the file index), content claims, stale marks
+ * on reports and send records; delete a released content claim (DeleteItem); write and delete day
+ * aggregates in batches (BatchWriteItem with PutRequest and DeleteRequest items). Nothing scans.
  */
 export const INGEST_TABLE_ACCESS: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
 /**
- * What the report does (shared/report, shared/alerts, shared/mail/deliver.ts): query file records
- * and day aggregates, store reports, alert state and send records. It deletes nothing.
+ * What the report does (shared/report, shared/alerts, shared/mail/deliver.ts): query the file
+ * index and day aggregates, read the period's file records in batches (BatchGetItem), store
+ * reports, alert state and send records, and index file records once after an upgrade
+ * (shared/storage/file-index.ts). It deletes nothing.
  */
-export const REPORT_TABLE_ACCESS: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem'];
+export const REPORT_TABLE_ACCESS: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'];
 
 /** What the failure notice does (shared/mail/deliver.ts): read and write its send records. */
 export const FAILURE_NOTICE_TABLE_ACCESS: readonly TableAction[] = ['GetItem', 'PutItem'];

@@ -1,7 +1,7 @@
-import { IANAZone } from 'luxon';
 import * as z from 'zod';
 import { DATASET_NAMES, SERIES_ID, type DatasetName } from '../datasets/names';
 import { METRIC_NAMES } from '../report/metric-names';
+import { isKnownTimezone } from '../time/days';
 
 const id = z
   .string()
@@ -9,7 +9,7 @@ const id = z
 
 const isoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
 
-const timezone = z.string().refine((value) => IANAZone.isValidZone(value), {
+const timezone = z.string().refine((value) => isKnownTimezone(value), {
   message: 'expected an IANA timezone such as Asia/Shanghai or Europe/Berlin',
 });
 

@@ -28,6 +28,25 @@ const converters = new WeakMap<z.ZodType, FastConverter>();
 const rangeConverters = new WeakMap<z.ZodType, RangeConverter>();
 
 /**
+ * What `required` and `optional` do to a cell in place, for generated readers (fast-rows.ts) to
+ * write out per column instead of calling the wrapper: the wrapper's code is shared by every
+ * column, so its call of the inner converter sees them all and V8 cannot inline it; written
+ * into each column's own code, the call sees one converter. An empty cell gives `empty`; a cell
+ * starting with printable ASCII other than space goes to `inner` in place; any other cell is
+ * sliced for the wrapper's plain converter (exactly the wrapper's range converter). A JSON value
+ * that is not a string: null or no value gives `empty`, a number or boolean goes to `plain`
+ * (exactly the wrapper's plain converter, whose `given` passes those through).
+ */
+export interface CellWrapper {
+  readonly empty: undefined | Declined;
+  readonly inner: RangeConverter;
+  /** The inner plain converter: what the wrapper does with a JSON number or boolean. */
+  readonly plain: FastConverter;
+}
+const cellWrappers = new WeakMap<z.ZodType, CellWrapper>();
+export const cellWrapperOf = (schema: z.ZodType): CellWrapper | undefined => cellWrappers.get(schema);
+
+/**
  * Registers the plain-JS converter of a schema (same accepted values, same outputs), and
  * optionally its in-place twin for CSV cells (by default, the converter on the sliced cell).
  */
@@ -48,6 +67,15 @@ export const fastConverterOf = <S extends z.ZodType>(schema: S): FastConverter<z
 /** The in-place converter registered for a schema, if any. */
 export const rangeConverterOf = <S extends z.ZodType>(schema: S): RangeConverter<z.output<S>> | undefined =>
   rangeConverters.get(schema) as RangeConverter<z.output<S>> | undefined;
+
+/**
+ * Whether `word` is written in text at `start` (the caller knows the text is long enough). A
+ * loop over character codes: cheaper than a startsWith call for the short words of a contract.
+ */
+const textAt = (text: string, start: number, word: string): boolean => {
+  for (let i = 0; i < word.length; i += 1) if (text.charCodeAt(start + i) !== word.charCodeAt(i)) return false;
+  return true;
+};
 
 /** Whether the code is printable ASCII other than space: nothing String.prototype.trim removes. */
 const solid = (code: number) => code > 32 && code < 127;
@@ -228,9 +256,9 @@ export const boolean = () =>
     }),
     readBoolean,
     (text, start, end) =>
-      end - start === 5 && text.startsWith('false', start)
+      end - start === 5 && textAt(text, start, 'false')
         ? false
-        : end - start === 4 && text.startsWith('true', start)
+        : end - start === 4 && textAt(text, start, 'true')
           ? true
           : readBoolean(text.slice(start, end)),
   );
@@ -248,10 +276,13 @@ export const oneOf = <const T extends readonly [string, ...string[]]>(values: T)
     const text = trimmed(value);
     return allowed.has(text) ? (text as Awaited<T[number]>) : DECLINE;
   };
+  // The allowed values by length: a cell is compared with those of its length only.
+  const byLength: (readonly T[number][] | undefined)[] = [];
+  for (const v of values) byLength[v.length] = [...(byLength[v.length] ?? []), v];
   return withFastPath(schema, convert, (text, start, end) => {
-    const length = end - start;
-    for (const v of values) {
-      if (v.length === length && text.startsWith(v, start)) return v as Awaited<T[number]>;
+    const candidates = byLength[end - start];
+    if (candidates !== undefined) {
+      for (const v of candidates) if (textAt(text, start, v)) return v as Awaited<T[number]>;
     }
     return convert(text.slice(start, end));
   });
@@ -296,9 +327,11 @@ export const optional = <T extends z.ZodType>(schema: T) => {
     const v = given(value);
     return v === undefined ? undefined : inner(v);
   };
-  return withFastPath(wrapped, convert, (text, start, end) =>
+  withFastPath(wrapped, convert, (text, start, end) =>
     start === end ? undefined : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
   );
+  cellWrappers.set(wrapped, { empty: undefined, inner: innerRange, plain: inner });
+  return wrapped;
 };
 
 /** Required column: a missing key or an empty cell is reported as missing. */
@@ -317,9 +350,11 @@ export const required = <T extends z.ZodType<unknown, unknown>>(schema: T) => {
     const v = given(value);
     return v === undefined ? DECLINE : (inner(v) as z.output<T> | Declined);
   };
-  return withFastPath(wrapped, convert, (text, start, end) =>
+  withFastPath(wrapped, convert, (text, start, end) =>
     start === end ? DECLINE : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
   );
+  cellWrappers.set(wrapped, { empty: DECLINE, inner: innerRange as RangeConverter, plain: inner as FastConverter });
+  return wrapped;
 };
 
 /** A cross-field rule of a row: the issues it finds (column and message), or none. */
@@ -334,6 +369,8 @@ export interface RowPlan {
   readonly keys: readonly string[];
   readonly converters: readonly FastConverter[];
   readonly rangeConverters: readonly RangeConverter[];
+  /** Per column, what `required` / `optional` do in place, when the column is one of them. */
+  readonly wrappers: readonly (CellWrapper | undefined)[];
   readonly check?: RowCheck<Record<string, unknown>>;
 }
 
@@ -363,7 +400,13 @@ export const row = <Shape extends z.ZodRawShape>(
   const fast = keys.map((key) => fastConverterOf(shape[key] as z.ZodType));
   const ranges = keys.map((key) => rangeConverterOf(shape[key] as z.ZodType));
   if (fast.every((c): c is FastConverter => c !== undefined) && ranges.every((c): c is RangeConverter => c !== undefined)) {
-    rowPlans.set(schema, { keys, converters: fast, rangeConverters: ranges, check: check as RowCheck<Record<string, unknown>> | undefined });
+    rowPlans.set(schema, {
+      keys,
+      converters: fast,
+      rangeConverters: ranges,
+      wrappers: keys.map((key) => cellWrappers.get(shape[key] as z.ZodType)),
+      check: check as RowCheck<Record<string, unknown>> | undefined,
+    });
   }
   return schema;
 };

@@ -3,9 +3,9 @@ import type { z } from 'zod';
 import { DATASETS, requiredColumns, type RowContext } from '../datasets/definitions';
 import type { DatasetName } from '../datasets/names';
 import { classifyStreamError, decodeText, type DecodeStats } from './decode';
-import { compileRows, DECLINE } from './fast-rows';
+import { compileRows, DECLINE, NOT_READ } from './fast-rows';
 import type { FileKind } from './formats';
-import { readRecords, type RecordSink } from './records';
+import { cellText, readRecords, type RecordSink } from './records';
 import { FileRejection } from '../errors';
 import { type RowError } from './rejection';
 
@@ -125,31 +125,27 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
       header = columns;
       compiled = compileRows(schema, columns);
     },
-    fields(fields, line) {
+    cells(text, cells, line) {
       if (!headerChecked) checkHeader(forDataset);
       rows += 1;
-      const row = compiled.fromFields(fields);
+      const row = compiled.fromCells(text, cells);
       if (row !== DECLINE) {
         addRow(row);
         return;
       }
       const values: Record<string, unknown> = {};
       const columns = header!;
-      for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = fields[i];
+      for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = cellText(text, cells, i);
       slowRow(values, line, undefined);
     },
-    spans(text, bounds, line) {
-      if (!headerChecked) checkHeader(forDataset);
+    jsonLine(text, start, end, line) {
+      const row = compiled.fromJsonLine(text, start, end);
+      if (row === NOT_READ) return false;
       rows += 1;
-      const row = compiled.fromSpans(text, bounds);
-      if (row !== DECLINE) {
-        addRow(row);
-        return;
-      }
-      const values: Record<string, unknown> = {};
-      const columns = header!;
-      for (let i = 0; i < columns.length; i += 1) values[columns[i]!] = text.slice(bounds[i]!, bounds[i + 1]! - 1);
-      slowRow(values, line, undefined);
+      if (row !== DECLINE) addRow(row);
+      // A JSON object the fast path declines: zod reads the parsed line for the exact messages.
+      else slowRow(JSON.parse(text.slice(start, end)) as Record<string, unknown>, line, undefined);
+      return true;
     },
     object(values, line, record) {
       rows += 1;

@@ -30,19 +30,40 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
 const SIZE_CHECK_CHARS = Math.floor(MAX_RECORD_BYTES / 3);
 
 export interface CsvRecordSink {
-  /** One record, in file order, with the line it starts on. */
-  record(fields: string[], line: number): void;
   /**
-   * One record without quotes, in place: field i is text.slice(bounds[i], bounds[i + 1] - 1),
-   * for i < count. `bounds` is reused after the call.
+   * One record, in place, in file order, with the line it starts on. Field i < count lies in
+   * text[cells[2i], cells[2i + 1]); a quoted field holding doubled quotes has its start
+   * complemented (~start, negative) and reads as that range with each `""` made `"` (see
+   * `cellText`). `cells` is reused after the call.
    */
-  span(text: string, bounds: number[], count: number, line: number): void;
+  record(text: string, cells: number[], count: number, line: number): void;
 }
 
-/** The fields of a span record as strings. */
-export const spanFields = (text: string, bounds: readonly number[], count: number): string[] => {
+/** The value of field i of a record handed over in place. */
+export const cellText = (text: string, cells: readonly number[], i: number): string => {
+  const start = cells[2 * i]!;
+  return start >= 0 ? text.slice(start, cells[2 * i + 1]) : unescapeQuotes(text, ~start, cells[2 * i + 1]!);
+};
+
+/**
+ * A quoted field's content text[start, end) with its doubled quotes made single: every quote
+ * inside is the first of a pair (a lone one would have closed the field). Joined from slices,
+ * ~3x cheaper than replaceAll; the search stops at `end`, the closing quote.
+ */
+export const unescapeQuotes = (text: string, start: number, end: number): string => {
+  let out = '';
+  let from = start;
+  for (let q = text.indexOf('"', from); q !== -1 && q < end; q = text.indexOf('"', from)) {
+    out += text.slice(from, q + 1);
+    from = q + 2;
+  }
+  return from === start ? text.slice(start, end) : out + text.slice(from, end);
+};
+
+/** The fields of a record handed over in place, as strings. */
+export const cellFields = (text: string, cells: readonly number[], count: number): string[] => {
   const fields = new Array<string>(count);
-  for (let i = 0; i < count; i += 1) fields[i] = text.slice(bounds[i]!, bounds[i + 1]! - 1);
+  for (let i = 0; i < count; i += 1) fields[i] = cellText(text, cells, i);
   return fields;
 };
 
@@ -102,8 +123,8 @@ export const sizeErrorLine = (text: string, start: number, end: number, line: nu
 };
 
 export class CsvReader {
-  /** Where the fields of the record being handed over start; reused from record to record. */
-  private readonly bounds: number[] = [];
+  /** Where the fields of the record being handed over lie (see CsvRecordSink); reused from record to record. */
+  private readonly cells: number[] = [];
   /** Unconsumed text: the start of a record not complete yet (LF-normalised). */
   private pending = '';
   /** A CR at the end of the last chunk: a line break, maybe half of a CRLF. */
@@ -135,20 +156,38 @@ export class CsvReader {
     if (text.indexOf('\r') !== -1) text = text.replace(/\r\n?/g, '\n');
     // A record can only end at a line break: without one, just hold the text.
     const firstBreak = text.indexOf('\n');
-    if (firstBreak !== -1 && this.pending !== '' && this.pending.indexOf('"') === -1 && text.lastIndexOf('"', firstBreak) === -1) {
-      // The held text is the start of a plain line: end it on its own, so the chunk itself
-      // is read where it lies instead of being copied behind the held text.
-      this.pending += text.slice(0, firstBreak + 1);
-      this.parse(false);
-      text = text.slice(firstBreak + 1);
+    if (firstBreak === -1) {
+      this.hold(this.pending === '' ? text : this.pending + text, false);
+      return;
     }
-    this.pending = this.pending === '' ? text : this.pending + text;
-    if (firstBreak !== -1 && this.pending.indexOf('\n') !== -1) this.parse(false);
-    if (this.pending.length > this.checkedAt) {
-      // One record is growing long: refuse it as soon as its content passes the limit.
-      const at = sizeErrorLine(this.pending, 0, this.pending.length, this.line);
+    let from = 0;
+    let consumed = false;
+    if (this.pending !== '') {
+      // Finish the held record with the chunk's first line alone, so that the chunk itself is
+      // then read where it lies instead of being copied behind the held text. When the held
+      // record goes on past that line (a quoted line break), the rest is joined as usual.
+      const head = this.pending + text.slice(0, firstBreak + 1);
+      this.pending = '';
+      const used = this.scan(head, 0, false);
+      consumed = used > 0;
+      if (used < head.length) text = head.slice(used) + text.slice(firstBreak + 1);
+      else from = firstBreak + 1;
+    }
+    const pos = this.scan(text, from, false);
+    this.hold(pos === 0 ? text : pos >= text.length ? '' : text.slice(pos), consumed || pos > from);
+  }
+
+  /**
+   * Keeps the start of an incomplete record; refuses it as soon as its content passes the size
+   * limit (checked again each time it doubles, so a long record costs linear time).
+   */
+  private hold(text: string, consumed: boolean): void {
+    if (consumed) this.checkedAt = SIZE_CHECK_CHARS;
+    this.pending = text;
+    if (text.length > this.checkedAt) {
+      const at = sizeErrorLine(text, 0, text.length, this.line);
       if (at >= 0) throw tooLong(at);
-      this.checkedAt = this.pending.length * 2;
+      this.checkedAt = text.length * 2;
     }
   }
 
@@ -158,91 +197,76 @@ export class CsvReader {
       this.carryCr = false;
       this.pending += '\n';
     }
-    this.parse(true);
-  }
-
-  private parse(final: boolean): void {
     const text = this.pending;
-    let pos = 0;
-    const quote = text.indexOf('"');
-    // Complete lines before the first quote: the plain path.
-    const plainEnd = quote === -1 ? (final ? text.length : text.lastIndexOf('\n') + 1) : text.lastIndexOf('\n', quote) + 1;
-    if (plainEnd > 0) pos = this.parsePlain(text, plainEnd, final && quote === -1);
-    if (quote !== -1) pos = this.parseQuoted(text, pos, final);
-    this.pending = pos === 0 ? text : text.slice(pos);
-    if (pos > 0) this.checkedAt = SIZE_CHECK_CHARS;
+    this.pending = '';
+    this.scan(text, 0, true);
   }
 
   /**
-   * Complete lines without quotes: fields are the text between commas, found with indexOf and
-   * handed over in place (where each starts), so no string is made for a cell the row contract
-   * can read where it lies. (papaparse's split path makes a line string, an array and a string
-   * per field first, which cost more than everything after it.) Returns where the consumed text ends.
+   * Reads the complete records of `text` from `pos` (a record start) and hands each over in
+   * place; returns where the first incomplete one starts (the end of the text when final).
+   *
+   * A record without any quote before its line break takes the plain path: its fields are the
+   * text between commas, found with indexOf. (papaparse's split path makes a line string, an
+   * array and a string per field first, which cost more than everything after it.) Any other
+   * record is read field by field: a field starting with `"` runs to a quote that is not doubled
+   * (found with indexOf too) and is handed over as the range inside its quotes, marked when it
+   * holds doubled quotes; any other field runs to the next comma or line break.
    */
-  private parsePlain(text: string, end: number, final: boolean): number {
+  private scan(text: string, pos: number, final: boolean): number {
+    const length = text.length;
     const sink = this.sink;
-    const bounds = this.bounds;
+    const cells = this.cells;
     let line = this.line;
-    let pos = 0;
-    let comma = text.indexOf(',');
-    while (pos < end) {
-      let eol = text.indexOf('\n', pos);
-      if (eol === -1 || eol >= end) {
-        if (!final) break;
-        eol = end;
-      }
-      if (eol === pos) {
+    // The next comma, line break and quote at or after the cursor (-1: none); refreshed lazily.
+    let nextComma = text.indexOf(',', pos);
+    let nextBreak = text.indexOf('\n', pos);
+    let nextQuote = text.indexOf('"', pos);
+    while (pos < length) {
+      const start = pos;
+      if (text.charCodeAt(pos) === 10) {
         line += 1; // an empty line: skipped, counted
         pos += 1;
         continue;
       }
-      if (eol - pos > SIZE_CHECK_CHARS) {
-        const at = sizeErrorLine(text, pos, eol, line);
-        if (at >= 0) throw tooLong(at);
-      }
-      let k = 0;
-      bounds[k++] = pos;
-      if (comma !== -1 && comma < pos) comma = text.indexOf(',', pos);
-      while (comma !== -1 && comma < eol) {
-        bounds[k++] = comma + 1;
-        comma = text.indexOf(',', comma + 1);
-      }
-      bounds[k] = eol + 1;
-      sink.span(text, bounds, k, line);
-      line += 1;
-      pos = eol + 1;
-    }
-    this.line = line;
-    return Math.min(pos, text.length);
-  }
-
-  /**
-   * The quote-aware scanner, from `pos` (a record start). Emits complete records; returns where
-   * the first incomplete one starts (the end of the text when final).
-   */
-  private parseQuoted(text: string, pos: number, final: boolean): number {
-    const length = text.length;
-    const sink = this.sink;
-    let line = this.line;
-    // Next comma / LF at or after the cursor (-1: none); refreshed lazily.
-    let nextComma = text.indexOf(',', pos);
-    let nextBreak = text.indexOf('\n', pos);
-    for (;;) {
-      const start = pos;
-      if (pos >= length) break;
-      if (text.charCodeAt(pos) === 10) {
-        line += 1; // an empty line
-        pos += 1;
+      if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
+      if (nextBreak !== -1 && nextBreak < pos) nextBreak = text.indexOf('\n', pos);
+      if (nextQuote === -1 || (nextBreak !== -1 && nextQuote > nextBreak)) {
+        // The plain path: no quote before the line ends.
+        let eol = nextBreak;
+        if (eol === -1) {
+          if (!final) break;
+          eol = length;
+        }
+        if (eol - pos > SIZE_CHECK_CHARS) {
+          const at = sizeErrorLine(text, pos, eol, line);
+          if (at >= 0) throw tooLong(at);
+        }
+        if (nextComma !== -1 && nextComma < pos) nextComma = text.indexOf(',', pos);
+        let k = 0;
+        let from = pos;
+        while (nextComma !== -1 && nextComma < eol) {
+          cells[k++] = from;
+          cells[k++] = nextComma;
+          from = nextComma + 1;
+          nextComma = text.indexOf(',', from);
+        }
+        cells[k++] = from;
+        cells[k++] = eol;
+        sink.record(text, cells, k >> 1, line);
+        line += 1;
+        pos = eol + 1;
         continue;
       }
-      const fields: string[] = [];
+      // The quote-aware path. (Searching with indexOf beats reading character by character
+      // several times over: V8's indexOf scans a word at a time.)
+      let k = 0;
       let breaks = 0; // line breaks inside quoted fields of this record
-      let complete = false;
       for (;;) {
         if (text.charCodeAt(pos) === 34) {
           // Quoted field: up to a quote that is not doubled.
           let from = pos + 1;
-          let value = '';
+          let doubled = false;
           let q: number;
           for (;;) {
             q = text.indexOf('"', from);
@@ -251,7 +275,7 @@ export class CsvReader {
               break;
             }
             if (text.charCodeAt(q + 1) === 34) {
-              value += text.slice(from, q + 1);
+              doubled = true;
               from = q + 2;
               continue;
             }
@@ -262,9 +286,13 @@ export class CsvReader {
             this.line = line;
             return start;
           }
-          value += text.slice(from, q);
-          for (let b = value.indexOf('\n'); b !== -1; b = value.indexOf('\n', b + 1)) breaks += 1;
-          fields.push(value);
+          // Line breaks inside the field (nextBreak is at or after the field's start here).
+          while (nextBreak !== -1 && nextBreak < q) {
+            breaks += 1;
+            nextBreak = text.indexOf('\n', nextBreak + 1);
+          }
+          cells[k++] = doubled ? ~(pos + 1) : pos + 1;
+          cells[k++] = q;
           const after = q + 1 < length ? text.charCodeAt(q + 1) : -1;
           if (after === 44) {
             pos = q + 2;
@@ -272,7 +300,6 @@ export class CsvReader {
           }
           if (after === 10 || after === -1) {
             pos = q + 2;
-            complete = true;
             break;
           }
           // Text after a closing quote.
@@ -285,36 +312,34 @@ export class CsvReader {
         }
         // Unquoted field: up to the next comma or LF.
         if (nextComma !== -1 && nextComma < pos) nextComma = text.indexOf(',', pos);
-        if (nextBreak !== -1 && nextBreak < pos) nextBreak = text.indexOf('\n', pos);
         if (nextComma !== -1 && (nextComma < nextBreak || nextBreak === -1)) {
-          fields.push(text.slice(pos, nextComma));
+          cells[k++] = pos;
+          cells[k++] = nextComma;
           pos = nextComma + 1;
           continue;
         }
         if (nextBreak !== -1) {
-          fields.push(text.slice(pos, nextBreak));
+          cells[k++] = pos;
+          cells[k++] = nextBreak;
           pos = nextBreak + 1;
-          complete = true;
           break;
         }
-        if (!final) break;
-        fields.push(text.slice(pos));
+        if (!final) {
+          this.line = line;
+          return start;
+        }
+        cells[k++] = pos;
+        cells[k++] = length;
         pos = length + 1;
-        complete = true;
         break;
-      }
-      if (!complete) {
-        this.line = line;
-        return start;
       }
       const end = Math.min(pos, length);
       if (end - start > SIZE_CHECK_CHARS) {
         const at = sizeErrorLine(text, start, end, line);
         if (at >= 0) throw tooLong(at);
       }
-      sink.record(fields, line);
+      sink.record(text, cells, k >> 1, line);
       line += 1 + breaks;
-      if (pos > length) break;
     }
     this.line = line;
     return Math.min(pos, length);

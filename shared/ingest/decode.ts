@@ -33,6 +33,9 @@ const endsOnCharacter = (chunk: Buffer): boolean => {
   return false;
 };
 
+/** How far the source may read ahead of the parser (bytes). */
+const READ_AHEAD = 1024 * 1024;
+
 const formatBytes = (n: number) => (n >= 1024 ** 2 ? `${(n / 1024 ** 2).toFixed(0)} MiB` : `${n} bytes`);
 
 /**
@@ -59,6 +62,9 @@ export const decodeText = (source: Readable, options: DecodeOptions): { text: Re
   const stats = { contentHash: '', storedBytes: 0, uncompressedBytes: 0 };
 
   const tap = new Transform({
+    // Up to READ_AHEAD bytes may wait here, so the source keeps reading (from disk, from the
+    // network) while the chunks before are parsed, instead of after each one.
+    highWaterMark: READ_AHEAD,
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk);
       stats.storedBytes += chunk.length;

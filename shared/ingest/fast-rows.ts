@@ -1,5 +1,13 @@
 import type { z } from 'zod';
-import { DECLINE, rowPlanOf, type Declined, type FastConverter, type RangeConverter } from '../datasets/fields';
+import { DECLINE, rowPlanOf, type CellWrapper, type Declined, type FastConverter, type RangeConverter } from '../datasets/fields';
+import { unescapeQuotes } from './csv-reader';
+import { JsonLineReader } from './json-line';
+
+/** Field `at` of a record handed over in place, through its in-place converter or (doubled quotes) the plain one. */
+const cellValue = (range: RangeConverter, convert: FastConverter, text: string, cells: readonly number[], at: number) => {
+  const start = cells[2 * at]!;
+  return start >= 0 ? range(text, start, cells[2 * at + 1]!) : convert(unescapeQuotes(text, ~start, cells[2 * at + 1]!));
+};
 
 export { DECLINE, type Declined } from '../datasets/fields';
 
@@ -14,13 +22,25 @@ export interface CompiledRows<Row> {
   /** CSV fields, read as the object {header[i]: fields[i]} would be. */
   fromFields(fields: readonly string[]): Row | Declined;
   /**
-   * CSV fields in place: field i is text[bounds[i], bounds[i + 1] - 1) (bounds hold where each
-   * field starts, then one past the record's end). Same result as fromFields on the slices.
+   * CSV fields in place, as the CSV reader hands them over: field i lies in
+   * text[cells[2i], cells[2i + 1]), its start complemented when its doubled quotes are to be
+   * made single (see csv-reader.ts `cellText`). Same result as fromFields on those texts.
    */
-  fromSpans(text: string, bounds: readonly number[]): Row | Declined;
+  fromCells(text: string, cells: readonly number[]): Row | Declined;
+  /**
+   * An NDJSON line in place, text[start, end): the row, DECLINE (the line is a JSON object
+   * whose values the contract's fast path declines), or NOT_READ when the line is not a flat
+   * JSON object the in-place reader takes (json-line.ts); the caller then parses it with
+   * JSON.parse. When read, the same result as fromObject(JSON.parse(line)).
+   */
+  fromJsonLine(text: string, start: number, end: number): Row | Declined | NotRead;
 }
 
-const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields: () => DECLINE, fromSpans: () => DECLINE };
+/** fromJsonLine's answer for a line it leaves to JSON.parse. */
+export const NOT_READ: unique symbol = Symbol('not read');
+export type NotRead = typeof NOT_READ;
+
+const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields: () => DECLINE, fromCells: () => DECLINE, fromJsonLine: () => NOT_READ };
 
 /**
  * Compiles `schema` for files with the given CSV header (trimmed names; unused for JSON).
@@ -29,7 +49,7 @@ const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields:
 export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string[] = []): CompiledRows<Row> => {
   const plan = rowPlanOf(schema);
   if (plan === undefined) return declineAll;
-  const { keys, converters, rangeConverters, check } = plan;
+  const { keys, converters, rangeConverters, wrappers, check } = plan;
   const n = keys.length;
   // Where each key sits in a CSV record; -1 when the header lacks it (the key is then absent).
   const index = keys.map((key) => header.indexOf(key));
@@ -50,8 +70,9 @@ export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string
   };
   return {
     fromObject: plainKeys(keys) ? compileObjectReader<Row>(keys, converters, finish) : fromObject,
+    fromJsonLine: plainKeys(keys) ? compileJsonLineReader<Row>(keys, converters, rangeConverters, finish, wrappers) : () => NOT_READ,
     fromFields: compileFieldReader(keys, converters, rangeConverters, index, check, false),
-    fromSpans: compileFieldReader(keys, converters, rangeConverters, index, check, true),
+    fromCells: compileFieldReader(keys, converters, rangeConverters, index, check, true, wrappers),
   };
 };
 
@@ -79,6 +100,64 @@ const compileObjectReader = <Row>(
 };
 
 /**
+ * The NDJSON line reader: json-line.ts finds each key's value in place, then generated
+ * straight-line code converts them as compileObjectReader converts the parsed object's values
+ * (a string through the in-place converter on its range, which equals the converter on the
+ * string), with the same rule for keys whose value came out undefined.
+ */
+const compileJsonLineReader = <Row>(
+  keys: readonly string[],
+  converters: readonly FastConverter[],
+  ranges: readonly RangeConverter[],
+  finish: (row: Record<string, unknown>) => Row | Declined,
+  wrappers: readonly (CellWrapper | undefined)[],
+): ((text: string, start: number, end: number) => Row | Declined | NotRead) => {
+  const reader = new JsonLineReader(keys);
+  // kinds: 0 absent, 1 string (its range), 2 number, 3 true, 4 false, 5 null (json-line.ts JsonKind).
+  const value = (i: number) => {
+    const plainValue = `k${i} === 0 ? undefined : k${i} === 2 ? N[${i}] : k${i} === 3 ? true : k${i} === 4 ? false : null`;
+    if (wrappers[i] === undefined) return `const v${i} = k${i} === 1 ? r${i}(t, A[${i}], B[${i}]) : u${i}(${plainValue});`;
+    // required / optional written out (fields.ts CellWrapper), as for CSV cells.
+    const empty = wrappers[i]!.empty === undefined ? 'undefined' : 'D';
+    return (
+      `let v${i}; if (k${i} === 1) { const a = A[${i}], b = B[${i}]; if (a === b) v${i} = ${empty}; ` +
+      `else { const f = t.charCodeAt(a); v${i} = f > 32 && f < 127 ? w${i}(t, a, b) : u${i}(t.slice(a, b)); } } ` +
+      `else if (k${i} === 0 || k${i} === 5) v${i} = ${empty}; else v${i} = p${i}(k${i} === 2 ? N[${i}] : k${i} === 3);`
+    );
+  };
+  const body = [
+    'if (!R.read(t, s, e)) return NR;',
+    'const K = R.kinds, A = R.starts, B = R.ends, N = R.numbers;',
+    ...keys.map((_, i) => `const k${i} = K[${i}]; ${value(i)} if (v${i} === D) return D;`),
+    'const row = {};',
+    ...keys.map((key, i) => `if (v${i} !== undefined || k${i} !== 0) row.${key} = v${i};`),
+    'return finish(row);',
+  ];
+  // Code from the schema's own keys (checked to be plain identifiers), never from file content.
+  const factory = new Function(
+    'D',
+    'NR',
+    'R',
+    'finish',
+    ...keys.map((_, i) => `u${i}`),
+    ...keys.map((_, i) => `r${i}`),
+    ...keys.map((_, i) => `w${i}`),
+    ...keys.map((_, i) => `p${i}`),
+    `return function fromJsonLine(t, s, e) {\n${body.join('\n')}\n};`,
+  );
+  return factory(
+    DECLINE,
+    NOT_READ,
+    reader,
+    finish,
+    ...converters,
+    ...ranges,
+    ...keys.map((_, i) => wrappers[i]?.inner),
+    ...keys.map((_, i) => wrappers[i]?.plain),
+  ) as (text: string, start: number, end: number) => Row | Declined | NotRead;
+};
+
+/**
  * The CSV reader of one header, generated as straight-line code: one direct call per column
  * and the row as an object literal (one shape for every row of the file). Same result as the
  * loop of fromObject over {header[i]: fields[i]}: a key whose column the header lacks is left
@@ -90,7 +169,8 @@ const compileFieldReader = <Row>(
   ranges: readonly RangeConverter[],
   index: readonly number[],
   check: ((row: Record<string, unknown>) => unknown) | undefined,
-  spans: boolean,
+  inPlace: boolean,
+  wrappers: readonly (CellWrapper | undefined)[] = [],
 ): ((a: any, b?: any) => Row | Declined) => {
   const finish = (row: Record<string, unknown>) => (check !== undefined && check(row) !== undefined ? DECLINE : (row as Row));
   if (!plainKeys(keys)) {
@@ -100,21 +180,31 @@ const compileFieldReader = <Row>(
       for (let i = 0; i < keys.length; i += 1) {
         const at = index[i]!;
         const value =
-          at < 0 ? fast[i]!(undefined) : spans ? ranges[i]!(a as string, (b as number[])[at]!, (b as number[])[at + 1]! - 1) : fast[i]!((a as string[])[at]);
+          at < 0 ? fast[i]!(undefined) : inPlace ? cellValue(ranges[i]!, fast[i]!, a as string, b as number[], at) : fast[i]!((a as string[])[at]);
         if (value === DECLINE) return DECLINE;
         if (value !== undefined || at >= 0) row[keys[i]!] = value;
       }
       return finish(row);
     };
   }
-  // Column i reaches its converter as the field itself, as the text and the field's bounds, or
-  // (a column the header lacks) as undefined, through the plain converter.
+  // Column i reaches its converter as the field itself, as the text and the field's range (its
+  // unescaped text when it holds doubled quotes), or (a column the header lacks) as undefined,
+  // through the plain converter.
   const call = (i: number) => {
     const at = index[i]!;
-    if (at < 0) return `u${i}(undefined)`;
-    return spans ? `r${i}(t, b[${at}], b[${at + 1}] - 1)` : `u${i}(f[${at}])`;
+    if (at < 0) return `const v${i} = u${i}(undefined);`;
+    if (!inPlace) return `const v${i} = u${i}(f[${at}]);`;
+    const head = `const s${i} = c[${2 * at}], e${i} = c[${2 * at + 1}];`;
+    const escaped = `u${i}(q(t, ~s${i}, e${i}))`;
+    if (wrappers[i] === undefined) return `${head} const v${i} = s${i} >= 0 ? r${i}(t, s${i}, e${i}) : ${escaped};`;
+    // required / optional written out (fields.ts CellWrapper): empty, in place, or sliced.
+    const empty = wrappers[i]!.empty === undefined ? 'undefined' : 'D';
+    return (
+      `${head} let v${i}; if (s${i} < 0) v${i} = ${escaped}; else if (s${i} === e${i}) v${i} = ${empty}; ` +
+      `else { const f = t.charCodeAt(s${i}); v${i} = f > 32 && f < 127 ? w${i}(t, s${i}, e${i}) : u${i}(t.slice(s${i}, e${i})); }`
+    );
   };
-  const calls = keys.map((_, i) => `const v${i} = ${call(i)}; if (v${i} === D) return D;`);
+  const calls = keys.map((_, i) => `${call(i)} if (v${i} === D) return D;`);
   const present = keys.flatMap((key, i) => (index[i]! >= 0 ? [`${key}: v${i}`] : []));
   const absent = keys.flatMap((key, i) => (index[i]! < 0 ? [`if (v${i} !== undefined) row.${key} = v${i};`] : []));
   const body = [...calls, `const row = {${present.join(', ')}};`, ...absent, 'return finish(row);'];
@@ -122,9 +212,11 @@ const compileFieldReader = <Row>(
   const factory = new Function(
     'D',
     'finish',
+    'q',
     ...keys.map((_, i) => `u${i}`),
     ...keys.map((_, i) => `r${i}`),
-    `return function ${spans ? 'fromSpans(t, b)' : 'fromFields(f)'} {\n${body.join('\n')}\n};`,
+    ...keys.map((_, i) => `w${i}`),
+    `return function ${inPlace ? 'fromCells(t, c)' : 'fromFields(f)'} {\n${body.join('\n')}\n};`,
   );
-  return factory(DECLINE, finish, ...fast, ...ranges) as (a: any, b?: any) => Row | Declined;
+  return factory(DECLINE, finish, unescapeQuotes, ...fast, ...ranges, ...keys.map((_, i) => wrappers[i]?.inner)) as (a: any, b?: any) => Row | Declined;
 };

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
-import { CsvReader, MAX_RECORD_BYTES, spanFields } from './csv-reader';
+import { cellFields, CsvReader, MAX_RECORD_BYTES } from './csv-reader';
 import type { FileFormat } from './formats';
 import { FileRejection } from '../errors';
 
-export { MAX_RECORD_BYTES } from './csv-reader';
+export { cellText, MAX_RECORD_BYTES } from './csv-reader';
 
 /**
  * Where the records of a file go, one call each, in file order and synchronously: a chunk of
@@ -15,13 +15,19 @@ export { MAX_RECORD_BYTES } from './csv-reader';
 export interface RecordSink {
   /** CSV only: the header's column names (trimmed), before any record. */
   header(columns: readonly string[]): void;
-  /** CSV: a record with as many fields as the header, in header order. */
-  fields(fields: string[], line: number): void;
   /**
-   * CSV, a record without quotes, in place: as many fields as the header, field i being
-   * text.slice(bounds[i], bounds[i + 1] - 1). `bounds` is reused: read it during the call.
+   * CSV: a record with as many fields as the header, in header order, in place: field i lies in
+   * text[cells[2i], cells[2i + 1]), its start complemented when it holds doubled quotes (read it
+   * with `cellText`). `cells` is reused: read it during the call.
    */
-  spans(text: string, bounds: readonly number[], line: number): void;
+  cells(text: string, cells: readonly number[], line: number): void;
+  /**
+   * NDJSON, the fast path (optional): a line starting with `{`, in place, text[start, end) (no
+   * line break inside). Returns false to leave the line to the reader, which then parses it
+   * with JSON.parse and hands over `object` or `error` as usual; true when the sink took it
+   * (as a record: the line is a JSON object).
+   */
+  jsonLine?(text: string, start: number, end: number, line: number): boolean;
   /** JSON and NDJSON: one object, with its line (NDJSON) or its 1-based index (JSON array). */
   object(values: Record<string, unknown>, line: number | undefined, record: number | undefined): void;
   /** A record that cannot be read as one (wrong field count, not a JSON object, ...). */
@@ -53,15 +59,10 @@ const readCsv = async (text: Readable, sink: RecordSink): Promise<void> => {
     sink.header(header);
   };
   const reader = new CsvReader({
-    record(fields, line) {
-      if (width === fields.length) sink.fields(fields, line);
-      else if (width >= 0) sink.error(line, undefined, `expected ${width} fields as in the header, found ${fields.length}`);
-      else readHeader(fields);
-    },
-    span(text, bounds, count, line) {
-      if (width === count) sink.spans(text, bounds, line);
+    record(text, cells, count, line) {
+      if (width === count) sink.cells(text, cells, line);
       else if (width >= 0) sink.error(line, undefined, `expected ${width} fields as in the header, found ${count}`);
-      else readHeader(spanFields(text, bounds, count));
+      else readHeader(cellFields(text, cells, count));
     },
   });
   for await (const chunk of text) reader.push(chunk as string);
@@ -77,12 +78,14 @@ const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
   let carryCr = false;
   // A line already past the limit is not kept: only whether it holds anything but whitespace.
   let overlong = false;
+  const fast = sink.jsonLine !== undefined;
   let overlongBlank = true;
 
-  const take = (content: string) => {
+  /** One line, text[start, end): skipped when blank, else one record or one error. */
+  const take = (text: string, start: number, end: number) => {
     line += 1;
     if (overlong) {
-      const blank = overlongBlank && !/\S/.test(content);
+      const blank = overlongBlank && !/\S/.test(text.slice(start, end));
       overlong = false;
       overlongBlank = true;
       if (blank) return;
@@ -90,6 +93,12 @@ const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
       sink.error(line, undefined, `line is longer than ${MAX_RECORD_BYTES / 1024} KiB`);
       return;
     }
+    // The fast path: a line starting with `{`, read in place by the sink if it can.
+    if (fast && text.charCodeAt(start) === 123 && end - start <= MAX_RECORD_BYTES && sink.jsonLine!(text, start, end, line)) {
+      any = true;
+      return;
+    }
+    const content = text.slice(start, end);
     if (content.trim() === '') return;
     any = true;
     if (content.length > MAX_RECORD_BYTES) {
@@ -129,9 +138,12 @@ const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
     if (part.indexOf('\r') !== -1) part = part.replace(/\r\n?/g, '\n');
     let from = 0;
     for (let at = part.indexOf('\n'); at !== -1; at = part.indexOf('\n', from)) {
-      const piece = part.slice(from, at);
-      take(pending === '' ? piece : pending + piece);
-      pending = '';
+      if (pending === '') take(part, from, at);
+      else {
+        const joined = pending + part.slice(from, at);
+        pending = '';
+        take(joined, 0, joined.length);
+      }
       from = at + 1;
     }
     const rest = from === 0 ? part : part.slice(from);
@@ -146,8 +158,8 @@ const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
       }
     }
   }
-  if (carryCr) take(pending);
-  else if (pending !== '' || overlong) take(pending);
+  if (carryCr) take(pending, 0, pending.length);
+  else if (pending !== '' || overlong) take(pending, 0, pending.length);
   if (!any) throw new FileRejection('file is empty: expected one JSON object per line');
 };
 

@@ -1,4 +1,5 @@
-import { GetSuppressedDestinationCommand, SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { sesLib } from '../aws/sdk';
 
 export interface MailAttachment {
   readonly fileName: string;
@@ -19,6 +20,7 @@ export interface MailMessage {
 
 /** Sends one email through SES v2 (simple content: SES builds the MIME message). */
 export const sendMail = async (ses: SESv2Client, message: MailMessage): Promise<string | undefined> => {
+  const { SendEmailCommand } = await sesLib();
   const out = await ses.send(
     new SendEmailCommand({
       FromEmailAddress: message.from,
@@ -54,6 +56,7 @@ export const sendMail = async (ses: SESv2Client, message: MailMessage): Promise<
  */
 export const isSuppressed = async (ses: SESv2Client, address: string): Promise<boolean> => {
   try {
+    const { GetSuppressedDestinationCommand } = await sesLib();
     const out = await ses.send(new GetSuppressedDestinationCommand({ EmailAddress: address }));
     return out.SuppressedDestination !== undefined;
   } catch {

@@ -1,19 +1,27 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAwsClients, type AwsClients, type AwsSettings } from '../aws/clients';
 import type { Config } from '../config/schema';
 import type { IngestDeps } from '../ingest/ingest-object';
 import type { ReportJobDeps } from '../jobs/scheduled-report';
 import type { Log } from '../logging';
 import type { NotifyDeps } from '../mail/notify';
-import type { TableRef } from '../storage/table';
 import { CROSSLIFT_VERSION } from '../version';
+import { assembleIngestRuntime } from './assemble';
 
 /**
  * What each function's use case needs, built once per process (Lambda cold start or local
- * stack). Each function gets only what it uses: the report function has no bucket.
+ * stack). Each function gets only what it uses: the report function has no bucket and no S3
+ * client. The deployed functions build theirs in ./from-env.ts, loading each SDK package on
+ * first use; this module is the embedded local stack's, with the SDK imported statically
+ * (handlers import only its types, so no Lambda bundle loads the SDK through it).
  */
-export type IngestRuntime = IngestDeps & { readonly clients: AwsClients };
-export type ReportRuntime = ReportJobDeps & { readonly clients: AwsClients };
-export type NoticeRuntime = NotifyDeps & { readonly config: Config; readonly clients: AwsClients };
+type Clients<K extends keyof Omit<AwsClients, 'destroy'>> = Pick<AwsClients, K> & { destroy(): void };
+export type IngestRuntime = IngestDeps & { readonly clients: Clients<'s3' | 'dynamodb' | 'ses'> };
+export type ReportRuntime = ReportJobDeps & { readonly clients: Clients<'dynamodb' | 'ses'> };
+export type NoticeRuntime = NotifyDeps & { readonly config: Config; readonly clients: Clients<'dynamodb' | 'ses'> };
 
 export interface RuntimeSettings {
   readonly aws: AwsSettings;
@@ -21,30 +29,12 @@ export interface RuntimeSettings {
   readonly config: Config;
 }
 
-const systemClock = () => new Date();
-
-const createBase = (settings: RuntimeSettings, log: Log) => {
-  const clients = createAwsClients(settings.aws);
-  const table: TableRef = { db: clients.dynamodb, tableName: settings.tableName };
-  return { clients, config: settings.config, table, ses: clients.ses, log, now: systemClock };
-};
-
-export const createReportRuntime = (settings: RuntimeSettings, log: Log): ReportRuntime => ({
-  ...createBase(settings, log),
-  crossliftVersion: CROSSLIFT_VERSION,
-});
-
-export const createNoticeRuntime = (settings: RuntimeSettings, log: Log): NoticeRuntime => createBase(settings, log);
-
-export const createIngestRuntime = (settings: RuntimeSettings & { readonly bucketName: string }, log: Log): IngestRuntime => {
-  const base = createBase(settings, log);
-  return { ...base, bucket: { s3: base.clients.s3, bucket: settings.bucketName } };
-};
-
 /** The local stack runs every function in one process, on one set of clients. */
-export type LocalRuntime = IngestRuntime & ReportRuntime;
+export type LocalRuntime = IngestRuntime & ReportRuntime & { readonly clients: AwsClients };
 
-export const createLocalRuntime = (settings: RuntimeSettings & { readonly bucketName: string }, log: Log): LocalRuntime => ({
-  ...createIngestRuntime(settings, log),
-  crossliftVersion: CROSSLIFT_VERSION,
-});
+const SDK = { S3Client, DynamoDBClient, DynamoDBDocumentClient, SESv2Client };
+
+export const createLocalRuntime = (settings: RuntimeSettings & { readonly bucketName: string }, log: Log): LocalRuntime => {
+  const clients = createAwsClients(settings.aws, SDK);
+  return { ...assembleIngestRuntime(clients, settings, log), clients, crossliftVersion: CROSSLIFT_VERSION };
+};

@@ -1,4 +1,3 @@
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { coopPk, deleteIfCondition, getItem, parseItem, writeIfCondition, type TableRef } from './table';
 
@@ -58,7 +57,7 @@ export const claimContent = async (t: TableRef, claim: ContentClaim, at: string)
     const claimed = await writeIfCondition(
       t,
       KIND,
-      new UpdateCommand({
+      ({ UpdateCommand }) => new UpdateCommand({
         TableName: t.tableName,
         Key,
         // An update, not a put: a holder claiming again keeps the duplicates mark.
@@ -75,7 +74,7 @@ export const claimContent = async (t: TableRef, claim: ContentClaim, at: string)
     const marked = await writeIfCondition(
       t,
       KIND,
-      new UpdateCommand({
+      ({ UpdateCommand }) => new UpdateCommand({
         TableName: t.tableName,
         Key,
         UpdateExpression: 'SET duplicates = :true',
@@ -99,7 +98,7 @@ export const releaseContent = async (
   const old = await deleteIfCondition(
     t,
     KIND,
-    new DeleteCommand({
+    ({ DeleteCommand }) => new DeleteCommand({
       TableName: t.tableName,
       Key: claimKey(claim),
       ConditionExpression: '#key = :key',
@@ -118,7 +117,7 @@ export const releaseStaleContent = (t: TableRef, claim: ClaimedContent, held: He
   writeIfCondition(
     t,
     KIND,
-    new DeleteCommand({
+    ({ DeleteCommand }) => new DeleteCommand({
       TableName: t.tableName,
       Key: claimKey(claim),
       ConditionExpression: `#key = :key AND ${held.claimedAt ? 'claimedAt = :at' : 'attribute_not_exists(claimedAt)'}`,

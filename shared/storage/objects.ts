@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { s3Lib } from '../aws/sdk';
 
 export interface BucketRef {
   readonly s3: S3Client;
@@ -20,6 +21,7 @@ export const openObject = async (
   key: string,
   pin: { versionId?: string; etag?: string },
 ): Promise<OpenResult> => {
+  const { GetObjectCommand } = await s3Lib();
   try {
     const out = await b.s3.send(
       new GetObjectCommand({
@@ -50,6 +52,7 @@ export const openObject = async (
 };
 
 export const putJsonObject = async (b: BucketRef, key: string, value: unknown) => {
+  const { PutObjectCommand } = await s3Lib();
   await b.s3.send(
     new PutObjectCommand({
       Bucket: b.bucket,
@@ -76,6 +79,7 @@ export const decodeS3Key = (key: string) => decodeURIComponent(key.replace(/\+/g
  * decoded here, and only when S3 says it encoded them.
  */
 export const listObjects = async (b: BucketRef, prefix: string): Promise<ListedObject[]> => {
+  const { ListObjectsV2Command } = await s3Lib();
   const objects: ListedObject[] = [];
   let ContinuationToken: string | undefined;
   do {

@@ -1,4 +1,3 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Report } from '../report/build-report';
 import { coopPk, getItem, parseItem, putIfAbsent, queryAll, writeIfCondition, type TableRef } from './table';
@@ -81,7 +80,7 @@ export const markReportsStale = async (t: TableRef, cooperationId: string, label
     await writeIfCondition(
       t,
       KIND,
-      new UpdateCommand({
+      ({ UpdateCommand }) => new UpdateCommand({
         TableName: t.tableName,
         Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
         // A counter, not a flag: a report computed while an ingest landed must stay stale.
@@ -98,7 +97,7 @@ export const markComputed = (t: TableRef, cooperationId: string, label: string, 
   writeIfCondition(
     t,
     KIND,
-    new UpdateCommand({
+    ({ UpdateCommand }) => new UpdateCommand({
       TableName: t.tableName,
       Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
       UpdateExpression: 'SET computedSeq = :seen',
@@ -123,7 +122,7 @@ export const putLatest = (t: TableRef, stored: StoredReport, previousRevision: n
   writeIfCondition(
     t,
     KIND,
-    new UpdateCommand({
+    ({ UpdateCommand }) => new UpdateCommand({
       TableName: t.tableName,
       Key: { pk: coopPk(stored.report.cooperationId), sk: reportSk(stored.report.period.label) },
       UpdateExpression: 'SET #stored = :stored, revision = :rev, computedSeq = :seen',

@@ -1,13 +1,6 @@
-import {
-  BatchWriteCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { DeleteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
+import { dynamoDbLib, type DynamoDbLib } from '../aws/sdk';
 import { StorageError } from '../errors';
 import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './retry';
 
@@ -23,6 +16,8 @@ import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './ret
  * - report revision  pk COOP#<c>        sk REPORTREV#<label>#<revision>           reports.ts
  * - alert state      pk COOP#<c>        sk ALERT#<metric or data:dataset>         alert-states.ts
  * - email send       pk COOP#<c>        sk SENT#<kind>#<ref>#<recipient hash>     email-sends.ts
+ * - file index entry pk COOP#<c>#FILES  sk <dataset>#<YYYY-MM>#<s3 key>           file-index.ts
+ * - file index state pk COOP#<c>        sk FILEINDEX                              file-index.ts
  * dynalite has no transactions, so exactly-once rests on versioned items plus one conditional
  * write: aggregates are written under a new generation first, then the file record is switched
  * to it. Readers only count aggregates of a file's active generation, so a crash at any point
@@ -62,36 +57,43 @@ const call = async <T>(operation: string, kind: string, run: () => Promise<T>): 
  * Sends a conditional write. Returns false when its condition did not hold: with single-item
  * conditional writes standing in for transactions, that is the expected outcome of a lost race.
  */
-export const writeIfCondition = (
+export const writeIfCondition = async (
   t: TableRef,
   kind: string,
-  command: PutCommand | UpdateCommand | DeleteCommand,
-): Promise<boolean> =>
-  call(`conditional ${command.constructor.name}`, kind, async () => {
+  /** The command, built from the SDK package (imported on first use, see shared/aws/sdk.ts). */
+  command: (sdk: DynamoDbLib) => PutCommand | UpdateCommand | DeleteCommand,
+): Promise<boolean> => {
+  const built = command(await dynamoDbLib());
+  return call(`conditional ${built.constructor.name}`, kind, async () => {
     try {
-      await t.db.send(command as never);
+      await t.db.send(built as never);
       return true;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   });
+};
 
 /** A conditional delete that returns the deleted item's attributes, or undefined when its condition did not hold. */
-export const deleteIfCondition = (
+export const deleteIfCondition = async (
   t: TableRef,
   kind: string,
-  command: DeleteCommand,
-): Promise<Record<string, unknown> | undefined> =>
-  call('conditional DeleteCommand', kind, async () => {
+  /** The delete, built from the SDK package (imported on first use, see shared/aws/sdk.ts). */
+  command: (sdk: DynamoDbLib) => DeleteCommand,
+): Promise<Record<string, unknown> | undefined> => {
+  const sdk = await dynamoDbLib();
+  const built = command(sdk);
+  return call('conditional DeleteCommand', kind, async () => {
     try {
-      const out = await t.db.send(new DeleteCommand({ ...command.input, ReturnValues: 'ALL_OLD' }));
+      const out = await t.db.send(new sdk.DeleteCommand({ ...built.input, ReturnValues: 'ALL_OLD' }));
       return (out.Attributes ?? {}) as Record<string, unknown>;
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
       throw error;
     }
   });
+};
 
 /** Checks a stored item against its schema: a malformed item is a storage fault, never a silent cast. */
 export const parseItem = <T>(schema: z.ZodType<T>, kind: string, item: Record<string, unknown>): T => {
@@ -107,25 +109,27 @@ export const parseItem = <T>(schema: z.ZodType<T>, kind: string, item: Record<st
 
 export const getItem = (t: TableRef, kind: string, key: Key): Promise<Record<string, unknown> | undefined> =>
   call('GetItem', kind, async () => {
+    const { GetCommand } = await dynamoDbLib();
     const out = await t.db.send(new GetCommand({ TableName: t.tableName, Key: key, ConsistentRead: true }));
     return out.Item as Record<string, unknown> | undefined;
   });
 
 export const putItem = (t: TableRef, kind: string, item: Item): Promise<void> =>
   call('PutItem', kind, async () => {
+    const { PutCommand } = await dynamoDbLib();
     await t.db.send(new PutCommand({ TableName: t.tableName, Item: item }));
   });
 
 /** Stores an item under a key unless it exists. Returns false when it did. */
 export const putIfAbsent = (t: TableRef, kind: string, item: Item) =>
-  writeIfCondition(t, kind, new PutCommand({ TableName: t.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  writeIfCondition(t, kind, ({ PutCommand }) => new PutCommand({ TableName: t.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
 
 /** Replaces an item only while one of its attributes still has the value read before. */
 export const replaceIf = (t: TableRef, kind: string, item: Item, attribute: string, expected: unknown) =>
   writeIfCondition(
     t,
     kind,
-    new PutCommand({
+    ({ PutCommand }) => new PutCommand({
       TableName: t.tableName,
       Item: item,
       ConditionExpression: '#a = :v',
@@ -146,6 +150,7 @@ export const queryAll = (
       'prefix' in sk
         ? { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', values: { ':prefix': sk.prefix } }
         : { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':from': sk.from, ':to': sk.to } };
+    const { QueryCommand } = await dynamoDbLib();
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -167,6 +172,7 @@ export const queryAll = (
 /** BatchWriteItem in chunks of 25, retrying unprocessed items with backoff until none are left. */
 export const batchWrite = (t: TableRef, kind: string, requests: readonly Record<string, unknown>[]): Promise<void> =>
   call('BatchWriteItem', kind, async () => {
+    const { BatchWriteCommand } = await dynamoDbLib();
     const backoff = t.backoff ?? DEFAULT_BACKOFF;
     const wait = backoff.sleep ?? sleep;
     for (let i = 0; i < requests.length; i += 25) {

@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { addDays } from './days';
+import { addDays, DayResolver } from './days';
 
 export type Schedule = 'weekly' | 'monthly';
 
@@ -17,25 +16,74 @@ export interface Period {
   readonly end: string;
 }
 
-const startOf = (dt: DateTime, schedule: Schedule): DateTime =>
-  schedule === 'weekly' ? dt.startOf('week') : dt.startOf('month');
+// Plain date arithmetic on days plus the zone's offset at an instant (DayResolver, which the
+// ingest already uses): the report bundle does not load luxon's DateTime for these few operations.
+const DAY_MS = 86_400_000;
+const resolvers = new Map<string, DayResolver>();
+const resolverOf = (timezone: string) => {
+  let resolver = resolvers.get(timezone);
+  if (!resolver) resolvers.set(timezone, (resolver = new DayResolver(timezone)));
+  return resolver;
+};
+const utcOfDay = (day: string) => Date.parse(`${day}T00:00:00Z`);
+const dayOfUtc = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** Monday = 1 ... Sunday = 7. */
+const isoWeekday = (day: string) => ((new Date(utcOfDay(day)).getUTCDay() + 6) % 7) + 1;
 
-const periodAt = (localStart: DateTime, schedule: Schedule): Period => {
-  const next = schedule === 'weekly' ? localStart.plus({ weeks: 1 }) : localStart.plus({ months: 1 });
-  const startDay = localStart.toISODate()!;
+/** The instant of a local day's first moment (local midnight, or the first local time after a skipped midnight). */
+const localMidnight = (day: string, timezone: string) => {
+  const resolver = resolverOf(timezone);
+  const wall = utcOfDay(day);
+  let instant = wall - resolver.offsetAt(wall) * 60_000;
+  instant = wall - resolver.offsetAt(instant) * 60_000;
+  // A midnight skipped by a DST change: the day starts at the first instant whose local day is it.
+  if (dayOfUtc(instant + resolver.offsetAt(instant) * 60_000) !== day) instant = wall - resolver.offsetAt(wall) * 60_000;
+  return instant;
+};
+
+/** An instant as ISO 8601 with the zone's offset ("2026-11-16T00:00:00+08:00"; "Z" in UTC), as luxon wrote it. */
+const isoInZone = (instant: number, timezone: string) => {
+  const offset = resolverOf(timezone).offsetAt(instant);
+  const local = new Date(instant + offset * 60_000).toISOString().slice(0, 19);
+  if (timezone.toUpperCase() === 'UTC' && offset === 0) return `${local}Z`;
+  const sign = offset < 0 ? '-' : '+';
+  const minutes = Math.abs(offset);
+  return `${local}${sign}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+};
+
+/** The ISO week label of a day: the week belongs to the year of its Thursday. */
+const isoWeekLabel = (day: string) => {
+  const thursday = addDays(day, 4 - isoWeekday(day));
+  const year = thursday.slice(0, 4);
+  const week = Math.floor((utcOfDay(thursday) - utcOfDay(`${year}-01-01`)) / DAY_MS / 7) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+};
+
+const firstOfNextMonth = (day: string) => {
+  const year = Number(day.slice(0, 4));
+  const month = Number(day.slice(5, 7));
+  return month === 12 ? `${year + 1}-01-01` : `${year}-${String(month + 1).padStart(2, '0')}-01`;
+};
+
+/** The period of a schedule that starts on `startDay` (a Monday, or the first of a month). */
+const periodFrom = (startDay: string, schedule: Schedule, timezone: string): Period => {
+  const next = schedule === 'weekly' ? addDays(startDay, 7) : firstOfNextMonth(startDay);
   return {
     schedule,
-    label: schedule === 'weekly' ? localStart.toFormat("kkkk-'W'WW") : localStart.toFormat('yyyy-MM'),
+    label: schedule === 'weekly' ? isoWeekLabel(startDay) : startDay.slice(0, 7),
     startDay,
-    endDay: addDays(next.toISODate()!, -1),
-    start: localStart.toISO({ suppressMilliseconds: true })!,
-    end: next.toISO({ suppressMilliseconds: true })!,
+    endDay: addDays(next, -1),
+    start: isoInZone(localMidnight(startDay, timezone), timezone),
+    end: isoInZone(localMidnight(next, timezone), timezone),
   };
 };
 
+const startDayOf = (day: string, schedule: Schedule) =>
+  schedule === 'weekly' ? addDays(day, 1 - isoWeekday(day)) : `${day.slice(0, 7)}-01`;
+
 /** The period that contains a local day. */
 export const periodOfDay = (day: string, schedule: Schedule, timezone: string): Period =>
-  periodAt(startOf(DateTime.fromISO(day, { zone: timezone }), schedule), schedule);
+  periodFrom(startDayOf(day, schedule), schedule, timezone);
 
 /**
  * The last period that is complete at `instant`: the one before the period containing it.
@@ -43,10 +91,8 @@ export const periodOfDay = (day: string, schedule: Schedule, timezone: string): 
  * so a retried or late invocation reports the same period.
  */
 export const lastCompletePeriod = (instant: Date | string, schedule: Schedule, timezone: string): Period => {
-  const local = (typeof instant === 'string' ? DateTime.fromISO(instant) : DateTime.fromJSDate(instant)).setZone(timezone);
-  const current = startOf(local, schedule);
-  const previous = schedule === 'weekly' ? current.minus({ weeks: 1 }) : current.minus({ months: 1 });
-  return periodAt(previous, schedule);
+  const current = periodOfDay(localDayOf(instant, timezone), schedule, timezone);
+  return periodOfDay(addDays(current.startDay, -1), schedule, timezone);
 };
 
 /** The period right before another one. */
@@ -74,16 +120,15 @@ export const completePeriodsSince = (
 export const periodOfLabel = (label: string, timezone: string): Period | undefined => {
   const week = /^(\d{4})-W(\d{2})$/.exec(label);
   if (week) {
-    const dt = DateTime.fromObject(
-      { weekYear: Number(week[1]), weekNumber: Number(week[2]), weekday: 1 },
-      { zone: timezone },
-    );
-    return dt.isValid && dt.toFormat("kkkk-'W'WW") === label ? periodAt(dt.startOf('day'), 'weekly') : undefined;
+    // Week 1 is the week with January 4th in it.
+    const jan4 = `${week[1]}-01-04`;
+    const monday = addDays(jan4, 1 - isoWeekday(jan4) + 7 * (Number(week[2]) - 1));
+    return isoWeekLabel(monday) === label ? periodFrom(monday, 'weekly', timezone) : undefined;
   }
   const month = /^(\d{4})-(\d{2})$/.exec(label);
   if (month) {
-    const dt = DateTime.fromObject({ year: Number(month[1]), month: Number(month[2]), day: 1 }, { zone: timezone });
-    return dt.isValid ? periodAt(dt, 'monthly') : undefined;
+    const m = Number(month[2]);
+    return m >= 1 && m <= 12 ? periodFrom(`${label}-01`, 'monthly', timezone) : undefined;
   }
   return undefined;
 };
@@ -99,5 +144,7 @@ export const periodRange = (fromLabel: string, toLabel: string, timezone: string
 };
 
 /** The local day (YYYY-MM-DD) of an instant in a timezone. */
-export const localDayOf = (instant: Date | string, timezone: string): string =>
-  (typeof instant === 'string' ? DateTime.fromISO(instant) : DateTime.fromJSDate(instant)).setZone(timezone).toISODate()!;
+export const localDayOf = (instant: Date | string, timezone: string): string => {
+  const ms = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
+  return dayOfUtc(ms + resolverOf(timezone).offsetAt(ms) * 60_000);
+};

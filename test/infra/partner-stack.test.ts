@@ -489,7 +489,7 @@ describe('function permissions', () => {
     }).toEqual({
       ingest: ingestLike,
       reconcile: ingestLike,
-      report: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      report: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       failureNotice: ['dynamodb:GetItem', 'dynamodb:PutItem'],
     });
   });

@@ -145,3 +145,25 @@ describe('DayResolver.dayOf fast reader against the regex reference (property)',
     }
   });
 });
+
+describe('DayResolver.offsetAt against luxon (property)', () => {
+  // Offsets are read from Intl's `longOffset` text and fall back to luxon for anything else
+  // (Monrovia was -00:44:30 until 1972, an offset with seconds).
+  const zones = [...ZONES, 'Africa/Monrovia', 'America/St_Johns', 'Australia/Lord_Howe', 'Europe/Dublin', 'America/Sao_Paulo', 'Asia/Tehran'];
+  it('gives luxon\'s offset at the start of every 15-minute slot, in any order of instants', () => {
+    const fresh = new Map(zones.map((z) => [z, new DayResolver(z)]));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...zones),
+        fc.array(fc.oneof(fc.integer({ min: Date.UTC(1969, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(1973, 0, 1) })), { minLength: 1, maxLength: 20 }),
+        (zone, instants) => {
+          const resolver = fresh.get(zone)!;
+          const luxon = IANAZone.create(zone);
+          for (const t of instants) expect(resolver.offsetAt(t)).toBe(luxon.offset(Math.floor(t / SLOT_MS) * SLOT_MS));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(new DayResolver('Africa/Monrovia').offsetAt(Date.UTC(1971, 5, 1))).toBe(IANAZone.create('Africa/Monrovia').offset(Date.UTC(1971, 5, 1)));
+  });
+});

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_RECORD_BYTES, readRecords, type RecordSink } from '../../../shared/ingest/records';
+import { JsonLineReader } from '../../../shared/ingest/json-line';
+import { cellText, MAX_RECORD_BYTES, readRecords, type RecordSink } from '../../../shared/ingest/records';
 import { FileRejection } from '../../../shared/errors';
 
 /**
@@ -141,13 +142,23 @@ const referenceNdjson = async (chunks: string[]): Promise<Outcome> => {
 };
 
 /** The new reader, collected into the same shape. */
-const actual = async (chunks: string[], format: 'csv' | 'ndjson'): Promise<Outcome> => {
+const actual = async (chunks: string[], format: 'csv' | 'ndjson', inPlace = false): Promise<Outcome> => {
   const items: unknown[] = [];
   let header: string[] | undefined;
+  // With inPlace, NDJSON lines the fast reader takes arrive through jsonLine (read with JSON.parse here).
+  const reader = new JsonLineReader(['a', 'b']);
   const sink: RecordSink = {
+    ...(inPlace
+      ? {
+          jsonLine: (text: string, start: number, end: number, line: number) => {
+            if (!reader.read(text, start, end)) return false;
+            items.push({ line, values: JSON.parse(text.slice(start, end)) });
+            return true;
+          },
+        }
+      : {}),
     header: (columns) => void (header = [...columns]),
-    fields: (fields, line) => void items.push({ line, fields: [...fields] }),
-    spans: (text, bounds, line) => void items.push({ line, fields: header!.map((_, i) => text.slice(bounds[i]!, bounds[i + 1]! - 1)) }),
+    cells: (text, cells, line) => void items.push({ line, fields: header!.map((_, i) => cellText(text, cells, i)) }),
     object: (values, line) => void items.push({ line, values }),
     error: (line, _record, reason) => void items.push({ line, reason }),
   };
@@ -290,6 +301,17 @@ describe('NDJSON reader against readline (property)', () => {
       fc.asyncProperty(fc.string({ unit, maxLength: 40 }), cutsArb, async (text, at) => {
         const chunks = cut(text, at);
         expect(await actual(chunks, 'ndjson')).toEqual(await referenceNdjson(chunks));
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('reads the same with lines read in place (the fast path), in any chunking', async () => {
+    const lineUnit = fc.constantFrom('{"a":1}', '{"b":"x"}', '{ "a" : -0.5 , "b":null}', '{"a":[1]}', '{"a":"\\n"}', '{}', '{', ' ', '\n', '\r\n', '\r', '\uFEFF', 'x', '{"a":1}\n');
+    await fc.assert(
+      fc.asyncProperty(fc.array(lineUnit, { maxLength: 12 }).map((parts) => parts.join('')), cutsArb, async (text, at) => {
+        const chunks = cut(text, at);
+        expect(await actual(chunks, 'ndjson', true)).toEqual(await referenceNdjson(chunks));
       }),
       { numRuns: 1500 },
     );

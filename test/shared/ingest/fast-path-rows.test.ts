@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../../shared/datasets/definitions';
 import { boolean, decimal, DECLINE, fastConverterOf, identifier, integer, oneOf, optional, rangeConverterOf, required, rowPlanOf, timestamp } from '../../../shared/datasets/fields';
 import { DATASET_NAMES, type DatasetName } from '../../../shared/datasets/names';
+import { cellText } from '../../../shared/ingest/csv-reader';
 import { compileRows } from '../../../shared/ingest/fast-rows';
 import { DayResolver } from '../../../shared/time/days';
 
@@ -256,27 +257,41 @@ describe('fast path in place: a CSV cell read where it lies equals the sliced ce
     );
   });
 
-  it.each(DATASET_NAMES)('%s: a record read in place equals the record read from its fields, for any header', (name) => {
+  it.each(DATASET_NAMES)('%s: a record read in place equals the record read from its fields, for any header and quoting', (name) => {
     const schema = DATASETS[name].rowSchema(context);
     const columns = columnsOf(name);
     fc.assert(
       fc.property(
         fc.shuffledSubarray([...columns, 'note'], { minLength: 1 }).chain((header) =>
-          fc.tuple(fc.constant(header), fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))), around),
+          fc.tuple(
+            fc.constant(header),
+            fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))),
+            fc.array(fc.boolean(), { minLength: header.length, maxLength: header.length }),
+            around,
+          ),
         ),
-        ([header, fields, before]) => {
-          // The record as the plain CSV path hands it over: bounds of each field in a longer text.
-          const line = fields.join(',');
-          const text = `${before}\n${line}\n${before}`;
-          const bounds: number[] = [];
-          let at = before.length + 1;
-          for (const f of fields) {
-            bounds.push(at);
-            at += f.length + 1;
-          }
-          bounds.push(at);
+        ([header, fields, quote, before]) => {
+          // The record as the CSV reader hands it over: the range of each field in a longer text,
+          // inside its quotes when quoted, the start complemented when it holds doubled quotes.
+          let text = `${before}\n`;
+          const cells: number[] = [];
+          fields.forEach((f, i) => {
+            if (i > 0) text += ',';
+            const quoted = quote[i] || /[",\n]/.test(f);
+            if (!quoted) {
+              cells.push(text.length, text.length + f.length);
+              text += f;
+              return;
+            }
+            const escaped = f.replaceAll('"', '""');
+            const start = text.length + 1;
+            cells.push(escaped === f ? start : ~start, start + escaped.length);
+            text += `"${escaped}"`;
+          });
+          text += `\n${before}`;
           const compiled = compileRows(schema, header);
-          expect(compiled.fromSpans(text, bounds)).toStrictEqual(compiled.fromFields(fields));
+          expect(fields.map((_, i) => cellText(text, cells, i))).toEqual(fields);
+          expect(compiled.fromCells(text, cells)).toStrictEqual(compiled.fromFields(fields));
         },
       ),
       { numRuns: 1500 },
