@@ -42,7 +42,15 @@ export interface CellWrapper {
   readonly inner: RangeConverter;
   /** The inner plain converter: what the wrapper does with a JSON number or boolean. */
   readonly plain: FastConverter;
+  /**
+   * The wrapper's plain converter returns a text unchanged when its first and last characters
+   * are printable ASCII other than space (identifiers): readers then need not look into it.
+   */
+  readonly solidIsItself: boolean;
 }
+
+/** Converters that return a text whose ends are printable ASCII other than space unchanged (identifier). */
+const solidIsItself = new WeakSet<z.ZodType>();
 const cellWrappers = new WeakMap<z.ZodType, CellWrapper>();
 export const cellWrapperOf = (schema: z.ZodType): CellWrapper | undefined => cellWrappers.get(schema);
 
@@ -221,8 +229,8 @@ const readIdentifier = (value: unknown): string | Declined => {
 };
 
 /** A non-empty identifier (JSON numbers are accepted and read as text). */
-export const identifier = () =>
-  withFastPath(
+export const identifier = () => {
+  const schema = withFastPath(
     z.unknown().transform((value, ctx) => {
       if (typeof value === 'number' && Number.isFinite(value)) return String(value);
       if (typeof value === 'string' && value.trim() !== '') return value.trim();
@@ -233,6 +241,10 @@ export const identifier = () =>
     (text, start, end) =>
       start < end && solid(text.charCodeAt(start)) && solid(text.charCodeAt(end - 1)) ? text.slice(start, end) : readIdentifier(text.slice(start, end)),
   );
+  // readIdentifier(text) is text itself when trim() has nothing to remove at either end.
+  solidIsItself.add(schema);
+  return schema;
+};
 
 const readBoolean = (value: unknown): boolean | Declined => {
   if (typeof value === 'boolean') return value;
@@ -255,12 +267,16 @@ export const boolean = () =>
       return z.NEVER;
     }),
     readBoolean,
-    (text, start, end) =>
-      end - start === 5 && textAt(text, start, 'false')
-        ? false
-        : end - start === 4 && textAt(text, start, 'true')
-          ? true
-          : readBoolean(text.slice(start, end)),
+    (text, start, end) => {
+      // `false` and `true` spelled out by character code (the cells of almost every row).
+      const length = end - start;
+      const c = text.charCodeAt(start);
+      if (length === 5 && c === 102 && text.charCodeAt(start + 1) === 97 && text.charCodeAt(start + 2) === 108 && text.charCodeAt(start + 3) === 115 && text.charCodeAt(start + 4) === 101) {
+        return false;
+      }
+      if (length === 4 && c === 116 && text.charCodeAt(start + 1) === 114 && text.charCodeAt(start + 2) === 117 && text.charCodeAt(start + 3) === 101) return true;
+      return readBoolean(text.slice(start, end));
+    },
   );
 
 export const oneOf = <const T extends readonly [string, ...string[]]>(values: T) => {
@@ -330,7 +346,7 @@ export const optional = <T extends z.ZodType>(schema: T) => {
   withFastPath(wrapped, convert, (text, start, end) =>
     start === end ? undefined : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
   );
-  cellWrappers.set(wrapped, { empty: undefined, inner: innerRange, plain: inner });
+  cellWrappers.set(wrapped, { empty: undefined, inner: innerRange, plain: inner, solidIsItself: solidIsItself.has(schema) });
   return wrapped;
 };
 
@@ -353,7 +369,7 @@ export const required = <T extends z.ZodType<unknown, unknown>>(schema: T) => {
   withFastPath(wrapped, convert, (text, start, end) =>
     start === end ? DECLINE : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
   );
-  cellWrappers.set(wrapped, { empty: DECLINE, inner: innerRange as RangeConverter, plain: inner as FastConverter });
+  cellWrappers.set(wrapped, { empty: DECLINE, inner: innerRange as RangeConverter, plain: inner as FastConverter, solidIsItself: solidIsItself.has(schema) });
   return wrapped;
 };
 

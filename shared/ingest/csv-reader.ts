@@ -67,6 +67,9 @@ export const cellFields = (text: string, cells: readonly number[], count: number
   return fields;
 };
 
+/** After a record with a quoted field, how many records are read quote-aware without a look first. */
+const QUOTED_AHEAD = 8;
+
 const tooLong = (line: number) =>
   new FileRejection(`a record is longer than ${MAX_RECORD_BYTES / 1024} KiB: a quote or line break is probably missing at line ${line}`, line);
 
@@ -134,6 +137,8 @@ export class CsvReader {
   private line = 1;
   /** Length of `pending` at its last size check (checks are amortised by doubling). */
   private checkedAt = SIZE_CHECK_CHARS;
+  /** Records still to read quote-aware straight away (see scan). */
+  private quotedAhead = 0;
 
   constructor(private readonly sink: CsvRecordSink) {}
 
@@ -222,6 +227,9 @@ export class CsvReader {
     let nextComma = text.indexOf(',', pos);
     let nextBreak = text.indexOf('\n', pos);
     let nextQuote = text.indexOf('"', pos);
+    // How many more records to read quote-aware straight away (both paths read any record the
+    // same; the plain one is faster for records without quotes, the check costs a search).
+    let quotedAhead = this.quotedAhead;
     while (pos < length) {
       const start = pos;
       if (text.charCodeAt(pos) === 10) {
@@ -229,9 +237,11 @@ export class CsvReader {
         pos += 1;
         continue;
       }
-      if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
       if (nextBreak !== -1 && nextBreak < pos) nextBreak = text.indexOf('\n', pos);
-      if (nextQuote === -1 || (nextBreak !== -1 && nextQuote > nextBreak)) {
+      // Where records keep holding quotes, read them quote-aware without looking for one first.
+      if (quotedAhead > 0) quotedAhead -= 1;
+      else if (nextQuote !== -1 && nextQuote < pos) nextQuote = text.indexOf('"', pos);
+      if (quotedAhead === 0 && (nextQuote === -1 || (nextBreak !== -1 && nextQuote > nextBreak))) {
         // The plain path: no quote before the line ends.
         let eol = nextBreak;
         if (eol === -1) {
@@ -284,6 +294,7 @@ export class CsvReader {
           if (q === -1) {
             if (final) this.openQuoteAtEnd(text, start, line);
             this.line = line;
+            this.quotedAhead = quotedAhead;
             return start;
           }
           // Line breaks inside the field (nextBreak is at or after the field's start here).
@@ -293,6 +304,7 @@ export class CsvReader {
           }
           cells[k++] = doubled ? ~(pos + 1) : pos + 1;
           cells[k++] = q;
+          quotedAhead = QUOTED_AHEAD;
           const after = q + 1 < length ? text.charCodeAt(q + 1) : -1;
           if (after === 44) {
             pos = q + 2;
@@ -326,6 +338,7 @@ export class CsvReader {
         }
         if (!final) {
           this.line = line;
+          this.quotedAhead = quotedAhead;
           return start;
         }
         cells[k++] = pos;
@@ -342,6 +355,7 @@ export class CsvReader {
       line += 1 + breaks;
     }
     this.line = line;
+    this.quotedAhead = quotedAhead;
     return Math.min(pos, length);
   }
 

@@ -197,10 +197,15 @@ const compileFieldReader = <Row>(
     const head = `const s${i} = c[${2 * at}], e${i} = c[${2 * at + 1}];`;
     const escaped = `u${i}(q(t, ~s${i}, e${i}))`;
     if (wrappers[i] === undefined) return `${head} const v${i} = s${i} >= 0 ? r${i}(t, s${i}, e${i}) : ${escaped};`;
-    // required / optional written out (fields.ts CellWrapper): empty, in place, or sliced.
+    // required / optional written out (fields.ts CellWrapper): empty, in place, or sliced. A
+    // quoted cell with doubled quotes whose ends are printable (its unescaped text's ends are
+    // the same characters) is an identifier as it stands: no trim that would read into it.
     const empty = wrappers[i]!.empty === undefined ? 'undefined' : 'D';
+    const unescaped = wrappers[i]!.solidIsItself
+      ? `{ const a = ~s${i}, f = t.charCodeAt(a), g = t.charCodeAt(e${i} - 1); v${i} = f > 32 && f < 127 && g > 32 && g < 127 ? q(t, a, e${i}) : ${escaped}; }`
+      : `v${i} = ${escaped};`;
     return (
-      `${head} let v${i}; if (s${i} < 0) v${i} = ${escaped}; else if (s${i} === e${i}) v${i} = ${empty}; ` +
+      `${head} let v${i}; if (s${i} < 0) ${unescaped} else if (s${i} === e${i}) v${i} = ${empty}; ` +
       `else { const f = t.charCodeAt(s${i}); v${i} = f > 32 && f < 127 ? w${i}(t, s${i}, e${i}) : u${i}(t.slice(s${i}, e${i})); }`
     );
   };

@@ -211,17 +211,17 @@ export class DayResolver {
       i += 3;
       if (i < end && text.charCodeAt(i) === 46) {
         const from = (i += 1);
+        // Milliseconds from the first three digits (whole numbers: 100, 10, 1); finer digits
+        // cannot change the order of rows.
         let scale = 100;
         while (i < end) {
           const c = text.charCodeAt(i) - 48;
           if (c < 0 || c > 9) break;
-          // Milliseconds from the first three digits; finer digits cannot change the order of rows.
           millis += c * scale;
-          scale /= 10;
+          scale = scale === 1 ? 0 : scale / 10;
           i += 1;
         }
         if (i === from || i - from > 9) return undefined;
-        millis = Math.floor(millis);
       }
     }
     const wall = days * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + millis;
