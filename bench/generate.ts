@@ -70,19 +70,37 @@ export const writeEnrollmentsCsv = (path: string, rows: number, seed = 1) => {
     const currency = next() < 0.8 ? 'CNY' : '';
     const channel = CHANNELS[Math.floor(next() * CHANNELS.length)]!;
     const course = COURSES[Math.floor(next() * COURSES.length)]!;
-    return `user-${String((i * 7919) % 1_000_003).padStart(7, "0")},${course},${writeTime(t, next())},${channel},${Math.floor(cents / 100)}.${pad(cents % 100)},${currency},${refunded}`;
+    return `user-${String((i * 7919) % 1_000_003).padStart(7, '0')},${course},${writeTime(t, next())},${channel},${Math.floor(cents / 100)}.${pad(cents % 100)},${currency},${refunded}`;
   });
 };
 
 export const MESSY_ENROLLMENTS_HEADER = 'user_id,course_id,enrolled_at,channel,amount,currency,refunded,note';
 
 /** Course names as exports write them: some with commas and quotes (so quoted, with doubled quotes). */
-const MESSY_COURSES = ['ai-101', 'py, data "basics"', 'stats, pro', 'data-basics', 'ml "ops" lab', 'python-intro'] as const;
-const NOTES = ['', '', 'paid by card, invoice sent', 'called twice, then enrolled', 'asked for "VIP" seat', 'n/a', 'from the newsletter, via app', 'group of 3, "team" rate'] as const;
+const MESSY_COURSES = [
+  'ai-101',
+  'py, data "basics"',
+  'stats, pro',
+  'data-basics',
+  'ml "ops" lab',
+  'python-intro',
+] as const;
+const NOTES = [
+  '',
+  '',
+  'paid by card, invoice sent',
+  'called twice, then enrolled',
+  'asked for "VIP" seat',
+  'n/a',
+  'from the newsletter, via app',
+  'group of 3, "team" rate',
+] as const;
 
 /** A CSV cell: quoted (inner quotes doubled) when it must be, or when `force` says so. */
 const cell = (value: string, force: boolean) =>
-  force || value.includes(',') || value.includes('"') || value.includes('\n') ? `"${value.replace(/"/g, '""')}"` : value;
+  force || value.includes(',') || value.includes('"') || value.includes('\n')
+    ? `"${value.replace(/"/g, '""')}"`
+    : value;
 
 /**
  * Instant text the way messy exports write it: UTC with milliseconds and `Z`, with `+00:00`,

@@ -40,7 +40,8 @@ export const runOurs = async (file: BenchFile): Promise<{ rows: number; totals: 
     maxUncompressedBytes: 2 * 1024 ** 3,
     maxRejectedShare: 0.05,
   });
-  if (analysis.status !== 'accepted') throw new Error(`benchmark file not accepted: ${analysis.status} ${analysis.reason ?? ''}`);
+  if (analysis.status !== 'accepted')
+    throw new Error(`benchmark file not accepted: ${analysis.status} ${analysis.reason ?? ''}`);
   return { rows: analysis.rows, totals: totalsOf(file.dataset, analysis.days) };
 };
 
@@ -50,7 +51,10 @@ export const runOurs = async (file: BenchFile): Promise<{ rows: number; totals: 
  */
 export const runNaive = async (file: BenchFile): Promise<{ rows: number; totals: DayTotals }> => {
   const definition = DATASETS[file.dataset];
-  const schema: z.ZodType = definition.rowSchema({ resolver: new DayResolver(BENCH_TIMEZONE), currency: BENCH_CURRENCY });
+  const schema: z.ZodType = definition.rowSchema({
+    resolver: new DayResolver(BENCH_TIMEZONE),
+    currency: BENCH_CURRENCY,
+  });
   const days = new Map<string, number[]>();
   let rows = 0;
   const add = (values: Record<string, unknown>) => {
@@ -65,7 +69,13 @@ export const runNaive = async (file: BenchFile): Promise<{ rows: number; totals:
   const open = () => (file.gzip ? createReadStream(file.path).pipe(createGunzip()) : createReadStream(file.path));
   if (file.format === 'csv') {
     const parser = open().pipe(
-      parseCsv({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n', '\r'] }),
+      parseCsv({
+        bom: true,
+        info: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        record_delimiter: ['\r\n', '\n', '\r'],
+      }),
     );
     let header: string[] | undefined;
     for await (const { record } of parser as AsyncIterable<{ record: string[] }>) {

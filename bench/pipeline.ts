@@ -41,7 +41,13 @@ export const stats = (values: number[]): Stats => {
 
 const benchConfig = (): ConfigInput => ({
   partners: [
-    { id: 'platform', name: 'Platform', kind: 'knowledge_platform', contacts: ['ops@platform.example'], sender: 'reports@platform.example' },
+    {
+      id: 'platform',
+      name: 'Platform',
+      kind: 'knowledge_platform',
+      contacts: ['ops@platform.example'],
+      sender: 'reports@platform.example',
+    },
     { id: 'school', name: 'School', kind: 'training_institution', contacts: ['ops@school.example'] },
   ],
   cooperations: [
@@ -63,7 +69,14 @@ const benchConfig = (): ConfigInput => ({
 
 /** Counts DynamoDB requests by command, and items written, on a client's middleware stack. */
 const countDynamo = (stack: MiddlewareStack<object, object>) => {
-  const counts = { requests: 0, writeRequests: 0, readRequests: 0, itemsWritten: 0, bytesRead: 0, byCommand: {} as Record<string, number> };
+  const counts = {
+    requests: 0,
+    writeRequests: 0,
+    readRequests: 0,
+    itemsWritten: 0,
+    bytesRead: 0,
+    byCommand: {} as Record<string, number>,
+  };
   stack.add(
     (next, context) => async (args) => {
       const name = (context as { commandName?: string }).commandName ?? 'unknown';
@@ -91,7 +104,8 @@ const countDynamo = (stack: MiddlewareStack<object, object>) => {
 };
 
 const DAY_MS = 86_400_000;
-const dayOf = (start: string, i: number) => new Date(Date.parse(`${start}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10);
+const dayOf = (start: string, i: number) =>
+  new Date(Date.parse(`${start}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10);
 
 /** DynamoDB cost of ingesting one enrollments file covering 31 days. */
 export const measureCostPerFile = async (rows: number) => {
@@ -100,10 +114,17 @@ export const measureCostPerFile = async (rows: number) => {
   const pipeline = createLocalPipeline(stack, config, new Logger({ logLevel: 'SILENT' }));
   try {
     const lines = ['user_id,course_id,enrolled_at,channel,amount'];
-    for (let i = 0; i < rows; i += 1) lines.push(`u${i},c${i % 9},${dayOf('2026-10-01', i % 31)}T10:00:00+08:00,${i % 3 ? 'ad' : 'organic'},${(i % 400) + 0.5}`);
+    for (let i = 0; i < rows; i += 1)
+      lines.push(
+        `u${i},c${i % 9},${dayOf('2026-10-01', i % 31)}T10:00:00+08:00,${i % 3 ? 'ad' : 'organic'},${(i % 400) + 0.5}`,
+      );
     const counts = countDynamo(pipeline.runtime.clients.dynamodb.middlewareStack as MiddlewareStack<object, object>);
     await pipeline.runtime.clients.s3.send(
-      new PutObjectCommand({ Bucket: stack.bucketName, Key: 'inbox/bench/platform/enrollments/october.csv', Body: `${lines.join('\n')}\n` }),
+      new PutObjectCommand({
+        Bucket: stack.bucketName,
+        Key: 'inbox/bench/platform/enrollments/october.csv',
+        Body: `${lines.join('\n')}\n`,
+      }),
     );
     await pipeline.drain();
     return { rows, days: 31, datasets: 1, ...counts };
@@ -134,12 +155,19 @@ export type DeliveryShape = 'monthly' | 'daily';
  * modules the ingest uses (a report reads only these; going through S3 and the ingest for the
  * 5,110 daily files would take minutes and measure nothing more).
  */
-const seedDeliveries = async (t: TableRef, cooperationId: string, shape: DeliveryShape, days: number, start: string) => {
+const seedDeliveries = async (
+  t: TableRef,
+  cooperationId: string,
+  shape: DeliveryShape,
+  days: number,
+  start: string,
+) => {
   const perFile = shape === 'monthly' ? 30 : 1;
   const files: { key: string; dataset: DatasetName; days: string[] }[] = [];
   for (let first = 0; first < days; first += perFile) {
     const range = Array.from({ length: Math.min(perFile, days - first) }, (_, i) => dayOf(start, first + i));
-    for (const dataset of ALL_DATASETS) files.push({ key: `inbox/bench/platform/${dataset}/${shape}-${range[0]}.csv`, dataset, days: range });
+    for (const dataset of ALL_DATASETS)
+      files.push({ key: `inbox/bench/platform/${dataset}/${shape}-${range[0]}.csv`, dataset, days: range });
   }
   const seed = async (f: (typeof files)[number]) => {
     const fileId = fileIdOf(f.key);
@@ -147,7 +175,14 @@ const seedDeliveries = async (t: TableRef, cooperationId: string, shape: Deliver
     await putDayAggregates(
       t,
       cooperationId,
-      f.days.map((day) => ({ day, dataset: f.dataset, partnerId: 'platform', fileId, generation, m: DAY_MEASURES[f.dataset]! })),
+      f.days.map((day) => ({
+        day,
+        dataset: f.dataset,
+        partnerId: 'platform',
+        fileId,
+        generation,
+        m: DAY_MEASURES[f.dataset]!,
+      })),
     );
     await putFileRecordIfNewer(t, {
       cooperationId,
@@ -230,10 +265,14 @@ export const measureEndToEnd = async (runs: number) => {
   const times: number[] = [];
   for (let i = 0; i < runs; i += 1) {
     const t = performance.now();
-    await promisify(execFile)(process.execPath, ['bin/crosslift.mjs', 'run', '--data', 'examples/joint-course', '--as-of', '2026-11-23T06:00:00+08:00', '--json'], {
-      cwd: ROOT,
-      maxBuffer: 1 << 24,
-    });
+    await promisify(execFile)(
+      process.execPath,
+      ['bin/crosslift.mjs', 'run', '--data', 'examples/joint-course', '--as-of', '2026-11-23T06:00:00+08:00', '--json'],
+      {
+        cwd: ROOT,
+        maxBuffer: 1 << 24,
+      },
+    );
     times.push(performance.now() - t);
   }
   return { ms: stats(times) };
@@ -298,7 +337,8 @@ const FIRST_USE: Record<(typeof LAMBDA_FUNCTIONS)[number], readonly string[]> = 
 export const measureBundles = async (runs: number) => {
   const dir = mkdtempSync(join(ROOT, '.bench-bundles-'));
   try {
-    const out: Record<string, { bytes: number; importMs: Stats; sdkLoadedAtImport: string[]; firstUseSdkMs: Stats }> = {};
+    const out: Record<string, { bytes: number; importMs: Stats; sdkLoadedAtImport: string[]; firstUseSdkMs: Stats }> =
+      {};
     for (const fn of LAMBDA_FUNCTIONS) {
       const file = join(dir, `${fn}.mjs`);
       const bytes = await buildLambdaBundle(fn, file);

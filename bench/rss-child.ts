@@ -10,4 +10,6 @@ const baselineMaxRssKiB = process.resourceUsage().maxRSS;
 const started = performance.now();
 const { rows } = await runOurs({ path, format, dataset });
 const seconds = (performance.now() - started) / 1000;
-process.stdout.write(`${JSON.stringify({ rows, seconds, baselineMaxRssKiB, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ rows, seconds, baselineMaxRssKiB, maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+);

@@ -106,10 +106,9 @@ const pairwise = (a: number[], b: number[]) => summarise(a.map((x, i) => x / b[i
  * (and the naive path's) before timing.
  */
 const benchFiles = async (files: Record<FileKey, BenchFile>, duck: DuckDb) => {
-  const seconds = Object.fromEntries(FILE_KEYS.map((k) => [k, { ours: [] as number[], duckdb: [] as number[], naive: [] as number[] }])) as Record<
-    FileKey,
-    { ours: number[]; duckdb: number[]; naive: number[] }
-  >;
+  const seconds = Object.fromEntries(
+    FILE_KEYS.map((k) => [k, { ours: [] as number[], duckdb: [] as number[], naive: [] as number[] }]),
+  ) as Record<FileKey, { ours: number[]; duckdb: number[]; naive: number[] }>;
   const last = {} as Record<FileKey, { rows: number; ours: DayTotals; duckdb: DayTotals; naive?: DayTotals }>;
   for (let run = 0; run <= RUNS; run += 1) {
     const parts: string[] = [];
@@ -118,12 +117,19 @@ const benchFiles = async (files: Record<FileKey, BenchFile>, duck: DuckDb) => {
       const ours = await time(() => runOurs(file));
       const duckdb = await time(() => duck.run(file));
       const naive = NAIVE.has(key) ? await time(() => runNaive(file)) : undefined;
-      last[key] = { rows: ours.result.rows, ours: ours.result.totals, duckdb: duckdb.result.totals, ...(naive ? { naive: naive.result.totals } : {}) };
+      last[key] = {
+        rows: ours.result.rows,
+        ours: ours.result.totals,
+        duckdb: duckdb.result.totals,
+        ...(naive ? { naive: naive.result.totals } : {}),
+      };
       if (run === 0) continue;
       seconds[key].ours.push(ours.seconds);
       seconds[key].duckdb.push(duckdb.seconds);
       if (naive) seconds[key].naive.push(naive.seconds);
-      parts.push(`${key} ${ours.seconds.toFixed(3)}/${duckdb.seconds.toFixed(3)}${naive ? `/${naive.seconds.toFixed(3)}` : ''}`);
+      parts.push(
+        `${key} ${ours.seconds.toFixed(3)}/${duckdb.seconds.toFixed(3)}${naive ? `/${naive.seconds.toFixed(3)}` : ''}`,
+      );
     }
     log(run === 0 ? '  warm-up round done' : `  run ${run}/${RUNS} (ours/DuckDB/naive s): ${parts.join(', ')}`);
   }
@@ -137,7 +143,14 @@ const benchFiles = async (files: Record<FileKey, BenchFile>, duck: DuckDb) => {
     };
     const plain = GZIP_OF[key];
     result[key] = {
-      file: { label: FILE_LABELS[key], format: files[key].format, dataset: files[key].dataset, gzip: files[key].gzip ?? false, rows, bytes: statSync(files[key].path).size },
+      file: {
+        label: FILE_LABELS[key],
+        format: files[key].format,
+        dataset: files[key].dataset,
+        gzip: files[key].gzip ?? false,
+        rows,
+        bytes: statSync(files[key].path).size,
+      },
       ours: path(s.ours),
       duckdb: path(s.duckdb),
       ...(s.naive.length > 0 ? { naive: path(s.naive) } : {}),
@@ -145,10 +158,19 @@ const benchFiles = async (files: Record<FileKey, BenchFile>, duck: DuckDb) => {
         oursOverDuckdb: pairwise(s.ours, s.duckdb),
         ...(s.naive.length > 0 ? { naiveOverOurs: pairwise(s.naive, s.ours) } : {}),
         ...(plain
-          ? { gzipOverPlain: { ours: pairwise(s.ours, seconds[plain].ours), duckdb: pairwise(s.duckdb, seconds[plain].duckdb) } }
+          ? {
+              gzipOverPlain: {
+                ours: pairwise(s.ours, seconds[plain].ours),
+                duckdb: pairwise(s.duckdb, seconds[plain].duckdb),
+              },
+            }
           : {}),
       },
-      totals: { ours: last[key].ours, duckdb: last[key].duckdb, ...(last[key].naive ? { naive: last[key].naive } : {}) },
+      totals: {
+        ours: last[key].ours,
+        duckdb: last[key].duckdb,
+        ...(last[key].naive ? { naive: last[key].naive } : {}),
+      },
     };
   }
   return result;
@@ -171,17 +193,28 @@ interface FileResult {
 const measureRss = async (dir: string, shape: 'clean' | 'messy') => {
   const path = join(dir, `large-enrollments-${shape}.csv`);
   const rows = Math.max(1000, Math.round(RSS_BYTES / (shape === 'messy' ? 92 : 68)));
-  log(`generating ${rows.toLocaleString('en')} ${shape} rows (~${(RSS_BYTES / 1024 ** 2).toFixed(0)} MiB) for the memory run`);
+  log(
+    `generating ${rows.toLocaleString('en')} ${shape} rows (~${(RSS_BYTES / 1024 ** 2).toFixed(0)} MiB) for the memory run`,
+  );
   if (shape === 'messy') await writeMessyEnrollmentsCsv(path, rows, SEED + 4);
   else await writeEnrollmentsCsv(path, rows, SEED + 2);
   const bytes = statSync(path).size;
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'rss-child.ts'), path, 'csv', 'enrollments'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench', 'rss-child.ts'), path, 'csv', 'enrollments'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 1024 * 1024,
+    },
+  );
   if (child.status !== 0) throw new Error(`memory run failed: ${child.stderr}`);
-  const out = JSON.parse(child.stdout.trim().split('\n').pop()!) as { rows: number; seconds: number; baselineMaxRssKiB: number; maxRssKiB: number };
+  const out = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+    rows: number;
+    seconds: number;
+    baselineMaxRssKiB: number;
+    maxRssKiB: number;
+  };
   rmSync(path, { force: true });
   return {
     shape,
@@ -204,7 +237,6 @@ const machine = () => ({
 const fmt = (n: number, digits = 3) => n.toFixed(digits);
 const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
 const int = (n: number) => n.toLocaleString('en');
-
 
 /** The pipeline figures: cost per file, report latency, end to end, bundles (bench/pipeline.ts). */
 const measurePipeline = async () => {
@@ -283,9 +315,14 @@ export const renderTable = (report: {
       `| ${name} | ${label} | ${fmt(p.median)} (${fmt(p.min)}-${fmt(p.max)}) | ${int(p.rowsPerSecond)} | ${ratio} | ${goal} | ${naive} |`;
     lines.push(row('ours (analyseFile)', r.ours, x(r.ratios.oursOverDuckdb), GOALS[key] ?? '', ''));
     lines.push(row('DuckDB, 1 thread', r.duckdb, '1x', '', ''));
-    if (r.naive && r.ratios.naiveOverOurs) lines.push(row('naive (csv-parse/readline + zod per row)', r.naive, '', '', x(r.ratios.naiveOverOurs, 1)));
+    if (r.naive && r.ratios.naiveOverOurs)
+      lines.push(row('naive (csv-parse/readline + zod per row)', r.naive, '', '', x(r.ratios.naiveOverOurs, 1)));
   }
-  lines.push('', '| Gzip overhead (pairwise, same round) | Ours: gzip / plain | DuckDB: gzip / plain |', '| --- | --- | --- |');
+  lines.push(
+    '',
+    '| Gzip overhead (pairwise, same round) | Ours: gzip / plain | DuckDB: gzip / plain |',
+    '| --- | --- | --- |',
+  );
   for (const key of FILE_KEYS) {
     const g = report.files[key].ratios.gzipOverPlain;
     if (g) lines.push(`| ${report.files[key].file.label} | ${x(g.ours)} | ${x(g.duckdb)} |`);
@@ -316,8 +353,15 @@ const writeDocs = (table: string) => {
 const main = async () => {
   const dir = mkdtempSync(join(tmpdir(), 'crosslift-bench-'));
   try {
-    log(`generating ${int(ROWS)} enrollments (a clean and a messy CSV) and ${int(ROWS)} activity rows (NDJSON), seed ${SEED}, and their gzip copies`);
-    const file = (name: string, format: BenchFile['format'], dataset: BenchFile['dataset'], extra: Partial<BenchFile> = {}): BenchFile => ({
+    log(
+      `generating ${int(ROWS)} enrollments (a clean and a messy CSV) and ${int(ROWS)} activity rows (NDJSON), seed ${SEED}, and their gzip copies`,
+    );
+    const file = (
+      name: string,
+      format: BenchFile['format'],
+      dataset: BenchFile['dataset'],
+      extra: Partial<BenchFile> = {},
+    ): BenchFile => ({
       path: join(dir, name),
       format,
       dataset,
@@ -346,7 +390,17 @@ const main = async () => {
     const startup = measureStartup(ROOT, { path: files.csv.path, rows: ROWS }, RUNS);
     const rss = [await measureRss(dir, 'clean'), await measureRss(dir, 'messy')];
     const pipeline = await measurePipeline();
-    const report = { machine: machine(), rows: ROWS, runs: RUNS, quick: QUICK, seed: SEED, files: fileResults, rss, startup, pipeline };
+    const report = {
+      machine: machine(),
+      rows: ROWS,
+      runs: RUNS,
+      quick: QUICK,
+      seed: SEED,
+      files: fileResults,
+      rss,
+      startup,
+      pipeline,
+    };
     if (JSON_OUT) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {

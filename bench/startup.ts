@@ -102,7 +102,21 @@ export const measureStartup = (root: string, largeCsv: { path: string; rows: num
     const large = compare(
       runs,
       () => {
-        const r = timed([cli, 'validate', largeCsv.path, '--dataset', 'enrollments', '--timezone', BENCH_TIMEZONE, '--currency', BENCH_CURRENCY, '--json'], dir);
+        const r = timed(
+          [
+            cli,
+            'validate',
+            largeCsv.path,
+            '--dataset',
+            'enrollments',
+            '--timezone',
+            BENCH_TIMEZONE,
+            '--currency',
+            BENCH_CURRENCY,
+            '--json',
+          ],
+          dir,
+        );
         crossliftOut = r.stdout;
         return r.ms;
       },
@@ -112,8 +126,12 @@ export const measureStartup = (root: string, largeCsv: { path: string; rows: num
         return r.ms;
       },
     );
-    const verdict = JSON.parse(crossliftOut).files[0] as { status: string; days: { day: string; totals: Record<string, number> }[] };
-    if (verdict.status !== 'accepted') throw new Error(`crosslift validate did not accept the benchmark file: ${verdict.status}`);
+    const verdict = JSON.parse(crossliftOut).files[0] as {
+      status: string;
+      days: { day: string; totals: Record<string, number> }[];
+    };
+    if (verdict.status !== 'accepted')
+      throw new Error(`crosslift validate did not accept the benchmark file: ${verdict.status}`);
     return {
       runs,
       nodeMs: version.b,

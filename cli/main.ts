@@ -28,7 +28,8 @@ const EXIT_CODES = `Exit codes:
   1  failed (validate: some file or row would be rejected)
   2  usage error: unknown command or option, missing file, bad value`;
 
-const examples = (...lines: string[]) => `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+const examples = (...lines: string[]) =>
+  `\nExample${lines.length > 1 ? 's' : ''}:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
 /**
  * The command tree. `onResult` receives the exit code a command's action returns; actions
@@ -37,7 +38,9 @@ const examples = (...lines: string[]) => `\nExample${lines.length > 1 ? 's' : ''
 export const buildProgram = (onResult: (code: number) => void = () => undefined): Command => {
   const done = (code: number) => onResult(code);
   const program = new Command('crosslift')
-    .description('Effect reports for cross-over partnerships: check partner files before upload, run the whole pipeline locally.')
+    .description(
+      'Effect reports for cross-over partnerships: check partner files before upload, run the whole pipeline locally.',
+    )
     .version(CROSSLIFT_VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
@@ -50,16 +53,21 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
       outputError: () => undefined,
     })
     .exitOverride()
-    .addHelpText('after', `${examples('crosslift validate exports/*.csv --dataset enrollments', 'crosslift help validate')}\n${EXIT_CODES}\n`);
+    .addHelpText(
+      'after',
+      `${examples('crosslift validate exports/*.csv --dataset enrollments', 'crosslift help validate')}\n${EXIT_CODES}\n`,
+    );
 
   program
     .command('validate')
     .summary('check data files before uploading them')
     .description(
-      'Check data files before uploading them, with the ingest\'s own parser and rules: the verdict per file, every rejected row with line and column, and the per-day totals that would be ingested. Folders are searched for data files; files laid out as inbox/<cooperation>/<partner>/<dataset>/ take the dataset from the path (and with --config, the cooperation\'s timezone and currency); a file in a folder named after a dataset takes that dataset.',
+      "Check data files before uploading them, with the ingest's own parser and rules: the verdict per file, every rejected row with line and column, and the per-day totals that would be ingested. Folders are searched for data files; files laid out as inbox/<cooperation>/<partner>/<dataset>/ take the dataset from the path (and with --config, the cooperation's timezone and currency); a file in a folder named after a dataset takes that dataset.",
     )
     .argument('<paths...>', 'data files (.csv, .json, .ndjson, .jsonl, optionally .gz) or folders')
-    .addOption(new Option('--dataset <name>', 'dataset of the files whose path does not tell it').choices(DATASET_NAMES))
+    .addOption(
+      new Option('--dataset <name>', 'dataset of the files whose path does not tell it').choices(DATASET_NAMES),
+    )
     .option('--timezone <tz>', 'IANA timezone that dates without an offset are in (default: UTC)')
     .option('--currency <code>', 'ISO 4217 currency that amounts must be in (default: CNY)')
     .option('--config <file>', 'crosslift.config.yaml (or its folder): routing, timezone and currency per cooperation')
@@ -72,13 +80,18 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
         'crosslift validate data/inbox --config data/crosslift.config.yaml',
       ),
     )
-    .action(async (paths: string[], flags: ValidateFlags) => done(await (await import('./commands/validate')).validateCommand(paths, flags)));
+    .action(async (paths: string[], flags: ValidateFlags) =>
+      done(await (await import('./commands/validate')).validateCommand(paths, flags)),
+    );
 
   program
     .command('model')
     .summary('evaluate the cross-over effect model on given inputs')
     .description('Evaluate the cross-over effect model for what-if planning (docs/effect-model.md).')
-    .requiredOption('--input <file>', 'JSON file with users, brand, marketUsers, marketBrand, capability, alpha, records, beta')
+    .requiredOption(
+      '--input <file>',
+      'JSON file with users, brand, marketUsers, marketBrand, capability, alpha, records, beta',
+    )
     .option('--json', 'print one JSON document: the input and the result')
     .addHelpText('after', examples('crosslift model --input plan.json'))
     .action(async (flags: ModelFlags) => done(await (await import('./commands/model')).modelCommand(flags)));
@@ -95,23 +108,29 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
     .command('run')
     .summary('run the whole pipeline locally and print the reports')
     .description(
-      'Start the embedded AWS stack (S3, DynamoDB and SES emulators in this process), upload every file under DIR/inbox/ (each reaches the ingest handler through S3 notifications), then fire each cooperation\'s schedule for the last complete period before --as-of, or every complete period since `starts` with --backfill. Exit 1 when ingest events failed.',
+      "Start the embedded AWS stack (S3, DynamoDB and SES emulators in this process), upload every file under DIR/inbox/ (each reaches the ingest handler through S3 notifications), then fire each cooperation's schedule for the last complete period before --as-of, or every complete period since `starts` with --backfill. Exit 1 when ingest events failed.",
     )
-    .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/<cooperation>/<partner>/<dataset>/<file>')
+    .requiredOption(
+      '--data <dir>',
+      'data folder: crosslift.config.yaml and inbox/<cooperation>/<partner>/<dataset>/<file>',
+    )
     .option('--as-of <iso>', 'the time the schedules fire at, ISO 8601 (default: now)')
     .option('--backfill', 'report every complete period since the cooperation started, not only the last')
     .option('--out <dir>', 'write each report as JSON and each email as .eml (RFC 5322) and .html')
     .option('--state <dir>', 'keep the DynamoDB and S3 data here between runs (default: a temp folder, removed)')
     .option('--json', 'print one JSON document: files, reports, alerts, emails, reconciled')
-    .option('--verbose', 'log the handlers\' JSON logs on stderr')
-    .addHelpText('after', examples('crosslift run --data examples/joint-course --as-of 2026-11-23T06:00:00+08:00 --out out/'))
+    .option('--verbose', "log the handlers' JSON logs on stderr")
+    .addHelpText(
+      'after',
+      examples('crosslift run --data examples/joint-course --as-of 2026-11-23T06:00:00+08:00 --out out/'),
+    )
     .action(async (flags: RunFlags) => done(await (await import('./commands/run')).runCommand(flags)));
 
   program
     .command('dev')
     .summary('keep the embedded stack running as a sandbox')
     .description(
-      'Keep the embedded stack running as a sandbox: uploads (aws s3 cp --endpoint-url ..., any credentials) are ingested as they arrive, each cooperation\'s schedule fires on its cron in its timezone, the SES web page shows every email. Ctrl-C stops it.',
+      "Keep the embedded stack running as a sandbox: uploads (aws s3 cp --endpoint-url ..., any credentials) are ingested as they arrive, each cooperation's schedule fires on its cron in its timezone, the SES web page shows every email. Ctrl-C stops it.",
     )
     .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/')
     .option('--state <dir>', 'keep the DynamoDB and S3 data here between runs')
@@ -119,7 +138,7 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
     .option('--s3-port <port>', 'S3 port (0: any free port)', '4568')
     .option('--ses-port <port>', 'SES port, also its web page (0: any free port)', '8005')
     .option('--dynamodb-port <port>', 'DynamoDB port (0: any free port)', '4567')
-    .option('--verbose', 'log the handlers\' JSON logs on stderr')
+    .option('--verbose', "log the handlers' JSON logs on stderr")
     .addHelpText('after', examples('crosslift dev --data examples/joint-course --state .crosslift/'))
     .action(async (flags: DevFlags) => done(await (await import('./commands/dev')).devCommand(flags)));
 
@@ -137,8 +156,13 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
     .option('--state <dir>', 'the state folder of earlier runs (default: a fresh temp folder)')
     .option('--out <dir>', 'write each report as JSON and each email as .eml and .html')
     .option('--json', 'print one JSON document, as run does')
-    .option('--verbose', 'log the handlers\' JSON logs on stderr')
-    .addHelpText('after', examples('crosslift report --data examples/joint-course --cooperation joint-course --from 2026-W44 --to 2026-W46'))
+    .option('--verbose', "log the handlers' JSON logs on stderr")
+    .addHelpText(
+      'after',
+      examples(
+        'crosslift report --data examples/joint-course --cooperation joint-course --from 2026-W44 --to 2026-W46',
+      ),
+    )
     .action(async (flags: ReportFlags) => done(await (await import('./commands/report')).reportCommand(flags)));
 
   program
@@ -152,23 +176,28 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
     .option('--period <label>', 'the period: an ISO week like 2026-W46 (weekly) or a month like 2026-11 (monthly)')
     .option('--as-of <iso>', 'without --period: the last complete period before this time (default: now)')
     .option('--json', 'print one JSON document: { cooperationId, period, impact: [...] }')
-    .option('--verbose', 'log the handlers\' JSON logs on stderr')
-    .addHelpText('after', examples('crosslift impact --data examples/joint-course --cooperation joint-course --period 2026-W47'))
+    .option('--verbose', "log the handlers' JSON logs on stderr")
+    .addHelpText(
+      'after',
+      examples('crosslift impact --data examples/joint-course --cooperation joint-course --period 2026-W47'),
+    )
     .action(async (flags: ImpactFlags) => done(await (await import('./commands/impact')).impactCommand(flags)));
 
   program
     .command('reconcile')
     .summary('ingest what lost S3 events missed')
     .description(
-      'Compare the local bucket\'s inbox/ with the ingestion records of an earlier run\'s state and ingest what was missed. ' +
+      "Compare the local bucket's inbox/ with the ingestion records of an earlier run's state and ingest what was missed. " +
         'Every object is repaired on its own; exit 1 when a repair failed (it is listed with its error).',
     )
     .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/')
     .requiredOption('--state <dir>', 'the state folder of an earlier run or dev session')
     .option('--json', 'print one JSON document: { repaired: [...] }')
-    .option('--verbose', 'log the handlers\' JSON logs on stderr')
+    .option('--verbose', "log the handlers' JSON logs on stderr")
     .addHelpText('after', examples('crosslift reconcile --data examples/joint-course --state .crosslift/'))
-    .action(async (flags: ReconcileFlags) => done(await (await import('./commands/reconcile')).reconcileCommand(flags)));
+    .action(async (flags: ReconcileFlags) =>
+      done(await (await import('./commands/reconcile')).reconcileCommand(flags)),
+    );
 
   return program;
 };
@@ -202,7 +231,8 @@ export const main = async (argv: readonly string[]): Promise<number> => {
   };
 
   // `help <typo>`: the same one-line error and suggestion as `<typo>` (commander would print the whole help).
-  const args = argv[0] === 'help' && argv[1] && !program.commands.some((c) => c.name() === argv[1]) ? argv.slice(1) : [...argv];
+  const args =
+    argv[0] === 'help' && argv[1] && !program.commands.some((c) => c.name() === argv[1]) ? argv.slice(1) : [...argv];
   try {
     await program.parseAsync(args, { from: 'user' });
     return code;
@@ -221,12 +251,21 @@ export const main = async (argv: readonly string[]): Promise<number> => {
     const errno = error as NodeJS.ErrnoException;
     const where = `crosslift${command ? ` ${command}` : ''}`;
     if (errno.code === 'EADDRINUSE') {
-      return fail(2, 'usage', `${where}: ${errno.message.split('\n')[0]}: a port is already in use; choose others with --s3-port, --ses-port, --dynamodb-port`);
+      return fail(
+        2,
+        'usage',
+        `${where}: ${errno.message.split('\n')[0]}: a port is already in use; choose others with --s3-port, --ses-port, --dynamodb-port`,
+      );
     }
-    if (errno.code === 'ENOENT' && errno.path) return fail(2, 'usage', `${where}: no such file: ${errno.path}`, `${where} --help`);
+    if (errno.code === 'ENOENT' && errno.path)
+      return fail(2, 'usage', `${where}: no such file: ${errno.path}`, `${where} --help`);
     if (error instanceof CrossliftError) return fail(1, 'failed', `${where}: ${error.message}`);
     // Anything else is a bug or an environment problem: one readable line, the stack on request.
-    const result = fail(1, 'unexpected', `${where}: unexpected ${(error as Error).name ?? 'error'}: ${(error as Error).message}`);
+    const result = fail(
+      1,
+      'unexpected',
+      `${where}: unexpected ${(error as Error).name ?? 'error'}: ${(error as Error).message}`,
+    );
     if (verbose) writeLog((error as Error).stack ?? '');
     else writeLog(`(add --verbose to see where it happened)`);
     return result;

@@ -20,7 +20,10 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
   for (const f of result.files) counts.set(f.status, (counts.get(f.status) ?? 0) + 1);
   lines.push(`Files: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ') || 'none'}`);
   for (const f of result.files) {
-    const detail = f.status === 'rejected' ? f.errors[0]?.reason ?? '' : `${f.rows} rows${f.rejectedRows ? `, ${f.rejectedRows} rejected` : ''}`;
+    const detail =
+      f.status === 'rejected'
+        ? (f.errors[0]?.reason ?? '')
+        : `${f.rows} rows${f.rejectedRows ? `, ${f.rejectedRows} rejected` : ''}`;
     lines.push(`  ${pad(f.status, 9)} ${f.key}  ${detail}`);
     if (f.status === 'partial') {
       for (const e of f.errors.slice(0, 5)) lines.push(`             ${where(e)}: ${e.reason}`);
@@ -34,13 +37,17 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
   );
   for (const r of result.reports) {
     lines.push('');
-    lines.push(`${r.cooperationName} (${r.cooperationId}) ${r.period.label}${r.state === 'provisional' ? '  [provisional]' : ''}`);
+    lines.push(
+      `${r.cooperationName} (${r.cooperationId}) ${r.period.label}${r.state === 'provisional' ? '  [provisional]' : ''}`,
+    );
     lines.push(`  ${renderVerdict(r.verdict, 'en')}`);
     lines.push(`  ${pad('metric', 30)} ${pad('value', 14)} ${pad('95% interval', 26)} ${pad('target', 12)} status`);
     const currency = currencyOf(r.cooperationId);
     for (const name of METRIC_NAMES.filter((n) => r.metrics[n]) as MetricName[]) {
       const m = r.metrics[name]!;
-      const ci = m.ci ? `${formatMetric(name, m.ci[0], 'en', currency)} - ${formatMetric(name, m.ci[1], 'en', currency)}` : '';
+      const ci = m.ci
+        ? `${formatMetric(name, m.ci[0], 'en', currency)} - ${formatMetric(name, m.ci[1], 'en', currency)}`
+        : '';
       lines.push(
         `  ${pad(metricLabel(name), 30)} ${pad(formatMetric(name, m.value, 'en', currency), 14)} ${pad(ci, 26)} ${pad(
           formatTarget(name, m.target, 'en', currency),
@@ -50,7 +57,8 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
     }
     for (const impact of r.impact) lines.push(`  ${impactLine(impact, 'en')}`);
     const missing = Object.keys(r.missing);
-    if (missing.length) lines.push(`  not computed: ${missing.length} metrics (no data or config for them; see --json)`);
+    if (missing.length)
+      lines.push(`  not computed: ${missing.length} metrics (no data or config for them; see --json)`);
   }
   lines.push('');
   if (result.alerts.length) {
@@ -58,7 +66,9 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
   }
   const byKind = new Map<string, number>();
   for (const e of result.emails) byKind.set(e.kind, (byKind.get(e.kind) ?? 0) + 1);
-  lines.push(`Emails: ${result.emails.length} sent${byKind.size ? ` (${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}`);
+  lines.push(
+    `Emails: ${result.emails.length} sent${byKind.size ? ` (${[...byKind].map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}`,
+  );
   if (result.deadLetters > 0) lines.push(`Failed after retries: ${result.deadLetters} ingest events (see logs)`);
   return lines.join('\n');
 };

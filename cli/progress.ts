@@ -13,7 +13,10 @@ export interface Progress {
 
 const silent: Progress = { update: () => undefined, note: () => undefined, done: () => undefined };
 
-export const createProgress = (stream: NodeJS.WriteStream = process.stderr, enabled = stream.isTTY === true): Progress => {
+export const createProgress = (
+  stream: NodeJS.WriteStream = process.stderr,
+  enabled = stream.isTTY === true,
+): Progress => {
   if (!enabled) return silent;
   let shown = '';
   let last = 0;
@@ -55,7 +58,9 @@ export const ingestProgress = (progress: Progress, total?: number) => {
     ingested: (result: { files: readonly { rows: number }[] }) => {
       files += result.files.length;
       rows += result.files.reduce((sum, f) => sum + f.rows, 0);
-      progress.update(`ingested ${files}${total !== undefined ? `/${total}` : ''} files, ${rows.toLocaleString('en')} rows, ${rate(rows, startedAt)}`);
+      progress.update(
+        `ingested ${files}${total !== undefined ? `/${total}` : ''} files, ${rows.toLocaleString('en')} rows, ${rate(rows, startedAt)}`,
+      );
     },
   };
 };

@@ -103,7 +103,9 @@ export const periodsToReport = (cooperation: Cooperation, asOf: Date, backfill: 
     : last.endDay >= cooperation.starts
       ? [last]
       : [];
-  const endsWithin = cooperation.ends ? periodOfDay(cooperation.ends, cooperation.schedule, cooperation.timezone) : undefined;
+  const endsWithin = cooperation.ends
+    ? periodOfDay(cooperation.ends, cooperation.schedule, cooperation.timezone)
+    : undefined;
   return endsWithin ? periods.filter((p) => p.startDay <= endsWithin.startDay) : periods;
 };
 
@@ -129,7 +131,6 @@ const md5Of = async (path: string) => {
 
 const safeName = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
 
-
 /**
  * `crosslift run`: the whole pipeline on the embedded stack. Uploads every file under
  * `<data>/inbox/` (each reaching the ingest handler through S3 notifications), waits for the
@@ -153,7 +154,8 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
     const unstorable: RunFile[] = [];
     for (const [path, key] of listDataFiles(options.dataDir)) {
       const problem = localKeyProblem(key);
-      if (problem) unstorable.push({ key, status: 'rejected', rows: 0, rejectedRows: 0, errors: [{ reason: problem }] });
+      if (problem)
+        unstorable.push({ key, status: 'rejected', rows: 0, rejectedRows: 0, errors: [{ reason: problem }] });
       else if (!stored.has(key) || stored.get(key) !== (await md5Of(path))) files.push([path, key]);
     }
     // A few uploads at a time, like a partner's sync client.
@@ -187,10 +189,18 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
 
     const table = pipeline.runtime.table;
     const fileRecords = (
-      await Promise.all([...config.cooperations.map((c) => c.id), UNROUTED_COOPERATION].map((id) => listFileRecords(table, id)))
+      await Promise.all(
+        [...config.cooperations.map((c) => c.id), UNROUTED_COOPERATION].map((id) => listFileRecords(table, id)),
+      )
     ).flat();
     const runFiles: RunFile[] = [
-      ...fileRecords.map((r) => ({ key: r.key, status: r.status, rows: r.rows, rejectedRows: r.rejectedRows, errors: r.errors })),
+      ...fileRecords.map((r) => ({
+        key: r.key,
+        status: r.status,
+        rows: r.rows,
+        rejectedRows: r.rejectedRows,
+        errors: r.errors,
+      })),
       ...unstorable,
     ].sort((a, b) => a.key.localeCompare(b.key));
 
@@ -220,7 +230,10 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
       await mkdir(options.outDir, { recursive: true });
       for (const report of reports) {
         const stored = await getStoredReport(table, report.cooperationId, report.period.label);
-        await writeFile(join(options.outDir, `${report.cooperationId}-${report.period.label}.json`), `${JSON.stringify(stored, null, 2)}\n`);
+        await writeFile(
+          join(options.outDir, `${report.cooperationId}-${report.period.label}.json`),
+          `${JSON.stringify(stored, null, 2)}\n`,
+        );
       }
       for (const [i, email] of sent.entries()) {
         const base = `email-${String(i + 1).padStart(3, '0')}-${safeName(kindOf(email))}-${safeName(email.destination.to[0] ?? 'unknown')}`;
@@ -228,7 +241,14 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
         if (email.body.html) await writeFile(join(options.outDir, `${base}.html`), email.body.html);
       }
     }
-    return { files: runFiles, reconciled: [...reconciled], reports, alerts, emails, deadLetters: pipeline.deadLetters.length };
+    return {
+      files: runFiles,
+      reconciled: [...reconciled],
+      reports,
+      alerts,
+      emails,
+      deadLetters: pipeline.deadLetters.length,
+    };
   } finally {
     try {
       await pipeline?.stop();
@@ -239,7 +259,11 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
 };
 
 /** `crosslift reconcile`: the reconcile job against the persisted local stack of earlier runs. */
-export const reconcileLocal = async (options: { dataDir: string; stateDir: string; logLevel?: RunOptions['logLevel'] }) => {
+export const reconcileLocal = async (options: {
+  dataDir: string;
+  stateDir: string;
+  logLevel?: RunOptions['logLevel'];
+}) => {
   const config = loadConfigFile(findConfigFile(options.dataDir));
   const logger = new Logger({ serviceName: 'crosslift-local', logLevel: options.logLevel ?? 'ERROR' });
   const stack = await startLocalStack({ stateDir: options.stateDir });

@@ -176,7 +176,10 @@ export class PartnerStack extends Stack {
       .useBucket(this.bucket.bucket, noObjects)
       .useSender(owner.sender!);
 
-    this.alarmTopic = new AlarmTopic(this, 'Alarms', { displayName: `crosslift ${props.partnerId} alarms`, key: this.key });
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', {
+      displayName: `crosslift ${props.partnerId} alarms`,
+      key: this.key,
+    });
     const alarmAction = new SnsAction(this.alarmTopic);
 
     this.schedules = new ReportSchedules(this, 'Schedules', {

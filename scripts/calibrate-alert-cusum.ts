@@ -226,7 +226,12 @@ const main = () => {
   else {
     console.log('The stored CUSUM_THRESHOLDS differ; the new literal:\n');
     for (let i = 0; i < table.length; i += 10) {
-      console.log(`  ${table.slice(i, i + 10).map((h) => h.toFixed(2)).join(', ')},`);
+      console.log(
+        `  ${table
+          .slice(i, i + 10)
+          .map((h) => h.toFixed(2))
+          .join(', ')},`,
+      );
     }
     console.log('\n(scenarios below use the stored table)\n');
     if (CUSUM_THRESHOLDS.length === 0) return;

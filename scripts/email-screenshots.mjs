@@ -86,7 +86,9 @@ try {
     const mobile = shot.width < 500;
     // A short viewport first, so the page's height is its content's.
     await page('Emulation.setDeviceMetricsOverride', { width: shot.width, height: 200, deviceScaleFactor: 1, mobile });
-    await page('Emulation.setEmulatedMedia', { features: [{ name: 'prefers-color-scheme', value: shot.dark ? 'dark' : 'light' }] });
+    await page('Emulation.setEmulatedMedia', {
+      features: [{ name: 'prefers-color-scheme', value: shot.dark ? 'dark' : 'light' }],
+    });
     const loaded = once('Page.loadEventFired');
     await page('Page.navigate', { url: pathToFileURL(shot.html).href });
     await loaded;
@@ -94,9 +96,22 @@ try {
       expression: 'Math.ceil(Math.max(document.documentElement.scrollHeight, document.body.scrollHeight))',
       returnByValue: true,
     });
-    await page('Emulation.setDeviceMetricsOverride', { width: shot.width, height: result.value, deviceScaleFactor: 1, mobile });
+    await page('Emulation.setDeviceMetricsOverride', {
+      width: shot.width,
+      height: result.value,
+      deviceScaleFactor: 1,
+      mobile,
+    });
     // `top` and `height` cut a part of the page (e.g. above the fold); default: all of it.
-    const clip = shot.height ? { x: 0, y: shot.top ?? 0, width: shot.width, height: Math.min(shot.height, result.value - (shot.top ?? 0)), scale: 1 } : undefined;
+    const clip = shot.height
+      ? {
+          x: 0,
+          y: shot.top ?? 0,
+          width: shot.width,
+          height: Math.min(shot.height, result.value - (shot.top ?? 0)),
+          scale: 1,
+        }
+      : undefined;
     const { data } = await page('Page.captureScreenshot', { format: 'png', ...(clip ? { clip } : {}) });
     writeFileSync(shot.png, Buffer.from(data, 'base64'));
     console.log(`wrote ${shot.png} (${shot.width}x${result.value}${shot.dark ? ', dark' : ''})`);

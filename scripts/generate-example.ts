@@ -24,7 +24,8 @@ const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.lengt
 const START = Date.UTC(2026, 9, 5); // Monday 2026-10-05
 const WEEKS = 7;
 const day = (offset: number) => new Date(START + offset * 86_400_000).toISOString().slice(0, 10);
-const time = () => `${String(int(8, 22)).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}`;
+const time = () =>
+  `${String(int(8, 22)).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}:${String(int(0, 59)).padStart(2, '0')}`;
 
 rmSync(join(root, 'inbox'), { recursive: true, force: true });
 const write = (path: string, content: string | Buffer) => {
@@ -34,7 +35,10 @@ const write = (path: string, content: string | Buffer) => {
 };
 
 const csv = (header: string[], rows: (string | number)[][]) =>
-  [header.join(','), ...rows.map((r) => r.map((v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : v)).join(','))].join('\r\n') + '\r\n';
+  [
+    header.join(','),
+    ...rows.map((r) => r.map((v) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : v)).join(',')),
+  ].join('\r\n') + '\r\n';
 
 let user = 1000;
 for (let week = 0; week < WEEKS; week += 1) {
@@ -45,15 +49,43 @@ for (let week = 0; week < WEEKS; week += 1) {
     const count = int(35, 55) + week * 2 + (partner === 'beacon-academy' && week === 5 ? 40 : 0);
     for (let i = 0; i < count; i += 1) {
       const d = day(week * 7 + int(0, 6));
-      const channel = pick(partner === 'zhixue' ? ['organic', 'referral', 'ad', 'co_brand', 'organic'] : ['organic', 'event', 'referral', 'ad']);
+      const channel = pick(
+        partner === 'zhixue'
+          ? ['organic', 'referral', 'ad', 'co_brand', 'organic']
+          : ['organic', 'event', 'referral', 'ad'],
+      );
       const amount = pick([199, 299, 399, 599]);
-      rows.push([`u${(user += 1)}`, pick(['ai-101', 'data-201', 'pm-110']), `${d}T${time()}+08:00`, channel, amount, 'CNY', random() < 0.04 ? 'true' : 'false']);
+      rows.push([
+        `u${(user += 1)}`,
+        pick(['ai-101', 'data-201', 'pm-110']),
+        `${d}T${time()}+08:00`,
+        channel,
+        amount,
+        'CNY',
+        random() < 0.04 ? 'true' : 'false',
+      ]);
     }
     if (partner === 'beacon-academy' && week === 5) {
       // The deliberately bad file: three broken rows among good ones.
       rows.splice(7, 0, [`u${(user += 1)}`, 'ai-101', '2026-11-31T10:00:00+08:00', 'organic', 299, 'CNY', 'false']);
-      rows.splice(19, 0, [`u${(user += 1)}`, 'data-201', `${day(week * 7 + 2)}T11:00:00+08:00`, 'newsletter', 299, 'CNY', 'false']);
-      rows.splice(33, 0, [`u${(user += 1)}`, 'pm-110', `${day(week * 7 + 3)}T12:00:00+08:00`, 'ad', '-50', 'CNY', 'false']);
+      rows.splice(19, 0, [
+        `u${(user += 1)}`,
+        'data-201',
+        `${day(week * 7 + 2)}T11:00:00+08:00`,
+        'newsletter',
+        299,
+        'CNY',
+        'false',
+      ]);
+      rows.splice(33, 0, [
+        `u${(user += 1)}`,
+        'pm-110',
+        `${day(week * 7 + 3)}T12:00:00+08:00`,
+        'ad',
+        '-50',
+        'CNY',
+        'false',
+      ]);
     }
     write(
       `${partner}/enrollments/enrollments-${label}.csv`,
@@ -69,7 +101,9 @@ for (let week = 0; week < WEEKS; week += 1) {
       JSON.stringify({
         user_id: `r${(user += 1)}`,
         referred_at: `${day(d)}T${time()}+08:00`,
-        ...(converted ? { converted_at: `${day(Math.min(d + int(0, 2), WEEKS * 7 - 1))}T23:00:00+08:00`, revenue: pick([299, 399]) } : {}),
+        ...(converted
+          ? { converted_at: `${day(Math.min(d + int(0, 2), WEEKS * 7 - 1))}T23:00:00+08:00`, revenue: pick([299, 399]) }
+          : {}),
       }),
     );
   }
@@ -100,13 +134,22 @@ for (let d = 0; d < WEEKS * 7; d += 1) {
     campaigns.push([day(d), campaign, impressions, clicks, conversions, spend, conversions * pick([299, 399])]);
   }
 }
-write('zhixue/campaigns/campaigns-2026-q4.csv.gz', gzipSync(csv(['date', 'campaign_id', 'impressions', 'clicks', 'conversions', 'spend', 'revenue'], campaigns)));
+write(
+  'zhixue/campaigns/campaigns-2026-q4.csv.gz',
+  gzipSync(csv(['date', 'campaign_id', 'impressions', 'clicks', 'conversions', 'spend', 'revenue'], campaigns)),
+);
 
 // Daily activity scores of the joint course's learners.
 const activity: string[] = [];
 for (let d = 0; d < WEEKS * 7; d += 1) {
   for (let i = 0, n = int(60, 90); i < n; i += 1) {
-    activity.push(JSON.stringify({ user_id: `u${int(1000, 1000 + 60 * (1 + Math.floor(d / 7)))}`, date: day(d), score: Number(random().toFixed(3)) }));
+    activity.push(
+      JSON.stringify({
+        user_id: `u${int(1000, 1000 + 60 * (1 + Math.floor(d / 7)))}`,
+        date: day(d),
+        score: Number(random().toFixed(3)),
+      }),
+    );
   }
 }
 write('zhixue/activity/activity-2026-q4.ndjson', `${activity.join('\n')}\n`);
@@ -120,7 +163,10 @@ for (let week = 0; week < WEEKS; week += 1) {
     events.push([`${kind}-${week + 1}`, day(week * 7 + int(1, 5)), kind, registrations, attendees, int(5, 30)]);
   }
 }
-write('beacon-academy/events/events-2026-q4.csv', csv(['event_id', 'date', 'kind', 'registrations', 'attendees', 'new_users'], events));
+write(
+  'beacon-academy/events/events-2026-q4.csv',
+  csv(['event_id', 'date', 'kind', 'registrations', 'attendees', 'new_users'], events),
+);
 
 // Brand influence of the co-branded course, measured daily.
 const brand: (string | number)[][] = [];

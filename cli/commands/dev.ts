@@ -47,7 +47,9 @@ export const devCommand = async (flags: DevFlags): Promise<number> => {
   } catch (error) {
     progress.done();
     if (error instanceof PortInUseError) {
-      throw new UsageError(`${error.message}: choose another with ${PORT_FLAGS[error.service]} (0 picks any free port)`);
+      throw new UsageError(
+        `${error.message}: choose another with ${PORT_FLAGS[error.service]} (0 picks any free port)`,
+      );
     }
     throw error;
   }

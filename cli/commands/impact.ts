@@ -22,14 +22,20 @@ export const impactCommand = async (flags: ImpactFlags): Promise<number> => {
   const config = loadDataFolder(flags.data);
   const cooperation = config.cooperations.find((c) => c.id === flags.cooperation);
   if (!cooperation) {
-    throw new UsageError(`unknown cooperation "${flags.cooperation}": the config has ${config.cooperations.map((c) => c.id).join(', ')}`);
+    throw new UsageError(
+      `unknown cooperation "${flags.cooperation}": the config has ${config.cooperations.map((c) => c.id).join(', ')}`,
+    );
   }
   if (cooperation.impact.length === 0) {
-    throw new UsageError(`${cooperation.id} configures no impact estimate: add impact: [{ outcome: { partner, series } }] (docs/impact.md)`);
+    throw new UsageError(
+      `${cooperation.id} configures no impact estimate: add impact: [{ outcome: { partner, series } }] (docs/impact.md)`,
+    );
   }
-  if (flags.period !== undefined && flags.asOf !== undefined) throw new UsageError('give either --period LABEL or --as-of ISO');
+  if (flags.period !== undefined && flags.asOf !== undefined)
+    throw new UsageError('give either --period LABEL or --as-of ISO');
   const asOf = flags.asOf === undefined ? new Date() : new Date(flags.asOf);
-  if (Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of: expected an ISO date-time such as 2026-11-23T06:00:00+08:00`);
+  if (Number.isNaN(asOf.getTime()))
+    throw new UsageError(`--as-of: expected an ISO date-time such as 2026-11-23T06:00:00+08:00`);
   const period = flags.period
     ? periodOfLabel(flags.period, cooperation.timezone)
     : lastCompletePeriod(asOf, cooperation.schedule, cooperation.timezone);
@@ -51,10 +57,18 @@ export const impactCommand = async (flags: ImpactFlags): Promise<number> => {
     const report = result.reports.find((r) => r.cooperationId === cooperation.id);
     const impact = report?.impact ?? [];
     if (flags.json) {
-      writeJson({ cooperationId: cooperation.id, period: { label: period.label, startDay: period.startDay, endDay: period.endDay }, impact });
+      writeJson({
+        cooperationId: cooperation.id,
+        period: { label: period.label, startDay: period.startDay, endDay: period.endDay },
+        impact,
+      });
     } else {
       writeResult(
-        [`${cooperation.name} (${cooperation.id}) ${period.label}`, ...impact.map((i) => `  ${impactLine(i, 'en')}`), ''].join('\n'),
+        [
+          `${cooperation.name} (${cooperation.id}) ${period.label}`,
+          ...impact.map((i) => `  ${impactLine(i, 'en')}`),
+          '',
+        ].join('\n'),
       );
     }
     return 0;

@@ -19,7 +19,9 @@ export const modelCommand = async (flags: ModelFlags): Promise<number> => {
   }
   const parsed = effectModelInputSchema.safeParse(input);
   if (!parsed.success) {
-    throw new UsageError(`${flags.input}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new UsageError(
+      `${flags.input}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
   const result = evaluateEffectModel(parsed.data);
   if (flags.json) {

@@ -13,7 +13,11 @@ export interface ReconcileFlags {
 export const reconcileCommand = async (flags: ReconcileFlags): Promise<number> => {
   loadDataFolder(flags.data);
   exitOnInterrupt();
-  const repaired = await reconcileLocal({ dataDir: flags.data, stateDir: flags.state, logLevel: logLevel(flags.verbose) });
+  const repaired = await reconcileLocal({
+    dataDir: flags.data,
+    stateDir: flags.state,
+    logLevel: logLevel(flags.verbose),
+  });
   const line = (r: (typeof repaired)[number]) =>
     `${r.action.padEnd(18)} ${r.key} -> ${r.status}${r.error ? ` (${r.error})` : ''}`;
   if (flags.json) writeJson({ repaired });

@@ -20,7 +20,9 @@ export const reportCommand = async (flags: ReportFlags): Promise<number> => {
   const config = loadDataFolder(flags.data);
   const cooperation = config.cooperations.find((c) => c.id === flags.cooperation);
   if (!cooperation) {
-    throw new UsageError(`unknown cooperation "${flags.cooperation}": the config has ${config.cooperations.map((c) => c.id).join(', ')}`);
+    throw new UsageError(
+      `unknown cooperation "${flags.cooperation}": the config has ${config.cooperations.map((c) => c.id).join(', ')}`,
+    );
   }
   if (flags.period !== undefined && (flags.from !== undefined || flags.to !== undefined)) {
     throw new UsageError('give either --period LABEL, or --from LABEL and --to LABEL');

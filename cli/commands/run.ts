@@ -15,7 +15,9 @@ export interface RunFlags {
 /** `crosslift run`: the whole pipeline on the embedded stack. Exit 1 when ingest events failed after retries. */
 export const runCommand = async (flags: RunFlags): Promise<number> => {
   if (flags.asOf !== undefined && Number.isNaN(Date.parse(flags.asOf))) {
-    throw new UsageError(`--as-of expects an ISO 8601 date or date-time such as 2026-11-23T06:00:00+08:00, not "${flags.asOf}"`);
+    throw new UsageError(
+      `--as-of expects an ISO 8601 date or date-time such as 2026-11-23T06:00:00+08:00, not "${flags.asOf}"`,
+    );
   }
   const config = loadDataFolder(flags.data);
   exitOnInterrupt();

@@ -12,7 +12,9 @@ export const schemaCommand = async (flags: { readonly out?: string }): Promise<n
   try {
     writeFileSync(flags.out, schema);
   } catch (error) {
-    throw new UsageError(`cannot write ${flags.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(
+      `cannot write ${flags.out}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   return 0;
 };

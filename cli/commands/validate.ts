@@ -17,7 +17,12 @@ export interface ValidateFlags {
 }
 
 /** What the ingest assumes when nothing else says (the config schema's defaults). */
-const DEFAULTS = { timezone: 'UTC', currency: 'CNY', maxUncompressedBytes: 2 * 1024 ** 3, maxRejectedShare: 0.05 } as const;
+const DEFAULTS = {
+  timezone: 'UTC',
+  currency: 'CNY',
+  maxUncompressedBytes: 2 * 1024 ** 3,
+  maxRejectedShare: 0.05,
+} as const;
 
 /** One file's verdict, with the settings it was checked with. */
 export interface FileVerdict extends Omit<ValidateResult, 'dataset'> {
@@ -62,7 +67,13 @@ const filesUnder = (dir: string): { files: string[]; skipped: number } => {
   return { files, skipped };
 };
 
-const rejectedVerdict = (file: string, dataset: string, settings: { timezone: string; currency: string }, reason: string, layout?: Layout): FileVerdict => ({
+const rejectedVerdict = (
+  file: string,
+  dataset: string,
+  settings: { timezone: string; currency: string },
+  reason: string,
+  layout?: Layout,
+): FileVerdict => ({
   file,
   dataset,
   ...settings,
@@ -87,10 +98,16 @@ const formatVerdict = (v: FileVerdict, withDays: boolean): string => {
     if (v.errors.length > 20) out.push(`  ... and ${v.errors.length - 20} more (--json lists up to 100)`);
   }
   if (v.days.length) {
-    out.push(`  would ingest ${v.days.length} day(s), ${v.days[0]!.day} to ${v.days.at(-1)!.day}${withDays ? ':' : ''}`);
+    out.push(
+      `  would ingest ${v.days.length} day(s), ${v.days[0]!.day} to ${v.days.at(-1)!.day}${withDays ? ':' : ''}`,
+    );
     if (withDays) {
       for (const d of v.days.slice(0, 31)) {
-        out.push(`    ${d.day}  ${Object.entries(d.totals).map(([k, n]) => `${k}=${Number(n.toFixed(4))}`).join(' ')}`);
+        out.push(
+          `    ${d.day}  ${Object.entries(d.totals)
+            .map(([k, n]) => `${k}=${Number(n.toFixed(4))}`)
+            .join(' ')}`,
+        );
       }
       if (v.days.length > 31) out.push(`    ... and ${v.days.length - 31} more days (--json lists them all)`);
     }
@@ -145,7 +162,9 @@ export const validateCommand = async (paths: readonly string[], flags: ValidateF
     const layout = layoutOf(file);
     const parent = resolve(file).split(sep).at(-2) ?? '';
     if (layout && flags.dataset && isDatasetName(layout.dataset) && layout.dataset !== flags.dataset) {
-      throw new UsageError(`${file} is laid out as dataset ${layout.dataset}, but --dataset ${flags.dataset} was given`);
+      throw new UsageError(
+        `${file} is laid out as dataset ${layout.dataset}, but --dataset ${flags.dataset} was given`,
+      );
     }
     const dataset = layout?.dataset ?? flags.dataset ?? (isDatasetName(parent) ? parent : undefined);
     if (dataset === undefined) {
@@ -170,22 +189,37 @@ export const validateCommand = async (paths: readonly string[], flags: ValidateF
         ? `crosslift validate: files under inbox/<cooperation>/ use that cooperation's timezone and currency from ${configFile}; other files: ${used}`
         : `crosslift validate: ${used}${flags.timezone === undefined || flags.currency === undefined ? '; set them with --timezone, --currency or --config' : ''}`,
     );
-    if (skipped > 0) writeLog(`crosslift validate: skipped ${skipped} file(s) that are not ${FILE_EXTENSIONS.join(', ')}`);
+    if (skipped > 0)
+      writeLog(`crosslift validate: skipped ${skipped} file(s) that are not ${FILE_EXTENSIONS.join(', ')}`);
   }
 
   const verdicts: FileVerdict[] = [];
   for (const { file, layout, dataset } of plans) {
     let verdict: FileVerdict;
     let fileSettings = { timezone, currency };
-    const routed = config && layout ? (await import('../../shared/ingest/keys')).parseDropKey(layout.key, config) : undefined;
-    if (routed?.ok) fileSettings = { timezone: routed.drop.cooperation.timezone, currency: routed.drop.cooperation.currency };
+    const routed =
+      config && layout ? (await import('../../shared/ingest/keys')).parseDropKey(layout.key, config) : undefined;
+    if (routed?.ok)
+      fileSettings = { timezone: routed.drop.cooperation.timezone, currency: routed.drop.cooperation.currency };
     if (routed && !routed.ok) {
       // What the ingest does with a key it cannot route: the file is rejected whole.
       verdict = rejectedVerdict(file, dataset, fileSettings, routed.reason, layout);
     } else if (!isDatasetName(dataset)) {
-      verdict = rejectedVerdict(file, dataset, fileSettings, `unknown dataset "${dataset}" (expected one of ${DATASET_NAMES.join(', ')})`, layout);
+      verdict = rejectedVerdict(
+        file,
+        dataset,
+        fileSettings,
+        `unknown dataset "${dataset}" (expected one of ${DATASET_NAMES.join(', ')})`,
+        layout,
+      );
     } else if (!fileKindOf(file)) {
-      verdict = rejectedVerdict(file, dataset, fileSettings, `unsupported file type: expected one of ${FILE_EXTENSIONS.join(', ')}`, layout);
+      verdict = rejectedVerdict(
+        file,
+        dataset,
+        fileSettings,
+        `unsupported file type: expected one of ${FILE_EXTENSIONS.join(', ')}`,
+        layout,
+      );
     } else {
       const result = await validateFile({ file, dataset: dataset as DatasetName, ...fileSettings, ...limits });
       verdict = {
@@ -199,10 +233,17 @@ export const validateCommand = async (paths: readonly string[], flags: ValidateF
   }
 
   const count = (status: string) => verdicts.filter((v) => v.status === status).length;
-  const summary = { files: verdicts.length, accepted: count('accepted'), partial: count('partial'), rejected: count('rejected') };
+  const summary = {
+    files: verdicts.length,
+    accepted: count('accepted'),
+    partial: count('partial'),
+    rejected: count('rejected'),
+  };
   if (flags.json) writeJson({ settings, files: verdicts, summary });
   else if (verdicts.length > 1) {
-    writeResult(`${summary.files} files: ${summary.accepted} accepted, ${summary.partial} partial, ${summary.rejected} rejected\n`);
+    writeResult(
+      `${summary.files} files: ${summary.accepted} accepted, ${summary.partial} partial, ${summary.rejected} rejected\n`,
+    );
   }
   // A partly rejected file still loses rows: a partner's pre-upload check fails on it.
   return summary.accepted === summary.files ? 0 : 1;

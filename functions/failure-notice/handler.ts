@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { loggableError } from '../../shared/log-safe';
 import * as z from 'zod';
-import { failureRecordSchema, notifyJobFailure } from '../../shared/mail/failure-notice';
+import { type FailureRecord, failureRecordSchema, notifyJobFailure } from '../../shared/mail/failure-notice';
 import { noticeRuntimeFromEnv } from '../../shared/runtime/from-env';
 import { lazyAsync } from '../../shared/runtime/lazy';
 import type { NoticeRuntime } from '../../shared/runtime/runtime';
@@ -20,7 +20,7 @@ export const createFailureNoticeHandler = (getRuntime: () => NoticeRuntime | Pro
     const { Records } = sqsEventSchema.parse(event);
     const batchItemFailures: { itemIdentifier: string }[] = [];
     for (const message of Records) {
-      let parsed;
+      let parsed: FailureRecord;
       try {
         parsed = failureRecordSchema.parse(JSON.parse(message.body));
       } catch {
@@ -31,7 +31,10 @@ export const createFailureNoticeHandler = (getRuntime: () => NoticeRuntime | Pro
       try {
         await notifyJobFailure(await getRuntime(), parsed);
       } catch (error) {
-        logger.error('failure notice could not be sent; the message will be retried', { messageId: message.messageId, error: loggableError(error) });
+        logger.error('failure notice could not be sent; the message will be retried', {
+          messageId: message.messageId,
+          error: loggableError(error),
+        });
         batchItemFailures.push({ itemIdentifier: message.messageId });
       }
     }

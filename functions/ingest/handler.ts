@@ -9,7 +9,6 @@ import { ingestRuntimeFromEnv } from '../../shared/runtime/from-env';
 import { lazyAsync } from '../../shared/runtime/lazy';
 import type { IngestRuntime } from '../../shared/runtime/runtime';
 
-
 export interface IngestResult {
   readonly files: readonly Pick<IngestOutcome, 'key' | 'status' | 'rows' | 'rejectedRows'>[];
 }
@@ -33,7 +32,12 @@ export const createIngestHandler = (getRuntime: () => IngestRuntime | Promise<In
     for (const objectEvent of toObjectEvents(parsed.data)) {
       try {
         const outcome = await ingestObject(runtime, objectEvent);
-        files.push({ key: outcome.key, status: outcome.status, rows: outcome.rows, rejectedRows: outcome.rejectedRows });
+        files.push({
+          key: outcome.key,
+          status: outcome.status,
+          rows: outcome.rows,
+          rejectedRows: outcome.rejectedRows,
+        });
       } catch (error) {
         logger.error('ingest failed; the event will be retried', { key: objectEvent.key, error: loggableError(error) });
         failed.push(objectEvent.key);

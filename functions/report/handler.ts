@@ -36,9 +36,15 @@ export const createReportHandler = (getRuntime: () => ReportRuntime | Promise<Re
       period: run.stored.report.period.label,
       revision: run.stored.revision,
       change: run.change,
-      emails: [...[run, ...run.restated].flatMap((r) => r.emails), ...run.alerts.emails].filter((e) => e.state === 'sent').length,
+      emails: [...[run, ...run.restated].flatMap((r) => r.emails), ...run.alerts.emails].filter(
+        (e) => e.state === 'sent',
+      ).length,
       alerts: run.alerts.transitions.map((t) => ({ metric: t.metric, period: t.period, transition: t.transition })),
-      restated: run.restated.map((r) => ({ period: r.stored.report.period.label, revision: r.stored.revision, change: r.change })),
+      restated: run.restated.map((r) => ({
+        period: r.stored.report.period.label,
+        revision: r.stored.revision,
+        change: r.change,
+      })),
     };
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 

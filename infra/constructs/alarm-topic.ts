@@ -61,7 +61,9 @@ export class AlarmTopic extends Topic {
       }),
     );
     if (!added.statementAdded) {
-      throw new Error(`alarm topic ${this.node.path}: the key policy cannot be changed here, so CloudWatch could not publish to the encrypted topic`);
+      throw new Error(
+        `alarm topic ${this.node.path}: the key policy cannot be changed here, so CloudWatch could not publish to the encrypted topic`,
+      );
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import {
-  Alarm,
+  type Alarm,
   ComparisonOperator,
   TreatMissingData,
   type IAlarmAction,
@@ -68,7 +68,13 @@ export class AsyncFailureHandling extends Construct {
     const queues = new Map<string, Queue>();
     const deadLetterQueues = new Map<string, Queue>();
     const alarms: Alarm[] = [];
-    const alarm = (name: string, metric: Metric, description: string, threshold: number, operator: ComparisonOperator) => {
+    const alarm = (
+      name: string,
+      metric: Metric,
+      description: string,
+      threshold: number,
+      operator: ComparisonOperator,
+    ) => {
       const created = metric.createAlarm(this, name, {
         alarmDescription: description,
         threshold,
@@ -96,13 +102,17 @@ export class AsyncFailureHandling extends Construct {
         ...encrypted,
         retentionPeriod,
         ...(consumed
-          ? { deadLetterQueue: { queue: consumed.deadLetters, maxReceiveCount: 5 }, visibilityTimeout: consumed.visibilityTimeout }
+          ? {
+              deadLetterQueue: { queue: consumed.deadLetters, maxReceiveCount: 5 },
+              visibilityTimeout: consumed.visibilityTimeout,
+            }
           : {}),
       });
       if (!consumed) {
         Validations.of(queue).acknowledge({
           id: 'AwsSolutions-SQS3',
-          reason: 'This queue is itself the on-failure destination of a function; nothing consumes it, so it needs no dead-letter queue of its own.',
+          reason:
+            'This queue is itself the on-failure destination of a function; nothing consumes it, so it needs no dead-letter queue of its own.',
         });
       }
       queues.set(name, queue);
@@ -115,7 +125,8 @@ export class AsyncFailureHandling extends Construct {
         maxEventAge: props.maxEventAge ?? Duration.hours(6),
         onFailure: new SqsDestination(queue),
       });
-      if (fn.role) acknowledgeKeyWildcards(fn.role, 'CDK queue grant: the function encrypts failed events it sends to its queue');
+      if (fn.role)
+        acknowledgeKeyWildcards(fn.role, 'CDK queue grant: the function encrypts failed events it sends to its queue');
 
       const period = Duration.minutes(5);
       alarm(

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, Policy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -16,7 +16,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * ESM output still bundles CommonJS dependencies (stream-json, luxon...) whose `require('stream')`
  * esbuild turns into a runtime require; ESM has no `require`, so the bundle defines one.
  */
-const CREATE_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const CREATE_REQUIRE_BANNER =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 export interface CrossliftFunctionProps {
   /** Path of the handler module; it must export `handler`. */
@@ -60,7 +61,10 @@ export interface CrossliftFunctionProps {
  */
 export const acknowledgeKeyWildcards = (role: IConstruct, why: string) => {
   for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: `${why}, limited to the stack key.` });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Action::${action}]`,
+      reason: `${why}, limited to the stack key.`,
+    });
   }
 };
 
@@ -76,7 +80,14 @@ export interface BucketAccess {
 export const INGEST_BUCKET_ACCESS: BucketAccess = { read: [`${INBOX_PREFIX}*`], write: [`${REJECTED_PREFIX}*`] };
 
 /** A DynamoDB action a function performs on the table. */
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'BatchWriteItem';
 
 /**
  * What ingest and reconcile do (shared/ingest/ingest-object.ts through shared/storage/table.ts):
@@ -84,7 +95,14 @@ export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'Up
  * on reports and send records; delete a released content claim (DeleteItem); write and delete day
  * aggregates in batches (BatchWriteItem with PutRequest and DeleteRequest items). Nothing scans.
  */
-export const INGEST_TABLE_ACCESS: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
+export const INGEST_TABLE_ACCESS: readonly TableAction[] = [
+  'GetItem',
+  'Query',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+];
 
 /**
  * What the report does (shared/report, shared/alerts, shared/mail/deliver.ts): query the file
@@ -92,7 +110,13 @@ export const INGEST_TABLE_ACCESS: readonly TableAction[] = ['GetItem', 'Query', 
  * reports, alert state and send records, and index file records once after an upgrade
  * (shared/storage/file-index.ts). It deletes nothing.
  */
-export const REPORT_TABLE_ACCESS: readonly TableAction[] = ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'];
+export const REPORT_TABLE_ACCESS: readonly TableAction[] = [
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'PutItem',
+  'UpdateItem',
+];
 
 /** What the failure notice does (shared/mail/deliver.ts): read and write its send records. */
 export const FAILURE_NOTICE_TABLE_ACCESS: readonly TableAction[] = ['GetItem', 'PutItem'];
@@ -164,7 +188,14 @@ export class CrossliftFunction extends NodejsFunction {
     this.addEnvironment('CROSSLIFT_TABLE', table.tableName);
     table.grant(this, ...actions.map((a) => `dynamodb:${a}`));
     // The key actions of CDK's grantReadWriteData: what DynamoDB does with the table key on the caller's behalf.
-    table.encryptionKey?.grant(this, 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
+    table.encryptionKey?.grant(
+      this,
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:ReEncrypt*',
+      'kms:GenerateDataKey*',
+    );
     acknowledgeKeyWildcards(this.role!, 'Table key grant: the KMS actions DynamoDB performs with the table key');
     return this;
   }
@@ -194,7 +225,9 @@ export class CrossliftFunction extends NodejsFunction {
         new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
       );
       bucket.encryptionKey?.grant(this, 'kms:Decrypt');
-      access.read.forEach((p) => acknowledgePattern(p, `Reads any object under ${p}: every partner drop is a new key.`));
+      access.read.forEach((p) =>
+        acknowledgePattern(p, `Reads any object under ${p}: every partner drop is a new key.`),
+      );
     }
     if (access.write.length > 0) {
       this.addToRolePolicy(
@@ -237,11 +270,14 @@ export class CrossliftFunction extends NodejsFunction {
     // on `*` added to the role lands in its default policy, where cdk-nag still reports it.
     const suppressionList = new Policy(this, 'SuppressionListRead', {
       roles: [this.role!],
-      statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ['ses:GetSuppressedDestination'], resources: ['*'] })],
+      statements: [
+        new PolicyStatement({ effect: Effect.ALLOW, actions: ['ses:GetSuppressedDestination'], resources: ['*'] }),
+      ],
     });
     Validations.of(suppressionList).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'ses:GetSuppressedDestination reads the account-level suppression list and supports no resource-level scoping; this policy allows only that read action.',
+      reason:
+        'ses:GetSuppressedDestination reads the account-level suppression list and supports no resource-level scoping; this policy allows only that read action.',
     });
     // The function runs only once the policy is attached, as it does with its default policy.
     this.node.addDependency(suppressionList);

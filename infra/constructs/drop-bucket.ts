@@ -3,13 +3,7 @@ import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  EventType,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { INBOX_PREFIX, REJECTED_PREFIX } from '../../shared/ingest/keys';
@@ -87,7 +81,8 @@ export class DropBucket extends Construct {
     });
     Validations.of(this.accessLogs).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'This is the access log bucket itself; logging it into itself would loop and another bucket would only move the question.',
+      reason:
+        'This is the access log bucket itself; logging it into itself would loop and another bucket would only move the question.',
     });
 
     this.bucket = new Bucket(this, 'Bucket', {
@@ -151,7 +146,10 @@ export class DropBucket extends Construct {
     // match requests without the header, which are encrypted with the stack key by default.
     const ENCRYPTION = 's3:x-amz-server-side-encryption';
     const KEY_ID = 's3:x-amz-server-side-encryption-aws-kms-key-id';
-    deny('DenyUploadsWithOtherEncryption', { StringNotEquals: { [ENCRYPTION]: 'aws:kms' }, Null: { [ENCRYPTION]: 'false' } });
+    deny('DenyUploadsWithOtherEncryption', {
+      StringNotEquals: { [ENCRYPTION]: 'aws:kms' },
+      Null: { [ENCRYPTION]: 'false' },
+    });
     deny('DenyUploadsWithOtherKey', { StringNotEquals: { [KEY_ID]: key.keyArn }, Null: { [KEY_ID]: 'false' } });
     deny('DenyUploadsWithCustomerKeys', { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } });
   }

@@ -45,7 +45,9 @@ const pascal = (id: string) =>
     .join('');
 
 /** The grants a config implies: every (cooperation, partner) pair whose partner has an AWS account. */
-export const partnerGrants = (props: Pick<PartnerAccessProps, 'ownerId' | 'cooperations' | 'partners'>): PartnerGrant[] =>
+export const partnerGrants = (
+  props: Pick<PartnerAccessProps, 'ownerId' | 'cooperations' | 'partners'>,
+): PartnerGrant[] =>
   props.cooperations.flatMap((cooperation) =>
     cooperation.partners.flatMap((partnerId) => {
       const partner = props.partners.find((p) => p.id === partnerId);

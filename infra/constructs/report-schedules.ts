@@ -3,7 +3,13 @@ import { ComparisonOperator, TreatMissingData, type Alarm, type IAlarmAction } f
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
-import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+  TimeWindow,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -81,7 +87,8 @@ export class ReportSchedules extends Construct {
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the schedules; nothing consumes it, so it needs no dead-letter queue of its own.',
+      reason:
+        'This queue is itself the dead-letter queue of the schedules; nothing consumes it, so it needs no dead-letter queue of its own.',
     });
     const delivery = {
       role,
@@ -94,7 +101,10 @@ export class ReportSchedules extends Construct {
     for (const cooperation of props.cooperations) {
       const schedule = new Schedule(this, `Report-${cooperation.id}`, {
         description: `${cooperation.schedule} report of ${cooperation.id}`,
-        schedule: ScheduleExpression.expression(SCHEDULE_CRON[cooperation.schedule].aws, TimeZone.of(cooperation.timezone)),
+        schedule: ScheduleExpression.expression(
+          SCHEDULE_CRON[cooperation.schedule].aws,
+          TimeZone.of(cooperation.timezone),
+        ),
         target: new LambdaInvoke(props.reportFunction, {
           ...delivery,
           // The scheduled (not actual) time, so a late or retried run reports the same period.
@@ -127,7 +137,8 @@ export class ReportSchedules extends Construct {
     this.deadLetterAlarm = this.deadLetterQueue
       .metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' })
       .createAlarm(this, 'DeadLettersAlarm', {
-        alarmDescription: 'Scheduler could not invoke a report or reconcile run; the invocation waits in the schedules dead-letter queue',
+        alarmDescription:
+          'Scheduler could not invoke a report or reconcile run; the invocation waits in the schedules dead-letter queue',
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
@@ -140,7 +151,7 @@ export class ReportSchedules extends Construct {
       const logicalId = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnFunction);
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
-        reason: 'CDK grantInvoke also allows the function\'s versions and aliases (<arn>:*) of this one function.',
+        reason: "CDK grantInvoke also allows the function's versions and aliases (<arn>:*) of this one function.",
       });
     }
   }

@@ -66,7 +66,12 @@ const alertStandardError = (name: MetricName, value: number | null, hasInterval:
 
 const detectorOf = (s: AlertState | undefined): DetectorState =>
   s
-    ? { state: s.state, cusum: s.cusum ?? 0, recoveryStreak: s.recoveryStreak ?? 0, ...(s.lastPeriod ? { lastPeriod: s.lastPeriod } : {}) }
+    ? {
+        state: s.state,
+        cusum: s.cusum ?? 0,
+        recoveryStreak: s.recoveryStreak ?? 0,
+        ...(s.lastPeriod ? { lastPeriod: s.lastPeriod } : {}),
+      }
     : INITIAL_DETECTOR_STATE;
 
 /**

@@ -35,8 +35,11 @@ export interface AlertRun {
 }
 
 /** What a report does to the alerts, from the states read at the start of the run (pure). */
-export const evaluateReportAlerts = (report: Report, files: readonly FileRecord[], alerts: ReadonlyMap<string, AlertItem>) =>
-  evaluateAlerts(report, alerts, datasetPresence(files, report));
+export const evaluateReportAlerts = (
+  report: Report,
+  files: readonly FileRecord[],
+  alerts: ReadonlyMap<string, AlertItem>,
+) => evaluateAlerts(report, alerts, datasetPresence(files, report));
 
 /**
  * Stores the alert states a report moved and emails every pending transition of the
@@ -83,7 +86,12 @@ export const processAlerts = async (
     ref: `alert#${ref}`,
     audience: { kind: 'recipients' },
     render: (locale) =>
-      renderAlertEmail({ cooperationName: cooperation.name, transitions: pending, locale, currency: cooperation.currency }),
+      renderAlertEmail({
+        cooperationName: cooperation.name,
+        transitions: pending,
+        locale,
+        currency: cooperation.currency,
+      }),
   });
   // Clear the transitions only once every recipient has them: an email another invocation
   // claimed but may never send (it crashed) stays pending, and the next run sends it.

@@ -1,5 +1,15 @@
 import { MESSAGES } from '../mail/i18n';
-import { banner, chip, clip, emailDocument, metricLine, metricTable, paragraph, textDocument, type Tone } from '../mail/layout';
+import {
+  banner,
+  chip,
+  clip,
+  emailDocument,
+  metricLine,
+  metricTable,
+  paragraph,
+  textDocument,
+  type Tone,
+} from '../mail/layout';
 import type { Locale } from '../mail/locale';
 import type { AlertDraft } from './evaluate';
 import { formatMetric, formatTarget, metricLabel } from '../report/format';
@@ -14,23 +24,40 @@ const describe = (d: AlertDraft, locale: Locale, currency: string) => {
   const t = MESSAGES[locale];
   if (!isMetricName(d.metric)) {
     const dataset = d.metric.replace(/^data:/, '');
-    return { label: dataset, state: d.transition === 'resolved' ? t.transitions.data_back : t.transitions.no_data, detail: '' };
+    return {
+      label: dataset,
+      state: d.transition === 'resolved' ? t.transitions.data_back : t.transitions.no_data,
+      detail: '',
+    };
   }
   const name = d.metric;
   const format = (x: number) => formatMetric(name, x, locale, currency);
   const label = metricLabel(name, locale);
-  if (d.line) return { label, state: t.transitions[d.transition], detail: `${renderAlertLine(d.line, locale, format)}, n = ${d.n ?? 0}` };
+  if (d.line)
+    return {
+      label,
+      state: t.transitions[d.transition],
+      detail: `${renderAlertLine(d.line, locale, format)}, n = ${d.n ?? 0}`,
+    };
   const value = formatMetric(name, d.value ?? null, locale, currency);
   const ci = d.ci ? ` [${format(d.ci[0])} – ${format(d.ci[1])}]` : '';
   const target = d.target ? `, ${t.columns.target} ${formatTarget(name, d.target, locale, currency)}` : '';
   return { label, state: t.transitions[d.transition], detail: `${value}${ci}${target}, n = ${d.n ?? 0}` };
 };
 
-const TONE = { firing: 'bad', no_data: 'warn', resolved: 'good' } as const satisfies Record<AlertDraft['transition'], Tone>;
+const TONE = { firing: 'bad', no_data: 'warn', resolved: 'good' } as const satisfies Record<
+  AlertDraft['transition'],
+  Tone
+>;
 const SYMBOL = { firing: '✗', no_data: '!', resolved: '✓' } as const;
 
 /** One alert email per cooperation and run, carrying every pending transition (no alert storms). */
-export const renderAlertEmail = (input: { cooperationName: string; transitions: readonly AlertDraft[]; locale: Locale; currency: string }) => {
+export const renderAlertEmail = (input: {
+  cooperationName: string;
+  transitions: readonly AlertDraft[];
+  locale: Locale;
+  currency: string;
+}) => {
   const t = MESSAGES[input.locale];
   const cooperation = clip(input.cooperationName, 120);
   const firing = input.transitions.filter((d) => d.transition !== 'resolved').length;
@@ -48,11 +75,20 @@ export const renderAlertEmail = (input: { cooperationName: string; transitions: 
     subheading: periods,
     footer,
     body: [
-      banner(firing > 0 ? 'bad' : 'good', firing > 0 ? '✗' : '✓', firing > 0 ? t.alertsFiring(firing) : t.alertsResolved),
+      banner(
+        firing > 0 ? 'bad' : 'good',
+        firing > 0 ? '✗' : '✓',
+        firing > 0 ? t.alertsFiring(firing) : t.alertsResolved,
+      ),
       paragraph(intro),
       metricTable(
         described.map(({ d, label, state, detail }) =>
-          metricLine({ label, value: d.period, chip: chip(TONE[d.transition], SYMBOL[d.transition], state), details: detail ? [detail] : [] }),
+          metricLine({
+            label,
+            value: d.period,
+            chip: chip(TONE[d.transition], SYMBOL[d.transition], state),
+            details: detail ? [detail] : [],
+          }),
         ),
       ),
     ].join('\n'),
@@ -62,7 +98,14 @@ export const renderAlertEmail = (input: { cooperationName: string; transitions: 
     heading: cooperation,
     subheading: periods,
     banner: `${firing > 0 ? '✗' : '✓'} ${firing > 0 ? t.alertsFiring(firing) : t.alertsResolved}`,
-    sections: [{ heading: intro, lines: described.map(({ d, label, state, detail }) => `- ${label}: ${state} (${d.period})${detail ? `: ${detail}` : ''}`) }],
+    sections: [
+      {
+        heading: intro,
+        lines: described.map(
+          ({ d, label, state, detail }) => `- ${label}: ${state} (${d.period})${detail ? `: ${detail}` : ''}`,
+        ),
+      },
+    ],
     footer,
   });
   return { subject, html, text };

@@ -12,9 +12,7 @@ import { dynamoDbClientLib, dynamoDbLib, s3Lib, sesLib } from './sdk';
  */
 export const awsSettingsSchema = z.object({
   region: z.string().min(1),
-  endpoints: z
-    .object({ s3: z.url().optional(), dynamodb: z.url().optional(), sesv2: z.url().optional() })
-    .default({}),
+  endpoints: z.object({ s3: z.url().optional(), dynamodb: z.url().optional(), sesv2: z.url().optional() }).default({}),
   credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }).optional(),
   /** Retries of the SDK's standard retry strategy (with exponential backoff and jitter). */
   maxAttempts: z.int().positive().default(5),
@@ -62,10 +60,14 @@ const builders = (input: AwsSettings): Builders => {
       }),
     dynamodb: (sdk) =>
       sdk.DynamoDBDocumentClient.from(
-        new sdk.DynamoDBClient({ ...common, ...(settings.endpoints.dynamodb ? { endpoint: settings.endpoints.dynamodb } : {}) }),
+        new sdk.DynamoDBClient({
+          ...common,
+          ...(settings.endpoints.dynamodb ? { endpoint: settings.endpoints.dynamodb } : {}),
+        }),
         { marshallOptions: { removeUndefinedValues: true } },
       ),
-    ses: (sdk) => new sdk.SESv2Client({ ...common, ...(settings.endpoints.sesv2 ? { endpoint: settings.endpoints.sesv2 } : {}) }),
+    ses: (sdk) =>
+      new sdk.SESv2Client({ ...common, ...(settings.endpoints.sesv2 ? { endpoint: settings.endpoints.sesv2 } : {}) }),
   };
 };
 
@@ -107,12 +109,15 @@ const deferredClient = <K extends AwsClientName>(build: (sdk: AwsSdk) => AwsClie
   let client: Promise<AwsClients[K]> | undefined;
   let built: AwsClients[K] | undefined;
   const get = () =>
-    (client ??= loadSdkFor(name).then((sdk) => (built = build(sdk))).catch((error: unknown) => {
-      client = undefined;
-      throw error;
-    }));
+    (client ??= loadSdkFor(name)
+      .then((sdk) => (built = build(sdk)))
+      .catch((error: unknown) => {
+        client = undefined;
+        throw error;
+      }));
   const facade = {
-    send: async (command: unknown, ...rest: unknown[]) => ((await get()) as { send(...args: unknown[]): Promise<unknown> }).send(command, ...rest),
+    send: async (command: unknown, ...rest: unknown[]) =>
+      ((await get()) as { send(...args: unknown[]): Promise<unknown> }).send(command, ...rest),
     destroy: () => built?.destroy(),
   };
   return facade as unknown as AwsClients[K];

@@ -1,6 +1,17 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, isAlias, isCollection, isNode, isPair, visit, type Alias, type Document, type Node } from 'yaml';
+import {
+  LineCounter,
+  parseDocument,
+  isAlias,
+  isCollection,
+  isNode,
+  isPair,
+  visit,
+  type Alias,
+  type Document,
+  type Node,
+} from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors';
 import { configSchema, type Config } from './schema';
@@ -47,14 +58,16 @@ export const parseConfig = (text: string, file: string): Config => {
   }
   const result = configSchema.safeParse(toPlainValue(doc, lineCounter, file));
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => describeIssue(issue, file, (path) => {
-    // Point at the deepest node of the path that exists in the document.
-    for (let depth = path.length; depth >= 0; depth -= 1) {
-      const node = doc.getIn(path.slice(0, depth), true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
-  }));
+  const lines = result.error.issues.map((issue) =>
+    describeIssue(issue, file, (path) => {
+      // Point at the deepest node of the path that exists in the document.
+      for (let depth = path.length; depth >= 0; depth -= 1) {
+        const node = doc.getIn(path.slice(0, depth), true);
+        if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+      }
+      return undefined;
+    }),
+  );
   throw new ConfigError(`invalid config ${file}:\n${lines.join('\n')}`, { file, problems: lines });
 };
 

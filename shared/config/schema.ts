@@ -3,9 +3,7 @@ import { DATASET_NAMES, SERIES_ID, type DatasetName } from '../datasets/names';
 import { METRIC_NAMES } from '../report/metric-names';
 import { isKnownTimezone } from '../time/days';
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9-]{2,40}$/, 'expected 2-40 characters of a-z, 0-9 and -');
+const id = z.string().regex(/^[a-z0-9-]{2,40}$/, 'expected 2-40 characters of a-z, 0-9 and -');
 
 const isoDate = z.iso.date({ message: 'expected a date as YYYY-MM-DD' });
 
@@ -17,7 +15,10 @@ export const LOCALES = ['en', 'zh-CN'] as const;
 
 // Issue 16: names reach email subjects (no control characters); partners may be limited to datasets.
 const NO_CONTROL = 'expected no control characters (CR, LF, tab, ESC and the like): names reach email subjects';
-const name = z.string().min(1).regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/, NO_CONTROL);
+const name = z
+  .string()
+  .min(1)
+  .regex(/^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/, NO_CONTROL);
 const delivers = z
   .record(id, z.array(z.enum(DATASET_NAMES)).min(1))
   .optional()
@@ -28,17 +29,17 @@ export const partnerSchema = z
     id: id.describe('Partner id, used in S3 keys: inbox/<cooperation>/<partner>/<dataset>/'),
     name,
     kind: z.enum(['knowledge_platform', 'training_institution', 'enterprise', 'university', 'brand']),
-    contacts: z.array(z.email()).min(1).describe('Who hears about this partner\'s rejected files and failures'),
+    contacts: z.array(z.email()).min(1).describe("Who hears about this partner's rejected files and failures"),
     sender: z
       .email()
       .optional()
       .describe('SES sender identity of a partner that owns cooperations (required for owners)'),
-    locale: z.enum(LOCALES).default('en').describe('Language of the emails this partner\'s contacts receive'),
+    locale: z.enum(LOCALES).default('en').describe("Language of the emails this partner's contacts receive"),
     awsAccountId: z
       .string()
       .regex(/^\d{12}$/, 'expected a 12-digit AWS account id')
       .optional()
-      .describe('Lets this partner upload into the owner\'s bucket under its own prefix'),
+      .describe("Lets this partner upload into the owner's bucket under its own prefix"),
   })
   .strict();
 
@@ -52,7 +53,9 @@ const seriesRefSchema = z
 /** One incremental-effect estimate: an outcome series, optional control series, the pre-period it is fitted on. */
 export const impactSchema = z
   .object({
-    outcome: seriesRefSchema.describe('The series the cooperation should move, e.g. {partner: school, series: total_enrollments}'),
+    outcome: seriesRefSchema.describe(
+      'The series the cooperation should move, e.g. {partner: school, series: total_enrollments}',
+    ),
     controls: z
       .array(seriesRefSchema)
       .default([])
@@ -94,17 +97,11 @@ export const cooperationSchema = z
       .default('CNY')
       .describe('Revenue and spend are in this currency; rows in another currency are rejected'),
     baseline: z.object({ from: isoDate, to: isoDate }).strict().optional(),
-    market: z
-      .object({ totalUsers: z.number().positive(), totalBrand: z.number().positive() })
-      .strict()
-      .optional(),
+    market: z.object({ totalUsers: z.number().positive(), totalBrand: z.number().positive() }).strict().optional(),
     model: z
       .object({
         alpha: z.tuple([z.number(), z.number(), z.number()]).default([0.8, 0.2, 0]),
-        capability: z
-          .object({ storage: z.number(), processing: z.number(), analysis: z.number() })
-          .strict()
-          .optional(),
+        capability: z.object({ storage: z.number(), processing: z.number(), analysis: z.number() }).strict().optional(),
         beta: z.tuple([z.number(), z.number(), z.number()]).default([0.5, 0.3, 0.2]),
       })
       .strict()
@@ -132,19 +129,27 @@ export const cooperationSchema = z
       .max(366)
       .default(14)
       .describe(
-        'Days after a referral in which it may still convert: a period\'s referral conversions stay maturing (shown, not judged) until this many days after its end',
+        "Days after a referral in which it may still convert: a period's referral conversions stay maturing (shown, not judged) until this many days after its end",
       ),
   })
   .strict()
   .superRefine((c, ctx) => {
     if (!c.partners.includes(c.owner)) {
-      ctx.addIssue({ code: 'custom', path: ['owner'], message: 'expected the owner to be one of the cooperation\'s partners' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['owner'],
+        message: "expected the owner to be one of the cooperation's partners",
+      });
     }
     if (c.ends !== undefined && c.ends < c.starts) {
       ctx.addIssue({ code: 'custom', path: ['ends'], message: 'expected ends on or after starts' });
     }
     if (c.baseline !== undefined && c.baseline.to < c.baseline.from) {
-      ctx.addIssue({ code: 'custom', path: ['baseline', 'to'], message: 'expected baseline.to on or after baseline.from' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['baseline', 'to'],
+        message: 'expected baseline.to on or after baseline.from',
+      });
     }
     c.impact.forEach((impact, i) => {
       const at = (...path: (string | number)[]) => ['impact', i, ...path];
@@ -154,23 +159,43 @@ export const cooperationSchema = z
       ];
       for (const { ref, path } of refs) {
         if (!c.partners.includes(ref.partner)) {
-          ctx.addIssue({ code: 'custom', path, message: `expected one of the cooperation's partners (${c.partners.join(', ')})` });
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `expected one of the cooperation's partners (${c.partners.join(', ')})`,
+          });
         }
       }
       impact.controls.forEach((control, j) => {
         if (control.partner === impact.outcome.partner && control.series === impact.outcome.series) {
-          ctx.addIssue({ code: 'custom', path: at('controls', j), message: 'expected a control other than the outcome itself' });
+          ctx.addIssue({
+            code: 'custom',
+            path: at('controls', j),
+            message: 'expected a control other than the outcome itself',
+          });
         }
       });
       const p = impact.preperiod;
       if (p && p.from >= c.starts) {
-        ctx.addIssue({ code: 'custom', path: at('preperiod', 'from'), message: 'expected the pre-period to start before starts' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('preperiod', 'from'),
+          message: 'expected the pre-period to start before starts',
+        });
       }
       if (p?.to !== undefined && p.to >= c.starts) {
-        ctx.addIssue({ code: 'custom', path: at('preperiod', 'to'), message: 'expected the pre-period to end before starts' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('preperiod', 'to'),
+          message: 'expected the pre-period to end before starts',
+        });
       }
       if (p?.to !== undefined && p.to < p.from) {
-        ctx.addIssue({ code: 'custom', path: at('preperiod', 'to'), message: 'expected preperiod.to on or after preperiod.from' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('preperiod', 'to'),
+          message: 'expected preperiod.to on or after preperiod.from',
+        });
       }
     });
     for (const partner of Object.keys(c.delivers ?? {}).filter((p) => !c.partners.includes(p))) {
@@ -233,7 +258,11 @@ export const configSchema = z
     const cooperationIds = new Set<string>();
     config.cooperations.forEach((c, i) => {
       if (cooperationIds.has(c.id)) {
-        ctx.addIssue({ code: 'custom', path: ['cooperations', i, 'id'], message: `duplicate cooperation id "${c.id}"` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cooperations', i, 'id'],
+          message: `duplicate cooperation id "${c.id}"`,
+        });
       }
       cooperationIds.add(c.id);
       c.partners.forEach((p, j) => {

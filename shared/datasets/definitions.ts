@@ -1,7 +1,28 @@
 import * as z from 'zod';
 import type { DayResolver } from '../time/days';
-import { boolean, DECLINE, decimal, identifier, integer, oneOf, optional, required, row, timestamp, withFastPath, type RowIssue } from './fields';
-import { DATASET_MEASURES, SERIES_ID, SERIES_KEY_SEPARATOR, seriesMeasure, splitGroupKey, type DatasetName, type MeasureOf } from './names';
+import {
+  boolean,
+  DECLINE,
+  decimal,
+  identifier,
+  integer,
+  oneOf,
+  optional,
+  required,
+  row,
+  timestamp,
+  withFastPath,
+  type RowIssue,
+} from './fields';
+import {
+  DATASET_MEASURES,
+  SERIES_ID,
+  SERIES_KEY_SEPARATOR,
+  seriesMeasure,
+  splitGroupKey,
+  type DatasetName,
+  type MeasureOf,
+} from './names';
 
 /** What a row schema needs beyond the row: the cooperation's timezone and currency. */
 export interface RowContext {
@@ -42,7 +63,10 @@ const define = <Row, const Measure extends string>(definition: DatasetDefinition
  */
 const measureIndex = <D extends DatasetName>(dataset: D) => {
   const names: readonly MeasureOf<D>[] = DATASET_MEASURES[dataset];
-  return { names, at: Object.fromEntries(names.map((name, i) => [name, i])) as { readonly [K in MeasureOf<D>]: number } };
+  return {
+    names,
+    at: Object.fromEntries(names.map((name, i) => [name, i])) as { readonly [K in MeasureOf<D>]: number },
+  };
 };
 
 const ENROLLMENT = measureIndex('enrollments');
@@ -75,7 +99,9 @@ const sameCurrency = (currency: string) =>
         .refine((c) => c === currency, { message: `expected ${currency}, the cooperation's currency` }),
       readCurrency(currency),
       (text, start, end) =>
-        end - start === currency.length && text.startsWith(currency, start) ? currency : readCurrency(currency)(text.slice(start, end)),
+        end - start === currency.length && text.startsWith(currency, start)
+          ? currency
+          : readCurrency(currency)(text.slice(start, end)),
     ),
   );
 
@@ -83,15 +109,23 @@ const sameCurrency = (currency: string) =>
  * Cross-field rules, as plain functions: the zod contract (superRefine) and the fast path
  * run the very same code. Each returns the issues it finds, or undefined.
  */
-export const referralChecks = (r: { referred_at: { epochMs: number }; converted_at?: { epochMs: number } }): RowIssue[] | undefined =>
+export const referralChecks = (r: {
+  referred_at: { epochMs: number };
+  converted_at?: { epochMs: number };
+}): RowIssue[] | undefined =>
   r.converted_at !== undefined && r.converted_at.epochMs < r.referred_at.epochMs
     ? [{ column: 'converted_at', message: 'expected converted_at not before referred_at' }]
     : undefined;
 
-export const campaignChecks = (r: { impressions: number; clicks: number; conversions: number }): RowIssue[] | undefined => {
+export const campaignChecks = (r: {
+  impressions: number;
+  clicks: number;
+  conversions: number;
+}): RowIssue[] | undefined => {
   let issues: RowIssue[] | undefined;
   if (r.clicks > r.impressions) (issues ??= []).push({ column: 'clicks', message: 'expected clicks <= impressions' });
-  if (r.conversions > r.clicks) (issues ??= []).push({ column: 'conversions', message: 'expected conversions <= clicks' });
+  if (r.conversions > r.clicks)
+    (issues ??= []).push({ column: 'conversions', message: 'expected conversions <= clicks' });
   return issues;
 };
 
@@ -104,10 +138,14 @@ const enrollments = define({
   columns: [
     { name: 'user_id', required: true, meaning: 'The learner (never stored; only counted)' },
     { name: 'course_id', required: true, meaning: 'The course enrolled in' },
-    { name: 'enrolled_at', required: true, meaning: 'ISO 8601 date or date-time; without offset it is local to the cooperation' },
+    {
+      name: 'enrolled_at',
+      required: true,
+      meaning: 'ISO 8601 date or date-time; without offset it is local to the cooperation',
+    },
     { name: 'channel', required: true, meaning: `How the learner came: ${CHANNELS.join(', ')}` },
-    { name: 'amount', required: true, meaning: 'Amount paid, >= 0, in the cooperation\'s currency' },
-    { name: 'currency', required: false, meaning: 'ISO 4217 code; must be the cooperation\'s currency when given' },
+    { name: 'amount', required: true, meaning: "Amount paid, >= 0, in the cooperation's currency" },
+    { name: 'currency', required: false, meaning: "ISO 4217 code; must be the cooperation's currency when given" },
     { name: 'refunded', required: false, meaning: 'true or false (default false)' },
   ],
   measures: ENROLLMENT.names,
@@ -142,7 +180,11 @@ const referrals = define({
   columns: [
     { name: 'user_id', required: true, meaning: 'The referred user (never stored)' },
     { name: 'referred_at', required: true, meaning: 'ISO 8601 date or date-time of the referral' },
-    { name: 'converted_at', required: false, meaning: 'When the referral became a paying user; not before referred_at' },
+    {
+      name: 'converted_at',
+      required: false,
+      meaning: 'When the referral became a paying user; not before referred_at',
+    },
     { name: 'revenue', required: false, meaning: 'Revenue from the converted user, >= 0' },
   ],
   measures: REFERRAL.names,
@@ -176,7 +218,7 @@ const campaigns = define({
     { name: 'impressions', required: true, meaning: 'Whole number >= 0' },
     { name: 'clicks', required: true, meaning: 'Whole number, not more than impressions' },
     { name: 'conversions', required: true, meaning: 'Whole number, not more than clicks' },
-    { name: 'spend', required: true, meaning: 'Ad spend >= 0, in the cooperation\'s currency' },
+    { name: 'spend', required: true, meaning: "Ad spend >= 0, in the cooperation's currency" },
     { name: 'revenue', required: true, meaning: 'Attributed revenue >= 0' },
   ],
   measures: CAMPAIGN.names,
@@ -347,7 +389,7 @@ const series = define({
   columns: [
     { name: 'date', required: true, meaning: 'The day (YYYY-MM-DD)' },
     { name: 'series', required: true, meaning: 'The series id, e.g. total_enrollments, new_paid_users, revenue' },
-    { name: 'value', required: true, meaning: 'The day\'s value (a number; rows of the same day and series add up)' },
+    { name: 'value', required: true, meaning: "The day's value (a number; rows of the same day and series add up)" },
   ],
   measures: SERIES.names,
   rowSchema: ({ resolver }) =>
@@ -400,7 +442,10 @@ export const measuresByDay = (dataset: DatasetName, groups: ReadonlyMap<string, 
 };
 
 /** A day's measures by name, from the array the hot path fills. */
-export const namedMeasures = <D extends DatasetName>(dataset: D, values: readonly number[]): Record<MeasureOf<D>, number> => {
+export const namedMeasures = <D extends DatasetName>(
+  dataset: D,
+  values: readonly number[],
+): Record<MeasureOf<D>, number> => {
   const names: readonly string[] = DATASET_MEASURES[dataset];
   return Object.fromEntries(names.map((name, i) => [name, values[i] ?? 0])) as Record<MeasureOf<D>, number>;
 };

@@ -149,19 +149,21 @@ const readDecimal = (text: string, start: number, end: number, allowFraction: bo
 };
 
 /** The fast twin of toNumber + the bound check: the number, or DECLINE. */
-const fastNumber = (pattern: RegExp, allowFraction: boolean, accept: (n: number) => boolean): FastConverter<number> => (value) => {
-  let n: number;
-  if (typeof value === 'number') n = value;
-  else if (typeof value === 'string') {
-    const text = trimmed(value);
-    n = readDecimal(text, 0, text.length, allowFraction);
-    if (Number.isNaN(n)) {
-      if (!pattern.test(text)) return DECLINE;
-      n = Number(text);
-    }
-  } else return DECLINE;
-  return Number.isFinite(n) && accept(n) ? n : DECLINE;
-};
+const fastNumber =
+  (pattern: RegExp, allowFraction: boolean, accept: (n: number) => boolean): FastConverter<number> =>
+  (value) => {
+    let n: number;
+    if (typeof value === 'number') n = value;
+    else if (typeof value === 'string') {
+      const text = trimmed(value);
+      n = readDecimal(text, 0, text.length, allowFraction);
+      if (Number.isNaN(n)) {
+        if (!pattern.test(text)) return DECLINE;
+        n = Number(text);
+      }
+    } else return DECLINE;
+    return Number.isFinite(n) && accept(n) ? n : DECLINE;
+  };
 
 /** fastNumber on a cell in place: a clean plain decimal is read from its digits, anything else sliced. */
 const rangeNumber =
@@ -193,10 +195,14 @@ export const decimal = (bounds: { min?: number; max?: number } = {}) => {
       : bounds.min !== undefined
         ? `a number >= ${bounds.min}`
         : 'a number';
-  const inBounds = (n: number) => (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
+  const inBounds = (n: number) =>
+    (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
   const convert = fastNumber(DECIMAL, true, inBounds);
   return withFastPath(
-    z.unknown().transform(toNumber(DECIMAL, what)).pipe(z.number().refine(inBounds, { message: `expected ${what}` })),
+    z
+      .unknown()
+      .transform(toNumber(DECIMAL, what))
+      .pipe(z.number().refine(inBounds, { message: `expected ${what}` })),
     convert,
     rangeNumber(convert, true, inBounds),
   );
@@ -211,10 +217,15 @@ export const integer = (bounds: { min?: number; max?: number } = {}) => {
         ? `a whole number >= ${bounds.min}`
         : 'a whole number';
   const accept = (n: number) =>
-    Number.isSafeInteger(n) && (bounds.min === undefined || n >= bounds.min) && (bounds.max === undefined || n <= bounds.max);
+    Number.isSafeInteger(n) &&
+    (bounds.min === undefined || n >= bounds.min) &&
+    (bounds.max === undefined || n <= bounds.max);
   const convert = fastNumber(INTEGER, false, accept);
   return withFastPath(
-    z.unknown().transform(toNumber(INTEGER, what)).pipe(z.number().refine(accept, { message: `expected ${what}` })),
+    z
+      .unknown()
+      .transform(toNumber(INTEGER, what))
+      .pipe(z.number().refine(accept, { message: `expected ${what}` })),
     convert,
     rangeNumber(convert, false, accept),
   );
@@ -239,7 +250,9 @@ export const identifier = () => {
     }),
     readIdentifier,
     (text, start, end) =>
-      start < end && solid(text.charCodeAt(start)) && solid(text.charCodeAt(end - 1)) ? text.slice(start, end) : readIdentifier(text.slice(start, end)),
+      start < end && solid(text.charCodeAt(start)) && solid(text.charCodeAt(end - 1))
+        ? text.slice(start, end)
+        : readIdentifier(text.slice(start, end)),
   );
   // readIdentifier(text) is text itself when trim() has nothing to remove at either end.
   solidIsItself.add(schema);
@@ -271,10 +284,24 @@ export const boolean = () =>
       // `false` and `true` spelled out by character code (the cells of almost every row).
       const length = end - start;
       const c = text.charCodeAt(start);
-      if (length === 5 && c === 102 && text.charCodeAt(start + 1) === 97 && text.charCodeAt(start + 2) === 108 && text.charCodeAt(start + 3) === 115 && text.charCodeAt(start + 4) === 101) {
+      if (
+        length === 5 &&
+        c === 102 &&
+        text.charCodeAt(start + 1) === 97 &&
+        text.charCodeAt(start + 2) === 108 &&
+        text.charCodeAt(start + 3) === 115 &&
+        text.charCodeAt(start + 4) === 101
+      ) {
         return false;
       }
-      if (length === 4 && c === 116 && text.charCodeAt(start + 1) === 114 && text.charCodeAt(start + 2) === 117 && text.charCodeAt(start + 3) === 101) return true;
+      if (
+        length === 4 &&
+        c === 116 &&
+        text.charCodeAt(start + 1) === 114 &&
+        text.charCodeAt(start + 2) === 117 &&
+        text.charCodeAt(start + 3) === 101
+      )
+        return true;
       return readBoolean(text.slice(start, end));
     },
   );
@@ -344,9 +371,18 @@ export const optional = <T extends z.ZodType>(schema: T) => {
     return v === undefined ? undefined : inner(v);
   };
   withFastPath(wrapped, convert, (text, start, end) =>
-    start === end ? undefined : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
+    start === end
+      ? undefined
+      : solid(text.charCodeAt(start))
+        ? innerRange(text, start, end)
+        : convert(text.slice(start, end)),
   );
-  cellWrappers.set(wrapped, { empty: undefined, inner: innerRange, plain: inner, solidIsItself: solidIsItself.has(schema) });
+  cellWrappers.set(wrapped, {
+    empty: undefined,
+    inner: innerRange,
+    plain: inner,
+    solidIsItself: solidIsItself.has(schema),
+  });
   return wrapped;
 };
 
@@ -367,9 +403,18 @@ export const required = <T extends z.ZodType<unknown, unknown>>(schema: T) => {
     return v === undefined ? DECLINE : (inner(v) as z.output<T> | Declined);
   };
   withFastPath(wrapped, convert, (text, start, end) =>
-    start === end ? DECLINE : solid(text.charCodeAt(start)) ? innerRange(text, start, end) : convert(text.slice(start, end)),
+    start === end
+      ? DECLINE
+      : solid(text.charCodeAt(start))
+        ? innerRange(text, start, end)
+        : convert(text.slice(start, end)),
   );
-  cellWrappers.set(wrapped, { empty: DECLINE, inner: innerRange as RangeConverter, plain: inner as FastConverter, solidIsItself: solidIsItself.has(schema) });
+  cellWrappers.set(wrapped, {
+    empty: DECLINE,
+    inner: innerRange as RangeConverter,
+    plain: inner as FastConverter,
+    solidIsItself: solidIsItself.has(schema),
+  });
   return wrapped;
 };
 
@@ -415,7 +460,10 @@ export const row = <Shape extends z.ZodRawShape>(
   const keys = Object.keys(shape);
   const fast = keys.map((key) => fastConverterOf(shape[key] as z.ZodType));
   const ranges = keys.map((key) => rangeConverterOf(shape[key] as z.ZodType));
-  if (fast.every((c): c is FastConverter => c !== undefined) && ranges.every((c): c is RangeConverter => c !== undefined)) {
+  if (
+    fast.every((c): c is FastConverter => c !== undefined) &&
+    ranges.every((c): c is RangeConverter => c !== undefined)
+  ) {
     rowPlans.set(schema, {
       keys,
       converters: fast,

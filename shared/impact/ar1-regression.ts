@@ -167,7 +167,10 @@ const fitForPhi = (
   if (cholesky.ok && cholesky.r.every((row, i) => row[i]! ** 2 > CHOLESKY_TOLERANCE * m[i]![i]!)) {
     // With [X~ y~] = Q [R q; 0 rho]: R is X~'s factor, R b = q, and RSS = rho^2.
     const r = cholesky.r.slice(0, k).map((row) => row.slice(0, k));
-    const coefficients = solveUpper(r, cholesky.r.slice(0, k).map((row) => row[k]!));
+    const coefficients = solveUpper(
+      r,
+      cholesky.r.slice(0, k).map((row) => row[k]!),
+    );
     let logDetCrossProduct = 0;
     for (let i = 0; i < k; i++) logDetCrossProduct += 2 * Math.log(r[i]![i]!);
     return { coefficients, rss: cholesky.r[k]![k]! ** 2, r, logDetCrossProduct, logDetOmega };

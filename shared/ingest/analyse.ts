@@ -7,7 +7,7 @@ import { compileRows, DECLINE, NOT_READ } from './fast-rows';
 import type { FileKind } from './formats';
 import { cellText, readRecords, type RecordSink } from './records';
 import { FileRejection } from '../errors';
-import { type RowError } from './rejection';
+import type { RowError } from './rejection';
 
 /** How many row errors are kept with a file's outcome (the count is always complete). */
 export const MAX_KEPT_ERRORS = 100;
@@ -61,7 +61,10 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
   const definition = DATASETS[options.dataset];
   const schema: z.ZodType = definition.rowSchema(options.context);
   const measureCount = definition.measures.length;
-  const { text, stats } = decodeText(source, { gzip: options.kind.gzip, maxUncompressedBytes: options.maxUncompressedBytes });
+  const { text, stats } = decodeText(source, {
+    gzip: options.kind.gzip,
+    maxUncompressedBytes: options.maxUncompressedBytes,
+  });
 
   const days: DayMeasures = new Map();
   const errors: RowError[] = [];
@@ -83,7 +86,10 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
     const columns = header ?? [];
     const missing = requiredColumns(definition).filter((c) => !columns.includes(c));
     if (missing.length > 0) {
-      throw new FileRejection(`header is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${suffix}`, 1);
+      throw new FileRejection(
+        `header is missing required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}${suffix}`,
+        1,
+      );
     }
   };
   const addRow = (row: unknown) => {

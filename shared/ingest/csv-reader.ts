@@ -71,7 +71,10 @@ export const cellFields = (text: string, cells: readonly number[], count: number
 const QUOTED_AHEAD = 8;
 
 const tooLong = (line: number) =>
-  new FileRejection(`a record is longer than ${MAX_RECORD_BYTES / 1024} KiB: a quote or line break is probably missing at line ${line}`, line);
+  new FileRejection(
+    `a record is longer than ${MAX_RECORD_BYTES / 1024} KiB: a quote or line break is probably missing at line ${line}`,
+    line,
+  );
 
 /** UTF-8 length of the UTF-16 unit at i (a surrogate pair counts 2 + 2). */
 const utf8Units = (code: number) => (code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdfff ? 2 : 3);

@@ -16,7 +16,6 @@ export interface DecodeStats {
   uncompressedBytes: number;
 }
 
-
 /**
  * Whether valid UTF-8 bytes end on a character boundary (the decoder then holds nothing).
  * Conservative: false when the chunk is too short to tell.
@@ -48,7 +47,11 @@ export const classifyStreamError = (error: unknown): FileRejection | SourceReadE
   if (typeof code === 'string' && code.startsWith('Z_')) {
     return new FileRejection('file is not a complete gzip stream (truncated or corrupt); upload it again');
   }
-  return new SourceReadError('reading the object failed', { code: typeof code === 'string' ? code : undefined }, { cause: error });
+  return new SourceReadError(
+    'reading the object failed',
+    { code: typeof code === 'string' ? code : undefined },
+    { cause: error },
+  );
 };
 
 /**
@@ -114,7 +117,10 @@ export const decodeText = (source: Readable, options: DecodeOptions): { text: Re
       }
       if (first) {
         first = false;
-        if (chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+        if (
+          chunk.length >= 2 &&
+          ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+        ) {
           done(new FileRejection('file is UTF-16 encoded; save it as UTF-8'));
           return;
         }
@@ -132,7 +138,11 @@ export const decodeText = (source: Readable, options: DecodeOptions): { text: Re
         clean = endsOnCharacter(chunk);
         done(null, emit(text));
       } catch {
-        done(new FileRejection(`file is not valid UTF-8 (near byte ${stats.uncompressedBytes - chunk.length}); save it as UTF-8`));
+        done(
+          new FileRejection(
+            `file is not valid UTF-8 (near byte ${stats.uncompressedBytes - chunk.length}); save it as UTF-8`,
+          ),
+        );
       }
     },
     flush(done) {

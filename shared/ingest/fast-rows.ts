@@ -1,12 +1,27 @@
 import type { z } from 'zod';
-import { DECLINE, rowPlanOf, type CellWrapper, type Declined, type FastConverter, type RangeConverter } from '../datasets/fields';
+import {
+  DECLINE,
+  rowPlanOf,
+  type CellWrapper,
+  type Declined,
+  type FastConverter,
+  type RangeConverter,
+} from '../datasets/fields';
 import { unescapeQuotes } from './csv-reader';
 import { JsonLineReader } from './json-line';
 
 /** Field `at` of a record handed over in place, through its in-place converter or (doubled quotes) the plain one. */
-const cellValue = (range: RangeConverter, convert: FastConverter, text: string, cells: readonly number[], at: number) => {
+const cellValue = (
+  range: RangeConverter,
+  convert: FastConverter,
+  text: string,
+  cells: readonly number[],
+  at: number,
+) => {
   const start = cells[2 * at]!;
-  return start >= 0 ? range(text, start, cells[2 * at + 1]!) : convert(unescapeQuotes(text, ~start, cells[2 * at + 1]!));
+  return start >= 0
+    ? range(text, start, cells[2 * at + 1]!)
+    : convert(unescapeQuotes(text, ~start, cells[2 * at + 1]!));
 };
 
 export { DECLINE, type Declined } from '../datasets/fields';
@@ -40,7 +55,12 @@ export interface CompiledRows<Row> {
 export const NOT_READ: unique symbol = Symbol('not read');
 export type NotRead = typeof NOT_READ;
 
-const declineAll: CompiledRows<never> = { fromObject: () => DECLINE, fromFields: () => DECLINE, fromCells: () => DECLINE, fromJsonLine: () => NOT_READ };
+const declineAll: CompiledRows<never> = {
+  fromObject: () => DECLINE,
+  fromFields: () => DECLINE,
+  fromCells: () => DECLINE,
+  fromJsonLine: () => NOT_READ,
+};
 
 /**
  * Compiles `schema` for files with the given CSV header (trimmed names; unused for JSON).
@@ -70,14 +90,17 @@ export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string
   };
   return {
     fromObject: plainKeys(keys) ? compileObjectReader<Row>(keys, converters, finish) : fromObject,
-    fromJsonLine: plainKeys(keys) ? compileJsonLineReader<Row>(keys, converters, rangeConverters, finish, wrappers) : () => NOT_READ,
+    fromJsonLine: plainKeys(keys)
+      ? compileJsonLineReader<Row>(keys, converters, rangeConverters, finish, wrappers)
+      : () => NOT_READ,
     fromFields: compileFieldReader(keys, converters, rangeConverters, index, check, false),
     fromCells: compileFieldReader(keys, converters, rangeConverters, index, check, true, wrappers),
   };
 };
 
 /** Keys that can be written as plain property names in generated code. */
-const plainKeys = (keys: readonly string[]) => keys.every((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== '__proto__');
+const plainKeys = (keys: readonly string[]) =>
+  keys.every((key) => /^[A-Za-z_$][\w$]*$/.test(key) && key !== '__proto__');
 
 /**
  * The JSON object reader, generated as straight-line code: named property reads (one inline
@@ -95,7 +118,12 @@ const compileObjectReader = <Row>(
     ...keys.map((key, i) => `if (v${i} !== undefined || ${JSON.stringify(key)} in o) row.${key} = v${i};`),
     'return finish(row);',
   ];
-  const factory = new Function('D', 'finish', ...keys.map((_, i) => `u${i}`), `return function fromObject(o) {\n${body.join('\n')}\n};`);
+  const factory = new Function(
+    'D',
+    'finish',
+    ...keys.map((_, i) => `u${i}`),
+    `return function fromObject(o) {\n${body.join('\n')}\n};`,
+  );
   return factory(DECLINE, finish, ...converters) as (values: Record<string, unknown>) => Row | Declined;
 };
 
@@ -116,7 +144,8 @@ const compileJsonLineReader = <Row>(
   // kinds: 0 absent, 1 string (its range), 2 number, 3 true, 4 false, 5 null (json-line.ts JsonKind).
   const value = (i: number) => {
     const plainValue = `k${i} === 0 ? undefined : k${i} === 2 ? N[${i}] : k${i} === 3 ? true : k${i} === 4 ? false : null`;
-    if (wrappers[i] === undefined) return `const v${i} = k${i} === 1 ? r${i}(t, A[${i}], B[${i}]) : u${i}(${plainValue});`;
+    if (wrappers[i] === undefined)
+      return `const v${i} = k${i} === 1 ? r${i}(t, A[${i}], B[${i}]) : u${i}(${plainValue});`;
     // required / optional written out (fields.ts CellWrapper), as for CSV cells.
     const empty = wrappers[i]!.empty === undefined ? 'undefined' : 'D';
     return (
@@ -172,7 +201,8 @@ const compileFieldReader = <Row>(
   inPlace: boolean,
   wrappers: readonly (CellWrapper | undefined)[] = [],
 ): ((a: any, b?: any) => Row | Declined) => {
-  const finish = (row: Record<string, unknown>) => (check !== undefined && check(row) !== undefined ? DECLINE : (row as Row));
+  const finish = (row: Record<string, unknown>) =>
+    check !== undefined && check(row) !== undefined ? DECLINE : (row as Row);
   if (!plainKeys(keys)) {
     // The general loop, for keys that are not plain identifiers.
     return (a: any, b?: any) => {
@@ -180,7 +210,11 @@ const compileFieldReader = <Row>(
       for (let i = 0; i < keys.length; i += 1) {
         const at = index[i]!;
         const value =
-          at < 0 ? fast[i]!(undefined) : inPlace ? cellValue(ranges[i]!, fast[i]!, a as string, b as number[], at) : fast[i]!((a as string[])[at]);
+          at < 0
+            ? fast[i]!(undefined)
+            : inPlace
+              ? cellValue(ranges[i]!, fast[i]!, a as string, b as number[], at)
+              : fast[i]!((a as string[])[at]);
         if (value === DECLINE) return DECLINE;
         if (value !== undefined || at >= 0) row[keys[i]!] = value;
       }
@@ -223,5 +257,8 @@ const compileFieldReader = <Row>(
     ...keys.map((_, i) => `w${i}`),
     `return function ${inPlace ? 'fromCells(t, c)' : 'fromFields(f)'} {\n${body.join('\n')}\n};`,
   );
-  return factory(DECLINE, finish, unescapeQuotes, ...fast, ...ranges, ...keys.map((_, i) => wrappers[i]?.inner)) as (a: any, b?: any) => Row | Declined;
+  return factory(DECLINE, finish, unescapeQuotes, ...fast, ...ranges, ...keys.map((_, i) => wrappers[i]?.inner)) as (
+    a: any,
+    b?: any,
+  ) => Row | Declined;
 };

@@ -66,7 +66,10 @@ interface Ingestion {
   readonly sequencer: string;
   readonly previous: FileRecord | undefined;
   /** The fields every record of this event carries. */
-  readonly base: Pick<FileRecord, 'cooperationId' | 'key' | 'partnerId' | 'dataset' | 'sequencer' | 'versionId' | 'etag'>;
+  readonly base: Pick<
+    FileRecord,
+    'cooperationId' | 'key' | 'partnerId' | 'dataset' | 'sequencer' | 'versionId' | 'etag'
+  >;
   /** What the previous version contributed, cleaned up once this event is committed. */
   readonly stale: Pick<FileRecord, 'staleGeneration' | 'staleDays'>;
 }
@@ -76,7 +79,14 @@ const outcome = (
   status: IngestOutcome['status'],
   cooperationId: string,
   counts: Pick<IngestOutcome, 'rows' | 'rejectedRows' | 'errors'> = { rows: 0, rejectedRows: 0, errors: [] },
-): IngestOutcome => ({ key, status, rows: counts.rows, rejectedRows: counts.rejectedRows, errors: counts.errors, cooperationId });
+): IngestOutcome => ({
+  key,
+  status,
+  rows: counts.rows,
+  rejectedRows: counts.rejectedRows,
+  errors: counts.errors,
+  cooperationId,
+});
 
 const generationOf = (event: ObjectEvent) =>
   createHash('sha256')
@@ -123,7 +133,10 @@ export const ingestObject = async (deps: IngestDeps, event: ObjectEvent): Promis
 
   const analysis = await analyseVersion(ingestion);
   if (!analysis) {
-    deps.log.info('object version is gone: a newer event will bring its replacement', { key: event.key, cooperationId });
+    deps.log.info('object version is gone: a newer event will bring its replacement', {
+      key: event.key,
+      cooperationId,
+    });
     return outcome(event.key, 'stale', cooperationId);
   }
   const written = await writeGeneration(ingestion, analysis);
@@ -174,7 +187,15 @@ const recordUnrouted = async (
         audience: { kind: 'partner', partnerId: route.partner.id },
         render: (locale) =>
           renderRejectionEmail(
-            { key: event.key, status: 'rejected', rows: 0, rejectedRows: 0, reason: route.reason, errors: [], reportKey },
+            {
+              key: event.key,
+              status: 'rejected',
+              rows: 0,
+              rejectedRows: 0,
+              reason: route.reason,
+              errors: [],
+              reportKey,
+            },
             locale,
           ),
       });
@@ -203,7 +224,9 @@ const startIngestion = async (deps: IngestDeps, event: ObjectEvent, drop: DropKe
       etag: event.etag,
     },
     stale:
-      previous?.generation && previous.days.length > 0 ? { staleGeneration: previous.generation, staleDays: previous.days } : {},
+      previous?.generation && previous.days.length > 0
+        ? { staleGeneration: previous.generation, staleDays: previous.days }
+        : {},
   };
 };
 
@@ -286,7 +309,11 @@ const analyseVersion = async ({ deps, event, drop, base, previous }: Ingestion):
         staleDays: previous?.staleDays,
         updatedAt: deps.now().toISOString(),
       });
-      deps.log.error('reading the object failed', { key: event.key, cooperationId: base.cooperationId, error: error.details });
+      deps.log.error('reading the object failed', {
+        key: event.key,
+        cooperationId: base.cooperationId,
+        error: error.details,
+      });
     }
     throw error;
   }
@@ -300,7 +327,10 @@ interface WrittenGeneration {
 }
 
 /** Claims the content (the same bytes under another name are a duplicate) and writes the new generation's aggregates. */
-const writeGeneration = async ({ deps, event, drop, fileId, base }: Ingestion, analysis: FileAnalysis): Promise<WrittenGeneration> => {
+const writeGeneration = async (
+  { deps, event, drop, fileId, base }: Ingestion,
+  analysis: FileAnalysis,
+): Promise<WrittenGeneration> => {
   const generation = generationOf(event);
   let status: IngestionStatus = analysis.status;
   let duplicateOf: string | undefined;
@@ -350,7 +380,10 @@ const commitRecord = async (ingestion: Ingestion, analysis: FileAnalysis, writte
   await deleteDayAggregates(deps.table, base.cooperationId, written.aggregates);
   const winner = await getFileRecord(deps.table, base.cooperationId, event.key);
   if (winner?.contentHash !== analysis.stats.contentHash) await releaseClaim(ingestion, analysis.stats.contentHash);
-  deps.log.info('a newer version was committed meanwhile; this one is withdrawn', { key: event.key, cooperationId: base.cooperationId });
+  deps.log.info('a newer version was committed meanwhile; this one is withdrawn', {
+    key: event.key,
+    cooperationId: base.cooperationId,
+  });
   return undefined;
 };
 
@@ -417,7 +450,10 @@ const recheckHolder = async ({ deps, base }: Ingestion, contentHash: string) => 
  * holding it (duplicate). A duplicate whose object version is gone is skipped. Returns the
  * outcome of the last re-ingest, or undefined when there was no duplicate to promote.
  */
-export const promoteDuplicate = async (deps: IngestDeps, content: ClaimedContent): Promise<IngestOutcome | undefined> => {
+export const promoteDuplicate = async (
+  deps: IngestDeps,
+  content: ClaimedContent,
+): Promise<IngestOutcome | undefined> => {
   const candidates = (await listFileRecords(deps.table, content.cooperationId))
     .filter((r) => r.status === 'duplicate' && r.dataset === content.dataset && r.contentHash === content.contentHash)
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -203,7 +203,8 @@ export class JsonLineReader {
           this.numbers[slot] = n;
         }
       } else if (c === 116) {
-        if (end - p < 4 || t.charCodeAt(p + 1) !== 114 || t.charCodeAt(p + 2) !== 117 || t.charCodeAt(p + 3) !== 101) return false;
+        if (end - p < 4 || t.charCodeAt(p + 1) !== 114 || t.charCodeAt(p + 2) !== 117 || t.charCodeAt(p + 3) !== 101)
+          return false;
         if (slot >= 0) kinds[slot] = JsonKind.True;
         p += 4;
       } else if (c === 102) {
@@ -219,7 +220,8 @@ export class JsonLineReader {
         if (slot >= 0) kinds[slot] = JsonKind.False;
         p += 5;
       } else if (c === 110) {
-        if (end - p < 4 || t.charCodeAt(p + 1) !== 117 || t.charCodeAt(p + 2) !== 108 || t.charCodeAt(p + 3) !== 108) return false;
+        if (end - p < 4 || t.charCodeAt(p + 1) !== 117 || t.charCodeAt(p + 2) !== 108 || t.charCodeAt(p + 3) !== 108)
+          return false;
         if (slot >= 0) kinds[slot] = JsonKind.Null;
         p += 4;
       } else return false; // an object, an array, or not JSON: JSON.parse decides

@@ -75,7 +75,8 @@ export const reconcile = async (deps: IngestDeps): Promise<ReconcileOutcome[]> =
     await repair(object.key, record ? 'ingested_stale' : 'ingested_missing', () => ingestObject(deps, event));
   }
   for (const record of records.values()) {
-    if (present.has(record.key) || record.status === 'deleted' || record.cooperationId === UNROUTED_COOPERATION) continue;
+    if (present.has(record.key) || record.status === 'deleted' || record.cooperationId === UNROUTED_COOPERATION)
+      continue;
     const sequencer = sequencerJustAbove(record.sequencer);
     const event: ObjectEvent = { kind: 'removed', bucket: deps.bucket.bucket, key: record.key, sequencer };
     await repair(record.key, 'removed_missing', () => ingestObject(deps, event));

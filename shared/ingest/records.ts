@@ -38,7 +38,11 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const guessDelimiter = (headerLine: string): string | undefined => {
-  for (const [delimiter, name] of [[';', 'semicolons'], ['\t', 'tabs'], ['|', 'pipes']] as const) {
+  for (const [delimiter, name] of [
+    [';', 'semicolons'],
+    ['\t', 'tabs'],
+    ['|', 'pipes'],
+  ] as const) {
     if (headerLine.includes(delimiter)) return name;
   }
   return undefined;
@@ -94,7 +98,12 @@ const readNdjson = async (text: Readable, sink: RecordSink): Promise<void> => {
       return;
     }
     // The fast path: a line starting with `{`, read in place by the sink if it can.
-    if (fast && text.charCodeAt(start) === 123 && end - start <= MAX_RECORD_BYTES && sink.jsonLine!(text, start, end, line)) {
+    if (
+      fast &&
+      text.charCodeAt(start) === 123 &&
+      end - start <= MAX_RECORD_BYTES &&
+      sink.jsonLine!(text, start, end, line)
+    ) {
       any = true;
       return;
     }
@@ -194,7 +203,11 @@ const readJson = (text: Readable, sink: RecordSink): Promise<void> =>
       if (/Top-level object should be an array/i.test(message)) {
         return fail(new FileRejection('expected a JSON array of objects, found another JSON value'));
       }
-      fail(new FileRejection(`not valid JSON${count > 0 ? ` after record ${count}` : ''}: expected a JSON array of objects`));
+      fail(
+        new FileRejection(
+          `not valid JSON${count > 0 ? ` after record ${count}` : ''}: expected a JSON array of objects`,
+        ),
+      );
     });
     stream.on('end', () => {
       if (settled) return;

@@ -23,7 +23,10 @@ const printable = (key: string) => key.replace(/[\u0000-\u001f\u007f-\u009f]/g, 
  * The email a partner gets when its file was rejected or partly rejected, in the partner's
  * language (the problems themselves are the validator's English words). Shows at most 20 errors.
  */
-export const renderRejectionEmail = (raw: RejectionNotice, locale: Locale = 'en'): { subject: string; html: string; text: string } => {
+export const renderRejectionEmail = (
+  raw: RejectionNotice,
+  locale: Locale = 'en',
+): { subject: string; html: string; text: string } => {
   const notice = { ...raw, key: printable(raw.key), reportKey: printable(raw.reportKey) };
   const t = MESSAGES[locale];
   const r = t.rejection;
@@ -32,7 +35,9 @@ export const renderRejectionEmail = (raw: RejectionNotice, locale: Locale = 'en'
   const file = clip(notice.key.split('/').pop() ?? notice.key, 120);
   const key = clip(notice.key, 300);
   const reportKey = clip(notice.reportKey, 400);
-  const verdict = rejected ? r.rejected(notice.reason && clip(notice.reason, 300)) : r.partial(notice.rejectedRows, notice.rows);
+  const verdict = rejected
+    ? r.rejected(notice.reason && clip(notice.reason, 300))
+    : r.partial(notice.rejectedRows, notice.rows);
   const subject = rejected ? r.subjectRejected(file) : r.subjectPartial(file, notice.rejectedRows);
   const rows = shown.map((e) => [r.place(e) || r.wholeFile, clip(e.reason, 300)]);
   const more = notice.errors.length > shown.length ? r.more(notice.errors.length - shown.length, reportKey) : '';

@@ -10,6 +10,9 @@ export interface RowError {
 
 /** Where a row error is, for people: "line 9, column enrolled_at", "record 3", or "" for the whole file. */
 export const rowErrorLocation = (e: RowError): string =>
-  [e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '', e.column ? `column ${e.column}` : '']
+  [
+    e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '',
+    e.column ? `column ${e.column}` : '',
+  ]
     .filter(Boolean)
     .join(', ');

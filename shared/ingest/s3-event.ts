@@ -28,14 +28,14 @@ export { decodeS3Key };
 
 export const toObjectEvents = (event: S3Event): ObjectEvent[] =>
   'Records' in event
-    ? event.Records.filter((r) => r.eventName.startsWith('ObjectCreated:') || r.eventName.startsWith('ObjectRemoved:')).map(
-        (r) => ({
-          kind: r.eventName.startsWith('ObjectRemoved:') ? ('removed' as const) : ('created' as const),
-          bucket: r.s3.bucket.name,
-          key: decodeS3Key(r.s3.object.key),
-          sequencer: r.s3.object.sequencer,
-          ...(r.s3.object.versionId ? { versionId: r.s3.object.versionId } : {}),
-          ...(r.s3.object.eTag ? { etag: r.s3.object.eTag } : {}),
-        }),
-      )
+    ? event.Records.filter(
+        (r) => r.eventName.startsWith('ObjectCreated:') || r.eventName.startsWith('ObjectRemoved:'),
+      ).map((r) => ({
+        kind: r.eventName.startsWith('ObjectRemoved:') ? ('removed' as const) : ('created' as const),
+        bucket: r.s3.bucket.name,
+        key: decodeS3Key(r.s3.object.key),
+        sequencer: r.s3.object.sequencer,
+        ...(r.s3.object.versionId ? { versionId: r.s3.object.versionId } : {}),
+        ...(r.s3.object.eTag ? { etag: r.s3.object.eTag } : {}),
+      }))
     : [];

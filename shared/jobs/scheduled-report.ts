@@ -1,6 +1,12 @@
 import type { Config, Cooperation } from '../config/schema';
 import { DeliveryPendingError, UnknownCooperationError } from '../errors';
-import { evaluateReportAlerts, processAlerts, readAlerts, type AlertItem, type AlertRun } from '../alerts/process-alerts';
+import {
+  evaluateReportAlerts,
+  processAlerts,
+  readAlerts,
+  type AlertItem,
+  type AlertRun,
+} from '../alerts/process-alerts';
 import type { AlertEvaluation } from '../alerts/evaluate';
 import type { DeliveryOutcome } from '../mail/deliver';
 import type { NotifyDeps } from '../mail/notify';
@@ -16,7 +22,6 @@ import type { SaveResult } from '../report/store';
 export interface ReportJobDeps extends ComputeReportDeps, NotifyDeps {
   readonly config: Config;
 }
-
 
 export const findCooperation = (config: Config, cooperationId: string): Cooperation => {
   const cooperation = config.cooperations.find((c) => c.id === cooperationId);
@@ -85,23 +90,40 @@ export const runScheduledReport = async (
   const asOf = input.scheduledTime;
   const stored = await listStoredReports(deps.table, cooperation.id);
   const alertStates = await readAlerts(deps, cooperation.id);
-  const { files: _files, evaluation, ...run } = await reportPeriod(deps, cooperation, period, { stored, asOf, alerts: alertStates });
+  const {
+    files: _files,
+    evaluation,
+    ...run
+  } = await reportPeriod(deps, cooperation, period, { stored, asOf, alerts: alertStates });
   const alerts = await processAlerts(deps, cooperation, evaluation!, alertStates);
   const restated: ReportRun[] = [];
   for (const earlier of stored) {
-    if (earlier.report.period.label === period.label || !(earlier.stale || matured(earlier.report, cooperation, asOf))) continue;
+    if (earlier.report.period.label === period.label || !(earlier.stale || matured(earlier.report, cooperation, asOf)))
+      continue;
     const earlierPeriod = periodOfLabel(earlier.report.period.label, cooperation.timezone);
     if (!earlierPeriod) continue;
-    const { files: _f, evaluation: _e, ...restatedRun } = await reportPeriod(deps, cooperation, earlierPeriod, { stored, asOf });
+    const {
+      files: _f,
+      evaluation: _e,
+      ...restatedRun
+    } = await reportPeriod(deps, cooperation, earlierPeriod, { stored, asOf });
     restated.push(restatedRun);
   }
   return { ...run, restated, alerts };
 };
 
 /** Recomputes (and emails when changed) one past period's report: `crosslift report`. */
-export const recomputeReport = async (deps: ReportJobDeps, cooperation: Cooperation, period: Period): Promise<ReportRun> => {
+export const recomputeReport = async (
+  deps: ReportJobDeps,
+  cooperation: Cooperation,
+  period: Period,
+): Promise<ReportRun> => {
   const stored = await listStoredReports(deps.table, cooperation.id);
-  const { files: _files, evaluation: _e, ...run } = await reportPeriod(deps, cooperation, period, {
+  const {
+    files: _files,
+    evaluation: _e,
+    ...run
+  } = await reportPeriod(deps, cooperation, period, {
     stored,
     asOf: deps.now().toISOString(),
   });

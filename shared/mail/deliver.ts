@@ -22,7 +22,6 @@ export interface DeliveryOutcome {
   readonly messageId?: string;
 }
 
-
 /** How long a claimed but unconfirmed send blocks other invocations before it may be taken over. */
 export const SEND_LEASE_MS = 2 * 60 * 1000;
 
@@ -48,7 +47,8 @@ export const deliverOnce = async (deps: DeliveryDeps, delivery: Delivery): Promi
   const now = clock().getTime();
   if (!(await claimSend(deps.table, id, subject, now))) {
     const existing = await readSend(deps.table, id);
-    if (existing?.state === 'sent') return { ...base, state: 'already_sent', ...(existing.messageId ? { messageId: existing.messageId } : {}) };
+    if (existing?.state === 'sent')
+      return { ...base, state: 'already_sent', ...(existing.messageId ? { messageId: existing.messageId } : {}) };
     if (existing?.state === 'suppressed' || existing?.state === 'refused') return { ...base, state: existing.state };
     const claimedAt = existing?.claimedAt ?? 0;
     if (now - claimedAt < SEND_LEASE_MS) return { ...base, state: 'in_progress' };
@@ -64,18 +64,36 @@ export const deliverOnce = async (deps: DeliveryDeps, delivery: Delivery): Promi
   try {
     messageId = await sendMail(deps.ses, {
       ...delivery.message,
-      headers: { ...delivery.message.headers, 'X-Crosslift-Kind': delivery.kind, 'X-Crosslift-Cooperation': delivery.cooperationId },
+      headers: {
+        ...delivery.message.headers,
+        'X-Crosslift-Kind': delivery.kind,
+        'X-Crosslift-Cooperation': delivery.cooperationId,
+      },
     });
   } catch (cause) {
     if ((cause as Error).name === 'MessageRejected') {
       // SES refuses this message for good (e.g. an unverified recipient in the sandbox): record it, do not retry forever.
-      await recordSendOutcome(deps.table, id, subject, now, { state: 'refused', lastError: 'MessageRejected' }, clock());
+      await recordSendOutcome(
+        deps.table,
+        id,
+        subject,
+        now,
+        { state: 'refused', lastError: 'MessageRejected' },
+        clock(),
+      );
       return { ...base, state: 'refused' };
     }
     await releaseSend(deps.table, id, subject, now, (cause as Error).name);
     throw new DeliveryError('sending email failed', { kind: delivery.kind, ref: delivery.ref }, { cause });
   }
-  await recordSendOutcome(deps.table, id, subject, now, { state: 'sent', ...(messageId ? { messageId } : {}) }, clock());
+  await recordSendOutcome(
+    deps.table,
+    id,
+    subject,
+    now,
+    { state: 'sent', ...(messageId ? { messageId } : {}) },
+    clock(),
+  );
   return { ...base, state: 'sent', ...(messageId ? { messageId } : {}) };
 };
 

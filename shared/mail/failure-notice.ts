@@ -12,9 +12,16 @@ import { notify, type NotifyDeps } from './notify';
  * (the part we read). The request payload of the report function is its schedule event.
  */
 export const failureRecordSchema = z.object({
-  requestContext: z.object({ functionArn: z.string().optional(), condition: z.string().optional(), approximateInvokeCount: z.number().optional() }),
+  requestContext: z.object({
+    functionArn: z.string().optional(),
+    condition: z.string().optional(),
+    approximateInvokeCount: z.number().optional(),
+  }),
   requestPayload: z.unknown(),
-  responsePayload: z.object({ errorType: z.string().optional(), errorMessage: z.string().optional() }).partial().nullish(),
+  responsePayload: z
+    .object({ errorType: z.string().optional(), errorMessage: z.string().optional() })
+    .partial()
+    .nullish(),
 });
 
 export type FailureRecord = z.infer<typeof failureRecordSchema>;
@@ -26,14 +33,30 @@ const jobEventSchema = z.object({ cooperationId: z.string(), scheduledTime: z.st
  * retries, with the reason. The reason is the error's type and fixed message (our errors never
  * carry row values); it is cut to 300 characters.
  */
-export const notifyJobFailure = async (deps: NotifyDeps & { readonly config: Config }, record: FailureRecord): Promise<DeliveryOutcome[]> => {
+export const notifyJobFailure = async (
+  deps: NotifyDeps & { readonly config: Config },
+  record: FailureRecord,
+): Promise<DeliveryOutcome[]> => {
   const job = jobEventSchema.safeParse(record.requestPayload);
   if (!job.success) return [];
   const cooperation = deps.config.cooperations.find((c) => c.id === job.data.cooperationId);
   if (!cooperation) return [];
-  const reason = `${record.responsePayload?.errorType ?? 'Error'}: ${record.responsePayload?.errorMessage ?? 'unknown'}`.slice(0, 300);
-  const ref = createHash('sha256').update(`${cooperation.id}|${job.data.scheduledTime ?? 'unscheduled run'}`).digest('hex').slice(0, 16);
-  return notify(deps, { cooperation, kind: 'failure', ref, audience: { kind: 'owner' }, render: (locale) => renderFailureNotice(cooperation, job.data.scheduledTime, reason, locale) });
+  const reason =
+    `${record.responsePayload?.errorType ?? 'Error'}: ${record.responsePayload?.errorMessage ?? 'unknown'}`.slice(
+      0,
+      300,
+    );
+  const ref = createHash('sha256')
+    .update(`${cooperation.id}|${job.data.scheduledTime ?? 'unscheduled run'}`)
+    .digest('hex')
+    .slice(0, 16);
+  return notify(deps, {
+    cooperation,
+    kind: 'failure',
+    ref,
+    audience: { kind: 'owner' },
+    render: (locale) => renderFailureNotice(cooperation, job.data.scheduledTime, reason, locale),
+  });
 };
 
 /** The failure notice in the owner's language: what failed, why, and that the data is safe. */
@@ -57,7 +80,12 @@ export const renderFailureNotice = (
     heading: name,
     subheading: when,
     footer,
-    body: [banner('bad', '✗', f.banner), paragraph(f.body(name, cooperation.id, when)), paragraph(f.reason(reason)), paragraph(f.safe)].join('\n'),
+    body: [
+      banner('bad', '✗', f.banner),
+      paragraph(f.body(name, cooperation.id, when)),
+      paragraph(f.reason(reason)),
+      paragraph(f.safe),
+    ].join('\n'),
   });
   const text = textDocument({
     kind: t.kinds.failure,

@@ -1,7 +1,14 @@
 import type { Locale } from './locale';
 
 /** A metric status, or none (no target): the short word of a tile or a line. */
-export type StatusWordKey = 'met' | 'not_met' | 'inconclusive' | 'insufficient_data' | 'provisional' | 'maturing' | 'none';
+export type StatusWordKey =
+  | 'met'
+  | 'not_met'
+  | 'inconclusive'
+  | 'insufficient_data'
+  | 'provisional'
+  | 'maturing'
+  | 'none';
 
 /** The detail's groups of metrics, by the dataset they come from. */
 export type MetricGroup = 'enrollments' | 'referrals' | 'ads' | 'feedback' | 'events' | 'model';
@@ -40,7 +47,14 @@ export interface Messages {
   readonly alertsResolved: string;
   readonly periodRange: (from: string, to: string) => string;
   /** The label above the heading of each email kind. */
-  readonly kinds: { weekly: string; monthly: string; restatement: string; alert: string; rejection: string; failure: string };
+  readonly kinds: {
+    weekly: string;
+    monthly: string;
+    restatement: string;
+    alert: string;
+    rejection: string;
+    failure: string;
+  };
   /** Why the recipient gets this kind of email (the footer's last line). */
   readonly why: { recipients: string; partner: string; owner: string };
   readonly statusWord: Record<StatusWordKey, string>;
@@ -98,13 +112,20 @@ const en: Messages = {
   restatedPrefix: '[Restated] ',
   alertPrefix: '[Alert] ',
   provisional: (missing) => `Provisional: still waiting for ${missing}.`,
-  columns: { metric: 'Metric', value: 'Value', interval: '95% interval', target: 'Target', status: 'Status', change: 'Change' },
+  columns: {
+    metric: 'Metric',
+    value: 'Value',
+    interval: '95% interval',
+    target: 'Target',
+    status: 'Status',
+    change: 'Change',
+  },
   notJudged: { provisional: 'provisional (waiting for data)', maturing: 'maturing (conversions still coming in)' },
   insufficientData: (n) => `insufficient data (n = ${n}, below the minimum sample)`,
   vsBaseline: (from, to) => `Change against the baseline ${from} to ${to}`,
   vsPrevious: (label) => `Change against the previous period ${label}`,
   vsPreviousProvisional: (label) => `No change shown: the previous period ${label} is provisional`,
-  firstPeriod: 'No change shown: this is the cooperation\'s first period',
+  firstPeriod: "No change shown: this is the cooperation's first period",
   footer: 'Intervals are 95%. The full report is attached as JSON and CSV.',
   stillFiring: 'Alerts firing:',
   trend: 'Recent periods against the target',
@@ -113,7 +134,12 @@ const en: Messages = {
   restatementIntro: 'Late data changed this report. Changed values:',
   before: 'Before',
   after: 'After',
-  transitions: { firing: 'off target', resolved: 'resolved', no_data: 'no data arrived', data_back: 'data arrives again' },
+  transitions: {
+    firing: 'off target',
+    resolved: 'resolved',
+    no_data: 'no data arrived',
+    data_back: 'data arrives again',
+  },
   alertIntro: (n) => `${n} alert${n > 1 ? 's' : ''} changed state.`,
   alertsFiring: (n) => `${n} alert${n > 1 ? 's' : ''} firing`,
   alertsResolved: 'alerts resolved',
@@ -127,9 +153,9 @@ const en: Messages = {
     failure: 'crosslift · Job failure',
   },
   why: {
-    recipients: 'You receive this as a recipient of this cooperation\'s reports.',
+    recipients: "You receive this as a recipient of this cooperation's reports.",
     partner: 'You receive this as a contact of the partner that uploaded the file.',
-    owner: 'You receive this as a contact of the cooperation\'s owner.',
+    owner: "You receive this as a contact of the cooperation's owner.",
   },
   statusWord: {
     met: 'met',
@@ -143,7 +169,14 @@ const en: Messages = {
   attention: 'What needs attention',
   nothingNeedsAttention: 'Nothing needs attention: no target is missed or unconfirmed, and no alert is firing.',
   detail: 'The detail',
-  groups: { enrollments: 'Enrollments', referrals: 'Referrals', ads: 'Ads', feedback: 'Feedback', events: 'Events', model: 'Effect model' },
+  groups: {
+    enrollments: 'Enrollments',
+    referrals: 'Referrals',
+    ads: 'Ads',
+    feedback: 'Feedback',
+    events: 'Events',
+    model: 'Effect model',
+  },
   targetWord: 'target',
   noData: 'no data this period',
   colon: ': ',
@@ -151,7 +184,8 @@ const en: Messages = {
   listSep: ', ',
   stop: '.',
   alertOn: 'alert',
-  restatedNoValues: 'Late data changed this report, but no metric value: what changed is a status, the incremental effect or the files behind it.',
+  restatedNoValues:
+    'Late data changed this report, but no metric value: what changed is a status, the incremental effect or the files behind it.',
   notComputed: (labels) => `Not computed this period: ${labels}.`,
   trendOf: (n) => `last ${n} periods`,
   freshness: 'Data behind this report',
@@ -172,7 +206,10 @@ const en: Messages = {
     problem: 'Problem',
     wholeFile: 'file',
     place: (e) =>
-      [e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '', e.column ? `column ${e.column}` : '']
+      [
+        e.line !== undefined ? `line ${e.line}` : e.record !== undefined ? `record ${e.record}` : '',
+        e.column ? `column ${e.column}` : '',
+      ]
         .filter(Boolean)
         .join(', '),
     more: (n, key) => `… and ${n} more in ${key}`,
@@ -268,7 +305,10 @@ const zhCN: Messages = {
     problem: '问题（英文原文）',
     wholeFile: '整个文件',
     place: (e) =>
-      [e.line !== undefined ? `第 ${e.line} 行` : e.record !== undefined ? `第 ${e.record} 条记录` : '', e.column ? `列 ${e.column}` : '']
+      [
+        e.line !== undefined ? `第 ${e.line} 行` : e.record !== undefined ? `第 ${e.record} 条记录` : '',
+        e.column ? `列 ${e.column}` : '',
+      ]
         .filter(Boolean)
         .join('，'),
     more: (n, key) => `…… 另有 ${n} 项，见 ${key}`,

@@ -96,7 +96,10 @@ const DARK_CSS = [
   `.cl-accent{color:${DARK.accent}!important}`,
   `.cl-edge{border-color:${DARK.accent}!important}`,
   `.cl-ink{background:${DARK.text}!important}`,
-  ...TONES.map((t) => `.cl-${t}{background:${DARK.tones[t].bg}!important;color:${DARK.tones[t].fg}!important;border-color:${DARK.tones[t].edge}!important}`),
+  ...TONES.map(
+    (t) =>
+      `.cl-${t}{background:${DARK.tones[t].bg}!important;color:${DARK.tones[t].fg}!important;border-color:${DARK.tones[t].edge}!important}`,
+  ),
   '}',
   // Narrow screens: two tiles share the row (without this, they keep their 600 px width and still wrap).
   '@media (max-width:480px){.cl-tile{max-width:none!important;width:46%!important;margin:0 1.5% 8px!important}}',
@@ -162,13 +165,23 @@ export const metricTable = (lines: readonly string[]): string =>
 const CELL = `padding:6px 8px;border-top:1px solid ${L.line};vertical-align:top`;
 
 /** A small data table with a head row (restatement, rejected rows, freshness); cells are text, escaped here. */
-export const dataTable = (head: readonly string[], rows: readonly (readonly string[])[], options: { right?: readonly number[] } = {}): string => {
+export const dataTable = (
+  head: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: { right?: readonly number[] } = {},
+): string => {
   const align = (i: number) => (options.right?.includes(i) ? 'right' : 'left');
   const th = head
-    .map((h, i) => `<th class="cl-soft cl-muted" style="padding:6px 8px;background:${L.soft};color:${L.muted};font-size:12px;text-align:${align(i)}">${esc(h)}</th>`)
+    .map(
+      (h, i) =>
+        `<th class="cl-soft cl-muted" style="padding:6px 8px;background:${L.soft};color:${L.muted};font-size:12px;text-align:${align(i)}">${esc(h)}</th>`,
+    )
     .join('');
   const tr = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td class="cl-line" style="${CELL}${i > 0 && options.right?.includes(i) ? ';text-align:right' : ''}">${esc(c)}</td>`).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((c, i) => `<td class="cl-line" style="${CELL}${i > 0 && options.right?.includes(i) ? ';text-align:right' : ''}">${esc(c)}</td>`).join('')}</tr>`,
+    )
     .join('');
   return `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="border-collapse:collapse;margin:4px 0 8px;font-size:13px;line-height:18px;word-break:break-word"><tr>${th}</tr>${tr}</table>`;
 };
@@ -296,7 +309,10 @@ ${f.body}
 <tr><td class="cl-line" style="padding:12px 16px 18px;border-top:1px solid ${L.line}">
 ${f.footer
   .filter((line) => line !== '')
-  .map((line) => `<p class="cl-muted" style="margin:4px 0;font-size:12px;line-height:17px;color:${L.muted}">${esc(line)}</p>`)
+  .map(
+    (line) =>
+      `<p class="cl-muted" style="margin:4px 0;font-size:12px;line-height:17px;color:${L.muted}">${esc(line)}</p>`,
+  )
   .join('\n')}
 </td></tr></table>
 </td></tr></table>
@@ -322,7 +338,17 @@ export const textDocument = (o: {
     o.banner ?? '',
     ...o.sections
       .filter((s) => s.lines.length > 0)
-      .map((s) => [...(s.heading ? [s.heading, '-'.repeat(Math.min(40, [...s.heading].length * ([...s.heading].some((c) => c > '\u2e7f') ? 2 : 1)))] : []), ...s.lines].join('\n')),
+      .map((s) =>
+        [
+          ...(s.heading
+            ? [
+                s.heading,
+                '-'.repeat(Math.min(40, [...s.heading].length * ([...s.heading].some((c) => c > '\u2e7f') ? 2 : 1))),
+              ]
+            : []),
+          ...s.lines,
+        ].join('\n'),
+      ),
     ['--', ...o.footer.filter((l) => l !== '')].join('\n'),
   ]
     .filter((block) => block !== '')

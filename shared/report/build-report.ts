@@ -4,7 +4,14 @@ import { isCounted, type FileRecord } from '../storage/file-ledger';
 import type { DayAggregate } from '../storage/day-aggregates';
 import { addDays, daysBetween } from '../time/days';
 import { localDayOf, previousPeriod, type Period } from '../time/periods';
-import { computeMetrics, defaultMinSample, metricDefinition, METRIC_NAMES, type MetricName, type MetricValue } from './metrics';
+import {
+  computeMetrics,
+  defaultMinSample,
+  metricDefinition,
+  METRIC_NAMES,
+  type MetricName,
+  type MetricValue,
+} from './metrics';
 import { highlightsOf } from './highlights';
 import { impactSection, seriesByKey, type ReportImpact } from './impact-section';
 import { twoProportionPValue, welchPValue, type Interval } from './stats';
@@ -126,7 +133,11 @@ export interface Report {
 }
 
 /** Judges a metric against its target (see MetricStatus); point mode compares the value alone. */
-export const judge = (name: MetricName, metric: MetricValue, target: Target): Pick<ReportMetric, 'status' | 'side' | 'basis' | 'note'> => {
+export const judge = (
+  name: MetricName,
+  metric: MetricValue,
+  target: Target,
+): Pick<ReportMetric, 'status' | 'side' | 'basis' | 'note'> => {
   const status = targetStatus(metric, target, defaultMinSample(name));
   switch (status.outcome) {
     case 'insufficient_data':
@@ -142,7 +153,8 @@ export const judge = (name: MetricName, metric: MetricValue, target: Target): Pi
 const liftPValue = (current: MetricValue, base: MetricValue): number | undefined => {
   const a = current.basis;
   const b = base.basis;
-  if (a?.type === 'proportion' && b?.type === 'proportion') return twoProportionPValue(a.successes, a.n, b.successes, b.n);
+  if (a?.type === 'proportion' && b?.type === 'proportion')
+    return twoProportionPValue(a.successes, a.n, b.successes, b.n);
   if (a?.type === 'mean' && b?.type === 'mean') return welchPValue(a, b);
   if (a?.type === 'days' && b?.type === 'days') return clusteredDifferenceTest(a.days, b.days)?.pValue;
   return undefined;
@@ -168,7 +180,12 @@ export const comparisonWindow = (cooperation: Cooperation, period: Period) =>
     ? { kind: 'baseline' as const, from: cooperation.baseline.from, to: cooperation.baseline.to }
     : (() => {
         const previous = previousPeriod(period, cooperation.timezone);
-        return { kind: 'previous_period' as const, from: previous.startDay, to: previous.endDay, label: previous.label };
+        return {
+          kind: 'previous_period' as const,
+          from: previous.startDay,
+          to: previous.endDay,
+          label: previous.label,
+        };
       })();
 
 /** Expected deliveries (`expects`) with no data in a window's totals. */
@@ -200,11 +217,14 @@ export const buildReport = (inputs: ReportInputs): Report => {
   const missingDatasets = new Set(missingDeliveries.map((m) => m.dataset));
   const provisional = missingDeliveries.length > 0;
   // A provisional period is never a comparison basis: its lift would measure missing data.
-  const earlierProvisional = window.kind === 'previous_period' && missingDeliveriesIn(cooperation, windowTotals).length > 0;
+  const earlierProvisional =
+    window.kind === 'previous_period' && missingDeliveriesIn(cooperation, windowTotals).length > 0;
   const maturing = isMaturing(cooperation, period, inputs.asOf);
   const waitingFor = (name: MetricName) => {
     const waiting = missingDeliveries.filter((m) => metricDefinition(name).datasets.includes(m.dataset));
-    return waiting.length ? `waiting for ${waiting.map((m) => `${m.dataset} from ${m.partnerId}`).join(', ')}` : undefined;
+    return waiting.length
+      ? `waiting for ${waiting.map((m) => `${m.dataset} from ${m.partnerId}`).join(', ')}`
+      : undefined;
   };
 
   const metrics: Partial<Record<MetricName, ReportMetric>> = {};
@@ -218,7 +238,10 @@ export const buildReport = (inputs: ReportInputs): Report => {
     const verdict: Pick<ReportMetric, 'status' | 'side' | 'basis' | 'note'> = incomplete
       ? { status: 'provisional', note: waitingFor(name) }
       : definition.matures && maturing
-        ? { status: 'maturing', note: `conversions can still come in until ${addDays(period.endDay, cooperation.conversionWindowDays)}` }
+        ? {
+            status: 'maturing',
+            note: `conversions can still come in until ${addDays(period.endDay, cooperation.conversionWindowDays)}`,
+          }
         : target
           ? judge(name, value, target)
           : {};
@@ -228,7 +251,8 @@ export const buildReport = (inputs: ReportInputs): Report => {
         ? expressChange(
             { value: value.value, provisional },
             {
-              value: definition.scalesWithPeriod && window.kind === 'baseline' ? baseValue.value * scale : baseValue.value,
+              value:
+                definition.scalesWithPeriod && window.kind === 'baseline' ? baseValue.value * scale : baseValue.value,
               provisional: earlierProvisional,
             },
             definition.unit === 'percent' ? 'proportion' : 'level',
@@ -264,7 +288,12 @@ export const buildReport = (inputs: ReportInputs): Report => {
     const m = metrics[result.key]!;
     metrics[result.key] = {
       ...m,
-      comparison: { ...m.comparison!, adjustedPValue: result.adjustedPValue, significant: result.significant, tests: adjusted.tests },
+      comparison: {
+        ...m.comparison!,
+        adjustedPValue: result.adjustedPValue,
+        significant: result.significant,
+        tests: adjusted.tests,
+      },
     };
   }
   // A metric with a target and no data is insufficient_data (or provisional), never mistaken for a pass.
@@ -306,7 +335,9 @@ export const buildReport = (inputs: ReportInputs): Report => {
           : { kind: 'none', reason: 'first_period' },
     verdict: summariseVerdict(statuses, provisional),
     liftTests: adjusted.tests,
-    impact: cooperation.impact.length ? impactSection(cooperation, period, seriesByKey(inputs.seriesAggregates ?? [], active)) : [],
+    impact: cooperation.impact.length
+      ? impactSection(cooperation, period, seriesByKey(inputs.seriesAggregates ?? [], active))
+      : [],
     manifest: {
       files: touching
         .map((f) => ({

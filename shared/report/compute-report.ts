@@ -1,6 +1,12 @@
 import type { Cooperation } from '../config/schema';
 import type { Log } from '../logging';
-import { datasetFileRecords, fileIdOf, periodFileRecords, type DayRange, type FileRecord } from '../storage/file-ledger';
+import {
+  datasetFileRecords,
+  fileIdOf,
+  periodFileRecords,
+  type DayRange,
+  type FileRecord,
+} from '../storage/file-ledger';
 import { queryDayAggregates, querySeriesAggregates } from '../storage/day-aggregates';
 import { seriesWindowStart } from './impact-section';
 import { readReportState } from '../storage/reports';
@@ -24,7 +30,10 @@ export interface ComputedReport extends SaveResult {
 
 /** The period and its comparison window as spans to read: one when they touch, else two. */
 const spansOf = (period: Period, window: DayRange): DayRange[] => {
-  const [a, b] = window.from <= period.startDay ? [window, { from: period.startDay, to: period.endDay }] : [{ from: period.startDay, to: period.endDay }, window];
+  const [a, b] =
+    window.from <= period.startDay
+      ? [window, { from: period.startDay, to: period.endDay }]
+      : [{ from: period.startDay, to: period.endDay }, window];
   return addDays(a.to, 1) >= b.from ? [{ from: a.from, to: a.to > b.to ? a.to : b.to }] : [a, b];
 };
 
@@ -47,11 +56,20 @@ export const computeReport = async (
   // Read the stale counter first, then the file records, then the aggregates: an ingest that
   // commits meanwhile bumps the counter after its commit, so this report stays marked stale.
   const seen = await readReportState(deps.table, cooperation.id, period.label);
-  const periodFiles = await periodFileRecords(deps.table, cooperation.id, { ranges: spans, startDay: period.startDay }, deps.now);
-  const aggregates = (await Promise.all(spans.map((s) => queryDayAggregates(deps.table, cooperation.id, s.from, s.to)))).flat();
+  const periodFiles = await periodFileRecords(
+    deps.table,
+    cooperation.id,
+    { ranges: spans, startDay: period.startDay },
+    deps.now,
+  );
+  const aggregates = (
+    await Promise.all(spans.map((s) => queryDayAggregates(deps.table, cooperation.id, s.from, s.to)))
+  ).flat();
   // The incremental effect fits on the business series' whole history: their files and days too.
   const seriesWindow = { from: seriesWindowStart(cooperation), to: period.endDay };
-  const seriesFiles = cooperation.impact.length ? await datasetFileRecords(deps.table, cooperation.id, 'series', seriesWindow) : [];
+  const seriesFiles = cooperation.impact.length
+    ? await datasetFileRecords(deps.table, cooperation.id, 'series', seriesWindow)
+    : [];
   const seriesAggregates = cooperation.impact.length
     ? await querySeriesAggregates(deps.table, cooperation.id, seriesWindow.from, seriesWindow.to)
     : [];

@@ -42,11 +42,18 @@ export const capabilityScore = (
   c: { storage: number; processing: number; analysis: number },
 ) => alpha[0] * c.storage + alpha[1] * c.processing + alpha[2] * c.analysis;
 
-export const recommendationScore = (beta: readonly [number, number, number], records: readonly [number, number, number]) =>
-  beta[0] * records[0] + beta[1] * records[1] + beta[2] * records[2];
+export const recommendationScore = (
+  beta: readonly [number, number, number],
+  records: readonly [number, number, number],
+) => beta[0] * records[0] + beta[1] * records[1] + beta[2] * records[2];
 
-export const effectScore = (users: number, brand: number, marketUsers: number, capability: number, recommendation: number) =>
-  ((users + brand) / marketUsers) * capability * recommendation;
+export const effectScore = (
+  users: number,
+  brand: number,
+  marketUsers: number,
+  capability: number,
+  recommendation: number,
+) => ((users + brand) / marketUsers) * capability * recommendation;
 
 export const evaluateEffectModel = (input: EffectModelInput): EffectModelResult => {
   const i = effectModelInputSchema.parse(input);

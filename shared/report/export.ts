@@ -9,11 +9,31 @@ export const neutraliseCell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `
 
 const quote = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
-const cell = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'number' ? String(value) : quote(neutraliseCell(String(value))));
+const cell = (value: unknown) =>
+  value === undefined || value === null
+    ? ''
+    : typeof value === 'number'
+      ? String(value)
+      : quote(neutraliseCell(String(value)));
 
 /** The report as CSV, one row per metric (RFC 4180, formula-safe). */
 export const reportToCsv = (report: Report): string => {
-  const header = ['cooperation', 'period', 'metric', 'value', 'n', 'ci_low', 'ci_high', 'target_min', 'target_max', 'status', 'comparison', 'change', 'relative_change', 'p_value'];
+  const header = [
+    'cooperation',
+    'period',
+    'metric',
+    'value',
+    'n',
+    'ci_low',
+    'ci_high',
+    'target_min',
+    'target_max',
+    'status',
+    'comparison',
+    'change',
+    'relative_change',
+    'p_value',
+  ];
   const lines = [header.join(',')];
   for (const name of METRIC_NAMES) {
     const m = report.metrics[name];

@@ -25,7 +25,12 @@ export const formatMetric = (name: MetricName, value: number | null, locale = 'e
   }
 };
 
-export const formatTarget = (name: MetricName, target: { min?: number; max?: number } | undefined, locale = 'en', currency = 'CNY') =>
+export const formatTarget = (
+  name: MetricName,
+  target: { min?: number; max?: number } | undefined,
+  locale = 'en',
+  currency = 'CNY',
+) =>
   target === undefined
     ? ''
     : target.min !== undefined

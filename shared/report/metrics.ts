@@ -1,14 +1,7 @@
 import type { DatasetName } from '../datasets/names';
 import type { Locale } from '../mail/locale';
 import { capabilityScore, DEFAULT_ALPHA, DEFAULT_BETA, effectScore, recommendationScore } from './effect-model';
-import {
-  meanAndVariance,
-  npsWithInterval,
-  ratioWithInterval,
-  tInterval,
-  wilsonInterval,
-  type Interval,
-} from './stats';
+import { meanAndVariance, npsWithInterval, ratioWithInterval, tInterval, wilsonInterval, type Interval } from './stats';
 import { METRIC_NAMES, type MetricName } from './metric-names';
 import { clusteredRate } from '../verdicts/clustered';
 import { measuresOf, type Totals } from './totals';
@@ -115,7 +108,13 @@ const model = (value: number, n: number): MetricValue => ({ kind: 'model', value
 
 const proportion = (successes: number, n: number, reason: string): MetricResult =>
   n > 0
-    ? { kind: 'proportion', value: successes / n, n, ci: wilsonInterval(successes, n), basis: { type: 'proportion', successes, n } }
+    ? {
+        kind: 'proportion',
+        value: successes / n,
+        n,
+        ci: wilsonInterval(successes, n),
+        basis: { type: 'proportion', successes, n },
+      }
     : { missing: reason };
 
 const meanOf = (n: number, total: number, totalSq: number): MetricValue | undefined => {
@@ -126,15 +125,21 @@ const meanOf = (n: number, total: number, totalSq: number): MetricValue | undefi
 };
 
 /** Mean over days of a day's sum of a measure (the model's U and B), with a t interval over days. */
-const dailyMean = (days: ReadonlyMap<string, Readonly<Record<string, number>>>, measure: string): MetricValue | undefined => {
+const dailyMean = (
+  days: ReadonlyMap<string, Readonly<Record<string, number>>>,
+  measure: string,
+): MetricValue | undefined => {
   const values = [...days.values()].map((d) => d[measure] ?? 0);
   const total = values.reduce((s, v) => s + v, 0);
   const totalSq = values.reduce((s, v) => s + v * v, 0);
   return meanOf(values.length, total, totalSq);
 };
 
-const daySeries = (days: ReadonlyMap<string, Readonly<Record<string, number>>>, numerator: string, denominator: string) =>
-  [...days.values()].map((d) => ({ x: d[denominator] ?? 0, y: d[numerator] ?? 0 }));
+const daySeries = (
+  days: ReadonlyMap<string, Readonly<Record<string, number>>>,
+  numerator: string,
+  denominator: string,
+) => [...days.values()].map((d) => ({ x: d[denominator] ?? 0, y: d[numerator] ?? 0 }));
 
 /** A ratio of sums over days (ROAS, CAC), with days as the unit of its interval and test. */
 const ratio = (
@@ -188,7 +193,10 @@ const recommendation = ({ totals, cooperation }: MetricInput) => {
   const feedback = measuresOf(totals, 'feedback');
   if (!activity || !enrollments || !feedback) return undefined;
   const records = [activity.totals.rows, enrollments.totals.enrollments, feedback.totals.rows] as const;
-  return { value: recommendationScore(cooperation.model?.beta ?? [...DEFAULT_BETA], records), n: records[0] + records[1] + records[2] };
+  return {
+    value: recommendationScore(cooperation.model?.beta ?? [...DEFAULT_BETA], records),
+    n: records[0] + records[1] + records[2],
+  };
 };
 
 const labels = (en: string, zhCN: string) => ({ en, 'zh-CN': zhCN });
@@ -545,7 +553,7 @@ export const METRICS = {
   user_scale: {
     kind: 'mean',
     datasets: ['activity'],
-    definition: 'U: mean over days of the day\'s summed activity `score` (see effect-model.md)',
+    definition: "U: mean over days of the day's summed activity `score` (see effect-model.md)",
     unitOfAnalysis: 'days',
     interval: 't',
     unit: 'number',
@@ -566,13 +574,15 @@ export const METRICS = {
       const u = userScale(input);
       const market = input.cooperation.market;
       if (!u) return noData('activity');
-      return market ? model(u.value / market.totalUsers, u.n) : { missing: 'no market.totalUsers in the cooperation config' };
+      return market
+        ? model(u.value / market.totalUsers, u.n)
+        : { missing: 'no market.totalUsers in the cooperation config' };
     },
   },
   brand_influence: {
     kind: 'mean',
     datasets: ['brand'],
-    definition: 'B: mean over days of the day\'s summed `influence` (see effect-model.md)',
+    definition: "B: mean over days of the day's summed `influence` (see effect-model.md)",
     unitOfAnalysis: 'days',
     interval: 't',
     unit: 'number',
@@ -593,7 +603,9 @@ export const METRICS = {
       const b = brandInfluence(input);
       const market = input.cooperation.market;
       if (!b) return noData('brand');
-      return market ? model(b.value / market.totalBrand, b.n) : { missing: 'no market.totalBrand in the cooperation config' };
+      return market
+        ? model(b.value / market.totalBrand, b.n)
+        : { missing: 'no market.totalBrand in the cooperation config' };
     },
   },
   capability_score: {

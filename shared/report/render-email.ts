@@ -130,7 +130,8 @@ const tileValue = (name: MetricName, value: number | null, locale: Locale, curre
   if (Math.abs(value) >= 100_000) {
     return new Intl.NumberFormat(locale, { ...money, notation: 'compact', maximumSignificantDigits: 3 }).format(value);
   }
-  if (unit === 'money' && Math.abs(value) >= 100) return new Intl.NumberFormat(locale, { ...money, maximumFractionDigits: 0 }).format(value);
+  if (unit === 'money' && Math.abs(value) >= 100)
+    return new Intl.NumberFormat(locale, { ...money, maximumFractionDigits: 0 }).format(value);
   return formatMetric(name, value, locale, currency);
 };
 
@@ -154,7 +155,8 @@ const changeText = (
     locale,
     format,
   );
-  if (!options.significance || c.significant === undefined || c.tests === undefined || c.pValue === undefined) return change;
+  if (!options.significance || c.significant === undefined || c.tests === undefined || c.pValue === undefined)
+    return change;
   return `${change}, ${renderSignificance(c.significant, c.tests, locale)} (${formatPValue(c.pValue)})`;
 };
 
@@ -166,9 +168,16 @@ const changeText = (
 const needsAttention = (m: ReportMetric) =>
   m.status === 'not_met' ||
   m.status === 'inconclusive' ||
-  (m.target !== undefined && (m.status === 'insufficient_data' || m.status === 'provisional' || m.status === 'maturing'));
+  (m.target !== undefined &&
+    (m.status === 'insufficient_data' || m.status === 'provisional' || m.status === 'maturing'));
 
-const ATTENTION_ORDER: Partial<Record<MetricStatus, number>> = { not_met: 0, inconclusive: 1, insufficient_data: 2, provisional: 3, maturing: 4 };
+const ATTENTION_ORDER: Partial<Record<MetricStatus, number>> = {
+  not_met: 0,
+  inconclusive: 1,
+  insufficient_data: 2,
+  provisional: 3,
+  maturing: 4,
+};
 
 /** A report's UTC offset ("+08:00"), from its period's start. */
 const offsetOf = (report: Report) => /([+-]\d\d:\d\d|Z)$/.exec(report.period.start)?.[1] ?? 'Z';
@@ -221,7 +230,8 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   const t = MESSAGES[locale];
   const fmt = (name: MetricName, v: number | null) => formatMetric(name, v, locale, currency);
   const ci = (name: MetricName, m: ReportMetric) => (m.ci ? `${fmt(name, m.ci[0])} – ${fmt(name, m.ci[1])}` : '');
-  const target = (name: MetricName, m: ReportMetric) => (m.target ? `${t.targetWord} ${formatTarget(name, m.target, locale, currency)}` : '');
+  const target = (name: MetricName, m: ReportMetric) =>
+    m.target ? `${t.targetWord} ${formatTarget(name, m.target, locale, currency)}` : '';
   const names = METRIC_NAMES.filter((n) => report.metrics[n] !== undefined);
   const cooperation = clip(report.cooperationName, 120);
   const verdict = renderVerdict(report.verdict, locale);
@@ -255,7 +265,9 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   // Tiles: the configured highlights (reports stored before them: the targeted metrics, else the first ones).
   const fallback = names.filter((n) => report.metrics[n]?.target !== undefined);
   const highlights = (
-    report.highlights?.length ? report.highlights : [...fallback, ...names.filter((n) => !fallback.includes(n))].slice(0, MIN_HIGHLIGHTS)
+    report.highlights?.length
+      ? report.highlights
+      : [...fallback, ...names.filter((n) => !fallback.includes(n))].slice(0, MIN_HIGHLIGHTS)
   ).filter(isMetricName);
   const history = [...(options.history ?? []), { label: report.period.label, metrics: report.metrics }]
     .filter((h) => h.label <= report.period.label)
@@ -263,12 +275,24 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   const trendOf = (name: MetricName) =>
     history.flatMap((h) => {
       const point = h.metrics[name];
-      return typeof point?.value === 'number' && Number.isFinite(point.value) ? [{ value: point.value, tone: TONE[statusKey(point.status)] }] : [];
+      return typeof point?.value === 'number' && Number.isFinite(point.value)
+        ? [{ value: point.value, tone: TONE[statusKey(point.status)] }]
+        : [];
     });
   const tileData = highlights.map((name) => {
     const m = report.metrics[name];
     const compact = (x: number) => tileValue(name, x, locale, currency);
-    if (!m) return { name, label: metricLabel(name, t), value: '–', full: '–', status: t.noData, change: '', details: [] as string[], trend: [] as { value: number; tone: Tone }[] };
+    if (!m)
+      return {
+        name,
+        label: metricLabel(name, t),
+        value: '–',
+        full: '–',
+        status: t.noData,
+        change: '',
+        details: [] as string[],
+        trend: [] as { value: number; tone: Tone }[],
+      };
     const c = m.comparison;
     const arrow = c && c.change > 0 ? '▲ ' : c && c.change < 0 ? '▼ ' : '';
     return {
@@ -299,7 +323,9 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   // What needs attention.
   const attention = names
     .filter((n) => needsAttention(report.metrics[n]!))
-    .sort((a, b) => (ATTENTION_ORDER[report.metrics[a]!.status!] ?? 9) - (ATTENTION_ORDER[report.metrics[b]!.status!] ?? 9));
+    .sort(
+      (a, b) => (ATTENTION_ORDER[report.metrics[a]!.status!] ?? 9) - (ATTENTION_ORDER[report.metrics[b]!.status!] ?? 9),
+    );
   const attentionLine = (name: MetricName) => {
     const m = report.metrics[name]!;
     const interval = ci(name, m);
@@ -311,7 +337,9 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   };
   const still = (options.stillFiring ?? []).map(({ metric, line }) => {
     // A delivery alert (`data:<dataset>`) says which data stopped arriving.
-    const label = isMetricName(metric) ? metricLabel(metric, t) : `${clip(metric.replace(/^data:/, ''), 80)}${t.colon}${t.transitions.no_data}`;
+    const label = isMetricName(metric)
+      ? metricLabel(metric, t)
+      : `${clip(metric.replace(/^data:/, ''), 80)}${t.colon}${t.transitions.no_data}`;
     const detail = line && isMetricName(metric) ? renderAlertLine(line, locale, (x) => fmt(metric, x)) : '';
     return detail ? `${label}${t.colon}${detail}` : label;
   });
@@ -319,7 +347,9 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   // The detail: every other metric, by dataset.
   const shown = new Set<MetricName>([...highlights, ...attention]);
   const rest = names.filter((n) => !shown.has(n));
-  const groups = GROUPS.map((g) => ({ group: g, names: rest.filter((n) => metricGroup(n) === g) })).filter((g) => g.names.length > 0);
+  const groups = GROUPS.map((g) => ({ group: g, names: rest.filter((n) => metricGroup(n) === g) })).filter(
+    (g) => g.names.length > 0,
+  );
   const detailOf = (name: MetricName) => {
     const m = report.metrics[name]!;
     const interval = ci(name, m);
@@ -327,7 +357,12 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
     return {
       label: metricLabel(name, t),
       value: fmt(name, m.value),
-      details: [interval ? `95% ${interval}` : '', target(name, m), m.status ? statusText(m, t) : '', change ? `${t.columns.change} ${change}` : ''].filter(Boolean),
+      details: [
+        interval ? `95% ${interval}` : '',
+        target(name, m),
+        m.status ? statusText(m, t) : '',
+        change ? `${t.columns.change} ${change}` : '',
+      ].filter(Boolean),
       m,
     };
   };
@@ -336,7 +371,9 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   const notComputed = (Object.keys(report.missing) as string[])
     .filter(isMetricName)
     .filter((n) => report.metrics[n] === undefined)
-    .filter((n) => metricDefinition(n).datasets.length > 0 && metricDefinition(n).datasets.every((d) => delivered.has(d)));
+    .filter(
+      (n) => metricDefinition(n).datasets.length > 0 && metricDefinition(n).datasets.every((d) => delivered.has(d)),
+    );
 
   const impact = renderImpactSection(report.impact ?? [], t);
 
@@ -345,14 +382,21 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   const deliveredFiles = deliveries(report.manifest.files);
   const deliveredLine = (d: Delivery) =>
     [
-      ...(d.files > 1 ? [t.files(d.files), t.latestFile(clip(d.latest.key.split('/').pop() ?? d.latest.key, 80))] : [clip(d.latest.key.split('/').pop() ?? d.latest.key, 80)]),
+      ...(d.files > 1
+        ? [t.files(d.files), t.latestFile(clip(d.latest.key.split('/').pop() ?? d.latest.key, 80))]
+        : [clip(d.latest.key.split('/').pop() ?? d.latest.key, 80)]),
       d.lastDay ? t.dataThrough(d.lastDay) : '',
       d.latest.receivedAt ? t.received(localTime(d.latest.receivedAt, offset)) : '',
     ]
       .filter(Boolean)
       .join(' · ');
   const freshness = [
-    ...report.missingDeliveries.map((m) => ({ ok: false, partnerId: m.partnerId, dataset: m.dataset as string, detail: t.missingDelivery })),
+    ...report.missingDeliveries.map((m) => ({
+      ok: false,
+      partnerId: m.partnerId,
+      dataset: m.dataset as string,
+      detail: t.missingDelivery,
+    })),
     ...deliveredFiles.map((d) => ({ ok: true, partnerId: d.partnerId, dataset: d.dataset, detail: deliveredLine(d) })),
   ];
   const freshnessShown = freshness.slice(0, MAX_FRESHNESS_LINES);
@@ -365,7 +409,9 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
     locale,
     title: subject,
     preheader: [verdict, provisional].filter(Boolean).join(' '),
-    kind: options.restatement ? t.kinds.restatement : t.kinds[report.period.schedule === 'monthly' ? 'monthly' : 'weekly'],
+    kind: options.restatement
+      ? t.kinds.restatement
+      : t.kinds[report.period.schedule === 'monthly' ? 'monthly' : 'weekly'],
     heading: cooperation,
     subheading: period,
     footer,
@@ -392,24 +438,35 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
             }),
           )
         : paragraph(t.nothingNeedsAttention),
-      still.length ? `${subheading(t.stillFiring)}${list(still.map((s) => item(`${chip('bad', '!', t.alertOn)} ${esc(s)}`)))}` : '',
+      still.length
+        ? `${subheading(t.stillFiring)}${list(still.map((s) => item(`${chip('bad', '!', t.alertOn)} ${esc(s)}`)))}`
+        : '',
       groups.length || notComputed.length ? heading(t.detail) : '',
       ...groups.map(
         (g) =>
           `${subheading(t.groups[g.group])}${metricTable(
             g.names.map((n) => {
               const d = detailOf(n);
-              return metricLine({ label: d.label, value: d.value, ...(d.m.status ? { chip: statusChip(d.m.status, t) } : {}), details: d.details });
+              return metricLine({
+                label: d.label,
+                value: d.value,
+                ...(d.m.status ? { chip: statusChip(d.m.status, t) } : {}),
+                details: d.details,
+              });
             }),
           )}`,
       ),
-      notComputed.length ? paragraph(t.notComputed(notComputed.map((n) => metricLabel(n, t)).join(t.listSep)), { muted: true, size: 12 }) : '',
+      notComputed.length
+        ? paragraph(t.notComputed(notComputed.map((n) => metricLabel(n, t)).join(t.listSep)), { muted: true, size: 12 })
+        : '',
       impact.html,
       heading(t.freshness),
       freshness.length
         ? list([
             ...freshnessShown.map((f) =>
-              item(`${chip(f.ok ? 'good' : 'bad', f.ok ? '✓' : '✗', f.dataset)} <b>${esc(f.partnerId)}</b><br>${small(f.detail)}`),
+              item(
+                `${chip(f.ok ? 'good' : 'bad', f.ok ? '✓' : '✗', f.dataset)} <b>${esc(f.partnerId)}</b><br>${small(f.detail)}`,
+              ),
             ),
             ...(freshnessMore > 0 ? [item(small(t.moreRows(freshnessMore)))] : []),
           ])
@@ -427,7 +484,12 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
   });
   const sections: TextSection[] = [
     ...(restated.length
-      ? [{ heading: t.restatementIntro, lines: restated.map(([n, d]) => `${metricLabel(n, t)}${t.colon}${fmt(n, d.before)} -> ${fmt(n, d.after)}`) }]
+      ? [
+          {
+            heading: t.restatementIntro,
+            lines: restated.map(([n, d]) => `${metricLabel(n, t)}${t.colon}${fmt(n, d.before)} -> ${fmt(n, d.after)}`),
+          },
+        ]
       : options.restatement
         ? [{ lines: [t.restatedNoValues] }]
         : []),
@@ -459,11 +521,15 @@ export const renderReportEmail = (report: Report, options: ReportEmailOptions) =
     ...(impact.text.length ? [{ heading: impact.text[0], lines: impact.text.slice(1) }] : []),
     {
       heading: t.freshness,
-      lines: freshness.length ? freshness.map((f) => `${f.ok ? '✓' : '✗'} ${f.partnerId} · ${f.dataset}${t.colon}${f.detail}`) : [t.noFiles],
+      lines: freshness.length
+        ? freshness.map((f) => `${f.ok ? '✓' : '✗'} ${f.partnerId} · ${f.dataset}${t.colon}${f.detail}`)
+        : [t.noFiles],
     },
   ];
   const text = textDocument({
-    kind: options.restatement ? t.kinds.restatement : t.kinds[report.period.schedule === 'monthly' ? 'monthly' : 'weekly'],
+    kind: options.restatement
+      ? t.kinds.restatement
+      : t.kinds[report.period.schedule === 'monthly' ? 'monthly' : 'weekly'],
     heading: `${cooperation}: ${period}`,
     banner: [`${symbol} ${verdict}`, provisional].filter(Boolean).join('\n'),
     sections,

@@ -12,8 +12,8 @@ const dayLabel = (day: string, locale: ImpactLocale) =>
   day === ''
     ? ''
     : new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
-    new Date(`${day}T00:00:00Z`),
-  );
+        new Date(`${day}T00:00:00Z`),
+      );
 
 /** The sentence of one estimate ("the cooperation added about 1,750 ... since 7 Sep (95%: 1,560-1,940)"). */
 export const impactLine = (impact: ReportImpact, locale: ImpactLocale) =>
@@ -43,7 +43,8 @@ const bandChart = (impact: ReportImpact, locale: ImpactLocale) => {
     const mark = Math.min(px(d.counterfactual!), WIDTH - 2);
     // One cell per run of one colour: the bar where the actual reaches, grey inside the band, the mark.
     const cells: [number, Paint][] = [];
-    const paintAt = (x: number): Paint => (x === mark || x === mark + 1 ? 'mark' : x < actual ? 'bar' : x >= low && x < high ? 'band' : 'none');
+    const paintAt = (x: number): Paint =>
+      x === mark || x === mark + 1 ? 'mark' : x < actual ? 'bar' : x >= low && x < high ? 'band' : 'none';
     for (let x = 0; x < WIDTH; ) {
       const paint = paintAt(x);
       let w = 1;
@@ -78,9 +79,13 @@ export const renderImpactSection = (impacts: readonly ReportImpact[], t: Message
     .map((i, n) => {
       const chart = n < MAX_CHARTS ? bandChart(i, locale) : '';
       return `${paragraph(impactLine(i, locale))}${
-        chart ? `<div class="cl-muted" style="font-size:11px;line-height:15px;color:${LIGHT.muted}">${esc(t.impactChart(Math.min(CHART_DAYS, i.daily.length)))}</div>${chart}` : ''
+        chart
+          ? `<div class="cl-muted" style="font-size:11px;line-height:15px;color:${LIGHT.muted}">${esc(t.impactChart(Math.min(CHART_DAYS, i.daily.length)))}</div>${chart}`
+          : ''
       }`;
     })
-    .join('\n')}${impacts.length > shown.length ? paragraph(t.moreRows(impacts.length - shown.length), { muted: true, size: 12 }) : ''}`;
+    .join(
+      '\n',
+    )}${impacts.length > shown.length ? paragraph(t.moreRows(impacts.length - shown.length), { muted: true, size: 12 }) : ''}`;
   return { text, html };
 };

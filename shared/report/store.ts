@@ -21,7 +21,13 @@ export const reportDigest = (report: Report) =>
         metrics: report.metrics,
         missing: report.missing,
         state: report.state,
-        impact: report.impact.map((i) => [i.outcome, i.status, i.cumulative?.effect, i.cumulative?.ci, i.period?.effect]),
+        impact: report.impact.map((i) => [
+          i.outcome,
+          i.status,
+          i.cumulative?.effect,
+          i.cumulative?.ci,
+          i.period?.effect,
+        ]),
         files: report.manifest.files.map((f) => [f.key, f.contentHash]),
       }),
     )
@@ -48,7 +54,10 @@ export const saveReport = async (
   const seenStaleSeq = seen.staleSeq;
   for (let attempt = 0; attempt < 5; attempt += 1) {
     // The first attempt uses the state read before the computation; a lost race reads again.
-    const current = attempt === 0 && seen.current ? seen.current : await getStoredReport(t, report.cooperationId, report.period.label);
+    const current =
+      attempt === 0 && seen.current
+        ? seen.current
+        : await getStoredReport(t, report.cooperationId, report.period.label);
     if (current && current.digest === digest) {
       await markComputed(t, report.cooperationId, report.period.label, current.revision, seenStaleSeq);
       return { stored: current, change: 'unchanged' };

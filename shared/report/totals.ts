@@ -26,7 +26,10 @@ export const measuresOf = <D extends DatasetName>(totals: Totals, dataset: D) =>
 };
 
 /** fileId -> the generation currently counted for it. */
-export const activeGenerations = (records: readonly FileRecord[], fileIdOf: (key: string) => string): Map<string, string> => {
+export const activeGenerations = (
+  records: readonly FileRecord[],
+  fileIdOf: (key: string) => string,
+): Map<string, string> => {
   const active = new Map<string, string>();
   for (const r of records) if (isCounted(r)) active.set(fileIdOf(r.key), r.generation);
   return active;

@@ -18,18 +18,29 @@ export interface RuntimeParts {
 
 const systemClock = () => new Date();
 
-const base = <C extends Pick<AwsClients, 'dynamodb' | 'ses'> & { destroy(): void }>(clients: C, parts: RuntimeParts, log: Log) => {
+const base = <C extends Pick<AwsClients, 'dynamodb' | 'ses'> & { destroy(): void }>(
+  clients: C,
+  parts: RuntimeParts,
+  log: Log,
+) => {
   const table: TableRef = { db: clients.dynamodb, tableName: parts.tableName };
   return { clients, config: parts.config, table, ses: clients.ses, log, now: systemClock };
 };
 
-export const assembleReportRuntime = (clients: ReportRuntime['clients'], parts: RuntimeParts, log: Log): ReportRuntime => ({
+export const assembleReportRuntime = (
+  clients: ReportRuntime['clients'],
+  parts: RuntimeParts,
+  log: Log,
+): ReportRuntime => ({
   ...base(clients, parts, log),
   crossliftVersion: CROSSLIFT_VERSION,
 });
 
-export const assembleNoticeRuntime = (clients: NoticeRuntime['clients'], parts: RuntimeParts, log: Log): NoticeRuntime =>
-  base(clients, parts, log);
+export const assembleNoticeRuntime = (
+  clients: NoticeRuntime['clients'],
+  parts: RuntimeParts,
+  log: Log,
+): NoticeRuntime => base(clients, parts, log);
 
 export const assembleIngestRuntime = (
   clients: IngestRuntime['clients'],

@@ -34,7 +34,10 @@ export type LocalRuntime = IngestRuntime & ReportRuntime & { readonly clients: A
 
 const SDK = { S3Client, DynamoDBClient, DynamoDBDocumentClient, SESv2Client };
 
-export const createLocalRuntime = (settings: RuntimeSettings & { readonly bucketName: string }, log: Log): LocalRuntime => {
+export const createLocalRuntime = (
+  settings: RuntimeSettings & { readonly bucketName: string },
+  log: Log,
+): LocalRuntime => {
   const clients = createAwsClients(settings.aws, SDK);
   return { ...assembleIngestRuntime(clients, settings, log), clients, crossliftVersion: CROSSLIFT_VERSION };
 };

@@ -27,7 +27,10 @@ export function settingsFromEnv(
   env: Record<string, string | undefined>,
   needs: { bucket: true },
 ): FunctionSettings & { readonly bucketName: string };
-export function settingsFromEnv(env?: Record<string, string | undefined>, needs?: { bucket: boolean }): FunctionSettings;
+export function settingsFromEnv(
+  env?: Record<string, string | undefined>,
+  needs?: { bucket: boolean },
+): FunctionSettings;
 export function settingsFromEnv(
   env: Record<string, string | undefined> = process.env,
   needs: { bucket: boolean } = { bucket: false },
@@ -36,13 +39,19 @@ export function settingsFromEnv(
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => `${String(i.path[0])} (${i.message})`);
-    throw new SettingsError(`bad environment: ${names.join(', ')}`, { variables: parsed.error.issues.map((i) => i.path[0]) });
+    throw new SettingsError(`bad environment: ${names.join(', ')}`, {
+      variables: parsed.error.issues.map((i) => i.path[0]),
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(parsed.data.CROSSLIFT_CONFIG);
   } catch (cause) {
-    throw new SettingsError('bad environment: CROSSLIFT_CONFIG (expected JSON)', { variables: ['CROSSLIFT_CONFIG'] }, { cause });
+    throw new SettingsError(
+      'bad environment: CROSSLIFT_CONFIG (expected JSON)',
+      { variables: ['CROSSLIFT_CONFIG'] },
+      { cause },
+    );
   }
   const config = configSchema.safeParse(json);
   if (!config.success) {

@@ -61,5 +61,7 @@ export const saveAlert = <Transition>(
   previousVersion: number | undefined,
 ) => {
   const item = { pk: coopPk(cooperationId), sk: alertSk(alert.key), ...alert };
-  return previousVersion === undefined ? putIfAbsent(t, KIND, item) : replaceIf(t, KIND, item, 'version', previousVersion);
+  return previousVersion === undefined
+    ? putIfAbsent(t, KIND, item)
+    : replaceIf(t, KIND, item, 'version', previousVersion);
 };

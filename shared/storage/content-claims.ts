@@ -57,15 +57,16 @@ export const claimContent = async (t: TableRef, claim: ContentClaim, at: string)
     const claimed = await writeIfCondition(
       t,
       KIND,
-      ({ UpdateCommand }) => new UpdateCommand({
-        TableName: t.tableName,
-        Key,
-        // An update, not a put: a holder claiming again keeps the duplicates mark.
-        UpdateExpression: 'SET #key = :key, claimedAt = :at',
-        ConditionExpression: 'attribute_not_exists(pk) OR #key = :key',
-        ExpressionAttributeNames: { '#key': 'key' },
-        ExpressionAttributeValues: { ':key': claim.key, ':at': at },
-      }),
+      ({ UpdateCommand }) =>
+        new UpdateCommand({
+          TableName: t.tableName,
+          Key,
+          // An update, not a put: a holder claiming again keeps the duplicates mark.
+          UpdateExpression: 'SET #key = :key, claimedAt = :at',
+          ConditionExpression: 'attribute_not_exists(pk) OR #key = :key',
+          ExpressionAttributeNames: { '#key': 'key' },
+          ExpressionAttributeValues: { ':key': claim.key, ':at': at },
+        }),
     );
     if (claimed) return undefined;
     const holder = (await readContentClaim(t, claim))?.key;
@@ -74,14 +75,15 @@ export const claimContent = async (t: TableRef, claim: ContentClaim, at: string)
     const marked = await writeIfCondition(
       t,
       KIND,
-      ({ UpdateCommand }) => new UpdateCommand({
-        TableName: t.tableName,
-        Key,
-        UpdateExpression: 'SET duplicates = :true',
-        ConditionExpression: '#key = :holder',
-        ExpressionAttributeNames: { '#key': 'key' },
-        ExpressionAttributeValues: { ':true': true, ':holder': holder },
-      }),
+      ({ UpdateCommand }) =>
+        new UpdateCommand({
+          TableName: t.tableName,
+          Key,
+          UpdateExpression: 'SET duplicates = :true',
+          ConditionExpression: '#key = :holder',
+          ExpressionAttributeNames: { '#key': 'key' },
+          ExpressionAttributeValues: { ':true': true, ':holder': holder },
+        }),
     );
     if (marked) return holder;
   }
@@ -98,13 +100,14 @@ export const releaseContent = async (
   const old = await deleteIfCondition(
     t,
     KIND,
-    ({ DeleteCommand }) => new DeleteCommand({
-      TableName: t.tableName,
-      Key: claimKey(claim),
-      ConditionExpression: '#key = :key',
-      ExpressionAttributeNames: { '#key': 'key' },
-      ExpressionAttributeValues: { ':key': claim.key },
-    }),
+    ({ DeleteCommand }) =>
+      new DeleteCommand({
+        TableName: t.tableName,
+        Key: claimKey(claim),
+        ConditionExpression: '#key = :key',
+        ExpressionAttributeNames: { '#key': 'key' },
+        ExpressionAttributeValues: { ':key': claim.key },
+      }),
   );
   return { released: old !== undefined, duplicates: old?.duplicates === true };
 };
@@ -117,11 +120,12 @@ export const releaseStaleContent = (t: TableRef, claim: ClaimedContent, held: He
   writeIfCondition(
     t,
     KIND,
-    ({ DeleteCommand }) => new DeleteCommand({
-      TableName: t.tableName,
-      Key: claimKey(claim),
-      ConditionExpression: `#key = :key AND ${held.claimedAt ? 'claimedAt = :at' : 'attribute_not_exists(claimedAt)'}`,
-      ExpressionAttributeNames: { '#key': 'key' },
-      ExpressionAttributeValues: { ':key': held.key, ...(held.claimedAt ? { ':at': held.claimedAt } : {}) },
-    }),
+    ({ DeleteCommand }) =>
+      new DeleteCommand({
+        TableName: t.tableName,
+        Key: claimKey(claim),
+        ConditionExpression: `#key = :key AND ${held.claimedAt ? 'claimedAt = :at' : 'attribute_not_exists(claimedAt)'}`,
+        ExpressionAttributeNames: { '#key': 'key' },
+        ExpressionAttributeValues: { ':key': held.key, ...(held.claimedAt ? { ':at': held.claimedAt } : {}) },
+      }),
   );

@@ -29,7 +29,9 @@ export const putDayAggregates = (t: TableRef, cooperationId: string, aggregates:
   batchWrite(
     t,
     KIND,
-    aggregates.map((a) => ({ PutRequest: { Item: { pk: dayPk(cooperationId, a.dataset), sk: aggregateSk(a), ...a } } })),
+    aggregates.map((a) => ({
+      PutRequest: { Item: { pk: dayPk(cooperationId, a.dataset), sk: aggregateSk(a), ...a } },
+    })),
   );
 
 export const deleteDayAggregates = (t: TableRef, cooperationId: string, keys: readonly AggregateKey[]) =>
@@ -51,4 +53,3 @@ export const queryDayAggregates = (t: TableRef, cooperationId: string, fromDay: 
 /** The `series` dataset's day aggregates (measures `value:<series>`) from one day to another (inclusive). */
 export const querySeriesAggregates = (t: TableRef, cooperationId: string, fromDay: string, toDay: string) =>
   queryDays(t, dayPk(cooperationId, 'series'), fromDay, toDay);
-

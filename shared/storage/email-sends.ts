@@ -13,7 +13,10 @@ export interface SendId {
 }
 
 const recipientHash = (to: string) => createHash('sha256').update(to.toLowerCase()).digest('hex').slice(0, 16);
-const sendKey = (id: SendId) => ({ pk: coopPk(id.cooperationId), sk: `SENT#${id.kind}#${id.ref}#${recipientHash(id.to)}` });
+const sendKey = (id: SendId) => ({
+  pk: coopPk(id.cooperationId),
+  sk: `SENT#${id.kind}#${id.ref}#${recipientHash(id.to)}`,
+});
 
 const sendRecordSchema = z.looseObject({
   state: z.enum(['pending', 'sent', 'suppressed', 'refused']),

@@ -1,3 +1,4 @@
+import type { BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { StorageError } from '../errors';
 import { dynamoDbLib } from '../aws/sdk';
@@ -52,13 +53,16 @@ const toEntry = (item: Record<string, unknown>): IndexEntry => {
 /** Adds datasets to those the cooperation ever had (safe to repeat). */
 export const indexDatasets = async (t: TableRef, cooperationId: string, datasets: readonly DatasetName[]) => {
   if (datasets.length === 0) return;
-  await writeIfCondition(t, 'file index state', ({ UpdateCommand }) =>
-    new UpdateCommand({
-      TableName: t.tableName,
-      Key: { pk: coopPk(cooperationId), sk: STATE_SK },
-      UpdateExpression: 'ADD datasets :datasets',
-      ExpressionAttributeValues: { ':datasets': new Set(datasets) },
-    }),
+  await writeIfCondition(
+    t,
+    'file index state',
+    ({ UpdateCommand }) =>
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: coopPk(cooperationId), sk: STATE_SK },
+        UpdateExpression: 'ADD datasets :datasets',
+        ExpressionAttributeValues: { ':datasets': new Set(datasets) },
+      }),
   );
 };
 
@@ -83,14 +87,17 @@ export const indexFileDays = async (
     else byMonth.set(month, [day]);
   }
   for (const [month, monthDays] of byMonth) {
-    await writeIfCondition(t, KIND, ({ UpdateCommand }) =>
-      new UpdateCommand({
-        TableName: t.tableName,
-        Key: { pk: indexPk(cooperationId), sk: entrySk(dataset, month, key) },
-        UpdateExpression: 'ADD #days :days SET #dataset = :dataset, #key = :key',
-        ExpressionAttributeNames: { '#days': 'days', '#dataset': 'dataset', '#key': 'key' },
-        ExpressionAttributeValues: { ':days': new Set(monthDays), ':dataset': dataset, ':key': key },
-      }),
+    await writeIfCondition(
+      t,
+      KIND,
+      ({ UpdateCommand }) =>
+        new UpdateCommand({
+          TableName: t.tableName,
+          Key: { pk: indexPk(cooperationId), sk: entrySk(dataset, month, key) },
+          UpdateExpression: 'ADD #days :days SET #dataset = :dataset, #key = :key',
+          ExpressionAttributeNames: { '#days': 'days', '#dataset': 'dataset', '#key': 'key' },
+          ExpressionAttributeValues: { ':days': new Set(monthDays), ':dataset': dataset, ':key': key },
+        }),
     );
   }
 };
@@ -98,7 +105,14 @@ export const indexFileDays = async (
 /** One page of a query, with the storage error wrapping of table.ts. */
 const queryPage = async (
   t: TableRef,
-  input: { from: string; to: string; descending?: boolean; limit?: number; start?: Record<string, unknown>; pk: string },
+  input: {
+    from: string;
+    to: string;
+    descending?: boolean;
+    limit?: number;
+    start?: Record<string, unknown>;
+    pk: string;
+  },
 ) => {
   const { QueryCommand } = await dynamoDbLib();
   try {
@@ -113,15 +127,28 @@ const queryPage = async (
         ConsistentRead: true,
       }),
     );
-    return { items: (out.Items ?? []) as Record<string, unknown>[], next: out.LastEvaluatedKey as Record<string, unknown> | undefined };
+    return {
+      items: (out.Items ?? []) as Record<string, unknown>[],
+      next: out.LastEvaluatedKey as Record<string, unknown> | undefined,
+    };
   } catch (cause) {
     const error = (cause as Error).name;
-    throw new StorageError(`Query of a ${KIND} failed (${error})`, { operation: 'Query', kind: KIND, error }, { cause });
+    throw new StorageError(
+      `Query of a ${KIND} failed (${error})`,
+      { operation: 'Query', kind: KIND, error },
+      { cause },
+    );
   }
 };
 
 /** The entries of one dataset for the months from one day's to another's (inclusive): all pages. */
-export const indexEntriesIn = async (t: TableRef, cooperationId: string, dataset: DatasetName, fromDay: string, toDay: string) => {
+export const indexEntriesIn = async (
+  t: TableRef,
+  cooperationId: string,
+  dataset: DatasetName,
+  fromDay: string,
+  toDay: string,
+) => {
   const entries: IndexEntry[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -168,20 +195,27 @@ export const readIndexState = async (t: TableRef, cooperationId: string) => {
 };
 
 export const markIndexComplete = (t: TableRef, cooperationId: string, at: Date) =>
-  writeIfCondition(t, 'file index state', ({ UpdateCommand }) =>
-    new UpdateCommand({
-      TableName: t.tableName,
-      Key: { pk: coopPk(cooperationId), sk: STATE_SK },
-      UpdateExpression: 'SET completedAt = :at',
-      ExpressionAttributeValues: { ':at': at.toISOString() },
-    }),
+  writeIfCondition(
+    t,
+    'file index state',
+    ({ UpdateCommand }) =>
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: coopPk(cooperationId), sk: STATE_SK },
+        UpdateExpression: 'SET completedAt = :at',
+        ExpressionAttributeValues: { ':at': at.toISOString() },
+      }),
   );
 
 /**
  * Items by key with BatchGetItem (consistent reads, 100 keys a request), retrying unprocessed
  * keys with backoff as batchWrite does. Missing items are simply absent from the result.
  */
-export const batchGet = async (t: TableRef, kind: string, keys: readonly { pk: string; sk: string }[]): Promise<Record<string, unknown>[]> => {
+export const batchGet = async (
+  t: TableRef,
+  kind: string,
+  keys: readonly { pk: string; sk: string }[],
+): Promise<Record<string, unknown>[]> => {
   const { BatchGetCommand } = await dynamoDbLib();
   const backoff = t.backoff ?? DEFAULT_BACKOFF;
   const wait = backoff.sleep ?? sleep;
@@ -189,14 +223,21 @@ export const batchGet = async (t: TableRef, kind: string, keys: readonly { pk: s
   for (let i = 0; i < keys.length; i += 100) {
     let pending: Record<string, unknown>[] = keys.slice(i, i + 100);
     for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt >= backoff.attempts) throw new StorageError('batch read left unprocessed keys after retries', { kind, unprocessed: pending.length });
+      if (attempt >= backoff.attempts)
+        throw new StorageError('batch read left unprocessed keys after retries', { kind, unprocessed: pending.length });
       if (attempt > 0) await wait(backoffDelay(attempt, backoff));
-      let out;
+      let out: BatchGetCommandOutput;
       try {
-        out = await t.db.send(new BatchGetCommand({ RequestItems: { [t.tableName]: { Keys: pending, ConsistentRead: true } } }));
+        out = await t.db.send(
+          new BatchGetCommand({ RequestItems: { [t.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
       } catch (cause) {
         const error = (cause as Error).name;
-        throw new StorageError(`BatchGetItem of a ${kind} failed (${error})`, { operation: 'BatchGetItem', kind, error }, { cause });
+        throw new StorageError(
+          `BatchGetItem of a ${kind} failed (${error})`,
+          { operation: 'BatchGetItem', kind, error },
+          { cause },
+        );
       }
       items.push(...((out.Responses?.[t.tableName] ?? []) as Record<string, unknown>[]));
       pending = (out.UnprocessedKeys?.[t.tableName]?.Keys ?? []) as Record<string, unknown>[];

@@ -2,7 +2,15 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { DATASET_NAMES, type DatasetName } from '../datasets/names';
 import type { RowError } from '../ingest/rejection';
-import { batchGet, indexDatasets, indexEntriesBefore, indexEntriesIn, indexFileDays, markIndexComplete, readIndexState } from './file-index';
+import {
+  batchGet,
+  indexDatasets,
+  indexEntriesBefore,
+  indexEntriesIn,
+  indexFileDays,
+  markIndexComplete,
+  readIndexState,
+} from './file-index';
 import { fitKey } from './fit-key';
 import { coopPk, getItem, parseItem, queryAll, writeIfCondition, withoutKeys, type TableRef } from './table';
 
@@ -87,9 +95,14 @@ export const isCounted = (record: FileRecord): record is CountedFileRecord =>
   record.generation !== undefined &&
   record.dataset !== undefined;
 
-const toFileRecord = (item: Record<string, unknown>): FileRecord => parseItem(fileRecordSchema, KIND, withoutKeys(item));
+const toFileRecord = (item: Record<string, unknown>): FileRecord =>
+  parseItem(fileRecordSchema, KIND, withoutKeys(item));
 
-export const getFileRecord = async (t: TableRef, cooperationId: string, key: string): Promise<FileRecord | undefined> => {
+export const getFileRecord = async (
+  t: TableRef,
+  cooperationId: string,
+  key: string,
+): Promise<FileRecord | undefined> => {
   const item = await getItem(t, KIND, { pk: coopPk(cooperationId), sk: fileSk(key) });
   return item ? toFileRecord(item) : undefined;
 };
@@ -110,13 +123,15 @@ export const putFileRecordIfNewer = async (t: TableRef, record: FileRecord): Pro
   return writeIfCondition(
     t,
     KIND,
-    ({ PutCommand }) => new PutCommand({
-      TableName: t.tableName,
-      Item: { pk: coopPk(record.cooperationId), sk: fileSk(record.key), ...record },
-      ConditionExpression: 'attribute_not_exists(pk) OR sequencer < :seq OR (sequencer = :seq AND #status <> :deleted)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':seq': record.sequencer, ':deleted': 'deleted' },
-    }),
+    ({ PutCommand }) =>
+      new PutCommand({
+        TableName: t.tableName,
+        Item: { pk: coopPk(record.cooperationId), sk: fileSk(record.key), ...record },
+        ConditionExpression:
+          'attribute_not_exists(pk) OR sequencer < :seq OR (sequencer = :seq AND #status <> :deleted)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':seq': record.sequencer, ':deleted': 'deleted' },
+      }),
   );
 };
 
@@ -125,19 +140,30 @@ export const clearStaleGeneration = async (t: TableRef, cooperationId: string, k
   await writeIfCondition(
     t,
     KIND,
-    ({ UpdateCommand }) => new UpdateCommand({
-      TableName: t.tableName,
-      Key: { pk: coopPk(cooperationId), sk: fileSk(key) },
-      UpdateExpression: 'REMOVE staleGeneration, staleDays',
-      ConditionExpression: 'staleGeneration = :g',
-      ExpressionAttributeValues: { ':g': generation },
-    }),
+    ({ UpdateCommand }) =>
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: coopPk(cooperationId), sk: fileSk(key) },
+        UpdateExpression: 'REMOVE staleGeneration, staleDays',
+        ConditionExpression: 'staleGeneration = :g',
+        ExpressionAttributeValues: { ':g': generation },
+      }),
   );
 };
 
 /** The records of these keys (those that exist), read consistently in batches. */
-export const getFileRecords = async (t: TableRef, cooperationId: string, keys: Iterable<string>): Promise<FileRecord[]> =>
-  (await batchGet(t, KIND, [...new Set(keys)].map((key) => ({ pk: coopPk(cooperationId), sk: fileSk(key) })))).map(toFileRecord);
+export const getFileRecords = async (
+  t: TableRef,
+  cooperationId: string,
+  keys: Iterable<string>,
+): Promise<FileRecord[]> =>
+  (
+    await batchGet(
+      t,
+      KIND,
+      [...new Set(keys)].map((key) => ({ pk: coopPk(cooperationId), sk: fileSk(key) })),
+    )
+  ).map(toFileRecord);
 
 /** Whether a record says its dataset had data before a day, as the alerts read it (counted, not a failed re-read). */
 const showsDataBefore = (record: FileRecord, day: string) =>
@@ -174,7 +200,11 @@ export const periodFileRecords = async (
     const indexed = all.filter((r) => r.dataset !== undefined && r.days.length > 0);
     await indexDatasets(t, cooperationId, [...new Set(indexed.map((r) => r.dataset!))]);
     for (let i = 0; i < indexed.length; i += 16) {
-      await Promise.all(indexed.slice(i, i + 16).map((r) => indexFileDays(t, cooperationId, r.dataset!, r.key, r.days, { datasetIndexed: true })));
+      await Promise.all(
+        indexed
+          .slice(i, i + 16)
+          .map((r) => indexFileDays(t, cooperationId, r.dataset!, r.key, r.days, { datasetIndexed: true })),
+      );
     }
     await markIndexComplete(t, cooperationId, now());
     return all;
@@ -183,10 +213,15 @@ export const periodFileRecords = async (
   const datasets = DATASET_NAMES.filter((d) => state.datasets.has(d));
   const inRange = (day: string) => query.ranges.some((r) => day >= r.from && day <= r.to);
   const perDataset = await Promise.all(
-    datasets.map(async (dataset) => (await Promise.all(query.ranges.map((r) => indexEntriesIn(t, cooperationId, dataset, r.from, r.to)))).flat()),
+    datasets.map(async (dataset) =>
+      (await Promise.all(query.ranges.map((r) => indexEntriesIn(t, cooperationId, dataset, r.from, r.to)))).flat(),
+    ),
   );
   const records = new Map<string, FileRecord>();
-  const wanted = perDataset.flat().filter((e) => [...e.days].some(inRange)).map((e) => e.key);
+  const wanted = perDataset
+    .flat()
+    .filter((e) => [...e.days].some(inRange))
+    .map((e) => e.key);
   for (const record of await getFileRecords(t, cooperationId, wanted)) {
     if (record.days.some(inRange)) records.set(record.key, record);
   }
@@ -197,9 +232,13 @@ export const periodFileRecords = async (
     if (before.has(dataset)) continue;
     const checked = new Set(records.keys());
     const witness = async (candidates: readonly { key: string; days: ReadonlySet<string> }[]) => {
-      const keys = candidates.filter((e) => !checked.has(e.key) && [...e.days].some((d) => d < query.startDay)).map((e) => e.key);
+      const keys = candidates
+        .filter((e) => !checked.has(e.key) && [...e.days].some((d) => d < query.startDay))
+        .map((e) => e.key);
       for (const key of keys) checked.add(key);
-      return (await getFileRecords(t, cooperationId, keys)).find((r) => r.dataset === dataset && showsDataBefore(r, query.startDay));
+      return (await getFileRecords(t, cooperationId, keys)).find(
+        (r) => r.dataset === dataset && showsDataBefore(r, query.startDay),
+      );
     };
     let found = await witness(perDataset[i]!);
     if (!found) {

@@ -27,7 +27,11 @@ export const openObject = async (
       new GetObjectCommand({
         Bucket: b.bucket,
         Key: key,
-        ...(pin.versionId ? { VersionId: pin.versionId } : pin.etag ? { IfMatch: `"${pin.etag.replace(/"/g, '')}"` } : {}),
+        ...(pin.versionId
+          ? { VersionId: pin.versionId }
+          : pin.etag
+            ? { IfMatch: `"${pin.etag.replace(/"/g, '')}"` }
+            : {}),
       }),
     );
     const etag = out.ETag?.replace(/"/g, '');

@@ -80,14 +80,15 @@ export const markReportsStale = async (t: TableRef, cooperationId: string, label
     await writeIfCondition(
       t,
       KIND,
-      ({ UpdateCommand }) => new UpdateCommand({
-        TableName: t.tableName,
-        Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
-        // A counter, not a flag: a report computed while an ingest landed must stay stale.
-        UpdateExpression: 'ADD staleSeq :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
+      ({ UpdateCommand }) =>
+        new UpdateCommand({
+          TableName: t.tableName,
+          Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
+          // A counter, not a flag: a report computed while an ingest landed must stay stale.
+          UpdateExpression: 'ADD staleSeq :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
     );
   }
 };
@@ -97,13 +98,14 @@ export const markComputed = (t: TableRef, cooperationId: string, label: string, 
   writeIfCondition(
     t,
     KIND,
-    ({ UpdateCommand }) => new UpdateCommand({
-      TableName: t.tableName,
-      Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
-      UpdateExpression: 'SET computedSeq = :seen',
-      ConditionExpression: 'revision = :r AND (attribute_not_exists(computedSeq) OR computedSeq < :seen)',
-      ExpressionAttributeValues: { ':r': revision, ':seen': seenSeq },
-    }),
+    ({ UpdateCommand }) =>
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: coopPk(cooperationId), sk: reportSk(label) },
+        UpdateExpression: 'SET computedSeq = :seen',
+        ConditionExpression: 'revision = :r AND (attribute_not_exists(computedSeq) OR computedSeq < :seen)',
+        ExpressionAttributeValues: { ':r': revision, ':seen': seenSeq },
+      }),
   );
 
 /** Keeps every revision (write-once), so earlier versions of a restated report stay readable. */
@@ -122,17 +124,18 @@ export const putLatest = (t: TableRef, stored: StoredReport, previousRevision: n
   writeIfCondition(
     t,
     KIND,
-    ({ UpdateCommand }) => new UpdateCommand({
-      TableName: t.tableName,
-      Key: { pk: coopPk(stored.report.cooperationId), sk: reportSk(stored.report.period.label) },
-      UpdateExpression: 'SET #stored = :stored, revision = :rev, computedSeq = :seen',
-      ConditionExpression: previousRevision === undefined ? 'attribute_not_exists(revision)' : 'revision = :prev',
-      ExpressionAttributeNames: { '#stored': 'stored' },
-      ExpressionAttributeValues: {
-        ':stored': stored,
-        ':rev': stored.revision,
-        ':seen': seenSeq,
-        ...(previousRevision === undefined ? {} : { ':prev': previousRevision }),
-      },
-    }),
+    ({ UpdateCommand }) =>
+      new UpdateCommand({
+        TableName: t.tableName,
+        Key: { pk: coopPk(stored.report.cooperationId), sk: reportSk(stored.report.period.label) },
+        UpdateExpression: 'SET #stored = :stored, revision = :rev, computedSeq = :seen',
+        ConditionExpression: previousRevision === undefined ? 'attribute_not_exists(revision)' : 'revision = :prev',
+        ExpressionAttributeNames: { '#stored': 'stored' },
+        ExpressionAttributeValues: {
+          ':stored': stored,
+          ':rev': stored.revision,
+          ':seen': seenSeq,
+          ...(previousRevision === undefined ? {} : { ':prev': previousRevision }),
+        },
+      }),
   );

@@ -122,20 +122,26 @@ export const putItem = (t: TableRef, kind: string, item: Item): Promise<void> =>
 
 /** Stores an item under a key unless it exists. Returns false when it did. */
 export const putIfAbsent = (t: TableRef, kind: string, item: Item) =>
-  writeIfCondition(t, kind, ({ PutCommand }) => new PutCommand({ TableName: t.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  writeIfCondition(
+    t,
+    kind,
+    ({ PutCommand }) =>
+      new PutCommand({ TableName: t.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+  );
 
 /** Replaces an item only while one of its attributes still has the value read before. */
 export const replaceIf = (t: TableRef, kind: string, item: Item, attribute: string, expected: unknown) =>
   writeIfCondition(
     t,
     kind,
-    ({ PutCommand }) => new PutCommand({
-      TableName: t.tableName,
-      Item: item,
-      ConditionExpression: '#a = :v',
-      ExpressionAttributeNames: { '#a': attribute },
-      ExpressionAttributeValues: { ':v': expected },
-    }),
+    ({ PutCommand }) =>
+      new PutCommand({
+        TableName: t.tableName,
+        Item: item,
+        ConditionExpression: '#a = :v',
+        ExpressionAttributeNames: { '#a': attribute },
+        ExpressionAttributeValues: { ':v': expected },
+      }),
   );
 
 /** Every item of a partition whose sort key starts with a prefix, or lies in a range: all pages, consistent. */
@@ -149,7 +155,10 @@ export const queryAll = (
     const condition =
       'prefix' in sk
         ? { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', values: { ':prefix': sk.prefix } }
-        : { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', values: { ':from': sk.from, ':to': sk.to } };
+        : {
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            values: { ':from': sk.from, ':to': sk.to },
+          };
     const { QueryCommand } = await dynamoDbLib();
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -179,7 +188,10 @@ export const batchWrite = (t: TableRef, kind: string, requests: readonly Record<
       let pending: Record<string, unknown>[] = requests.slice(i, i + 25);
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         if (attempt >= backoff.attempts) {
-          throw new StorageError('batch write left unprocessed items after retries', { kind, unprocessed: pending.length });
+          throw new StorageError('batch write left unprocessed items after retries', {
+            kind,
+            unprocessed: pending.length,
+          });
         }
         if (attempt > 0) await wait(backoffDelay(attempt, backoff));
         const out = await t.db.send(new BatchWriteCommand({ RequestItems: { [t.tableName]: pending as never } }));

@@ -1,4 +1,3 @@
-
 /**
  * Turns a row's ISO 8601 date or date-time into the calendar day (YYYY-MM-DD) it falls on
  * in the cooperation's timezone. A date, or a date-time without offset, is already local.
@@ -11,7 +10,8 @@
  * string, which also makes the per-day map lookups of the caller cheap). Anything the fast reader
  * does not accept goes through the regex path, which alone words the reasons.
  */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
@@ -236,7 +236,14 @@ export class DayResolver {
       const rest = end - i - 3;
       if (rest < 0) return undefined;
       const oh = two(text, i + 1);
-      const om = rest === 0 ? 0 : rest === 2 ? two(text, i + 3) : rest === 3 && text.charCodeAt(i + 3) === 58 ? two(text, i + 4) : -1;
+      const om =
+        rest === 0
+          ? 0
+          : rest === 2
+            ? two(text, i + 3)
+            : rest === 3 && text.charCodeAt(i + 3) === 58
+              ? two(text, i + 4)
+              : -1;
       if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > MAX_OFFSET_MINUTES) return undefined;
       offsetMinutes = (c === 45 ? -1 : 1) * (oh * 60 + om);
     }
@@ -263,7 +270,10 @@ export class DayResolver {
   private slowDayOf(value: string): DayParse {
     const m = ISO.exec(value);
     if (m === null) {
-      return { ok: false, reason: 'expected an ISO 8601 date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:mm:ss[Z|+hh:mm])' };
+      return {
+        ok: false,
+        reason: 'expected an ISO 8601 date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:mm:ss[Z|+hh:mm])',
+      };
     }
     const year = Number(m[1]);
     const month = Number(m[2]);

@@ -37,7 +37,8 @@ const localMidnight = (day: string, timezone: string) => {
   let instant = wall - resolver.offsetAt(wall) * 60_000;
   instant = wall - resolver.offsetAt(instant) * 60_000;
   // A midnight skipped by a DST change: the day starts at the first instant whose local day is it.
-  if (dayOfUtc(instant + resolver.offsetAt(instant) * 60_000) !== day) instant = wall - resolver.offsetAt(wall) * 60_000;
+  if (dayOfUtc(instant + resolver.offsetAt(instant) * 60_000) !== day)
+    instant = wall - resolver.offsetAt(wall) * 60_000;
   return instant;
 };
 
@@ -139,7 +140,8 @@ export const periodRange = (fromLabel: string, toLabel: string, timezone: string
   const last = periodOfLabel(toLabel, timezone);
   if (!first || !last || first.schedule !== last.schedule || first.startDay > last.startDay) return [];
   const periods: Period[] = [];
-  for (let p = first; p.startDay <= last.startDay; p = periodOfDay(addDays(p.endDay, 1), p.schedule, timezone)) periods.push(p);
+  for (let p = first; p.startDay <= last.startDay; p = periodOfDay(addDays(p.endDay, 1), p.schedule, timezone))
+    periods.push(p);
   return periods;
 };
 

@@ -33,10 +33,8 @@ export const CUSUM_REFERENCE_K = 0.75;
  * Markov-chain computation: rerun `npx tsx scripts/calibrate-alert-cusum.ts` (see docs/alerts.md).
  */
 export const CUSUM_THRESHOLDS: readonly number[] = [
-  3.52, 3.98, 4.24, 4.43, 4.58, 4.70, 4.80, 4.89, 4.96, 5.03,
-  5.10, 5.15, 5.21, 5.26, 5.30, 5.34, 5.38, 5.42, 5.46, 5.49,
-  5.52, 5.55, 5.58, 5.61, 5.64, 5.66, 5.69, 5.72, 5.74, 5.76,
-  5.79, 5.81, 5.83, 5.85, 5.87, 5.88, 5.90, 5.92, 5.93, 5.95,
+  3.52, 3.98, 4.24, 4.43, 4.58, 4.7, 4.8, 4.89, 4.96, 5.03, 5.1, 5.15, 5.21, 5.26, 5.3, 5.34, 5.38, 5.42, 5.46, 5.49,
+  5.52, 5.55, 5.58, 5.61, 5.64, 5.66, 5.69, 5.72, 5.74, 5.76, 5.79, 5.81, 5.83, 5.85, 5.87, 5.88, 5.9, 5.92, 5.93, 5.95,
 ];
 
 export interface AlertParams {
@@ -240,7 +238,9 @@ export const renderAlertLine = (
   const target = `${operator} ${format(line.target.bound)}`;
   switch (line.kind) {
     case 'firing':
-      return en ? `off target over recent periods: ${estimate} vs ${target}` : `近期持续未达标：${estimate}，目标 ${target}`;
+      return en
+        ? `off target over recent periods: ${estimate} vs ${target}`
+        : `近期持续未达标：${estimate}，目标 ${target}`;
     case 'still_off_target':
       return en ? `still off target: ${estimate} vs ${target}` : `仍未达标：${estimate}，目标 ${target}`;
     case 'not_confirmed_recovered':

@@ -79,9 +79,14 @@ export const targetStatus = (estimate: Estimate, target: TargetSpec, defaultMinS
   const [near, far] = bound.direction === 'min' ? [low, high] : [high, low];
   if (meetsBound(near, bound)) return { outcome: 'met', basis: 'interval' };
   if (!meetsBound(far, bound)) return { outcome: 'not_met', basis: 'interval' };
-  const side: Side = estimate.value === bound.bound
-    ? (bound.direction === 'min' ? 'above' : 'below')
-    : estimate.value < bound.bound ? 'below' : 'above';
+  const side: Side =
+    estimate.value === bound.bound
+      ? bound.direction === 'min'
+        ? 'above'
+        : 'below'
+      : estimate.value < bound.bound
+        ? 'below'
+        : 'above';
   return { outcome: 'inconclusive', basis: 'interval', side };
 };
 

@@ -70,12 +70,22 @@ describe('npm run bench -- --quick --json', () => {
     for (const key of ['csv', 'csvMessy', 'csvGzip', 'csvMessyGzip', 'ndjson', 'ndjsonGzip'] as const) {
       const r = report.files[key];
       expect(r.file).toMatchObject({ rows: 50_000, bytes: expect.any(Number) });
-      const paths = key === 'csv' || key === 'ndjson' ? (['ours', 'duckdb', 'naive'] as const) : (['ours', 'duckdb'] as const);
+      const paths =
+        key === 'csv' || key === 'ndjson' ? (['ours', 'duckdb', 'naive'] as const) : (['ours', 'duckdb'] as const);
       for (const path of paths) {
-        expect(r[path]).toMatchObject({ median: expect.any(Number), min: expect.any(Number), max: expect.any(Number), rowsPerSecond: expect.any(Number) });
+        expect(r[path]).toMatchObject({
+          median: expect.any(Number),
+          min: expect.any(Number),
+          max: expect.any(Number),
+          rowsPerSecond: expect.any(Number),
+        });
         expect(r[path].seconds).toHaveLength(2);
       }
-      expect(r.ratios.oursOverDuckdb).toMatchObject({ median: expect.any(Number), min: expect.any(Number), max: expect.any(Number) });
+      expect(r.ratios.oursOverDuckdb).toMatchObject({
+        median: expect.any(Number),
+        min: expect.any(Number),
+        max: expect.any(Number),
+      });
       if (key.endsWith('Gzip')) expect(r.ratios.gzipOverPlain.ours).toMatchObject({ median: expect.any(Number) });
 
       // The cross-check: every day, every measure, against DuckDB (and the naive loop where it ran).
@@ -93,8 +103,18 @@ describe('npm run bench -- --quick --json', () => {
 
     // The built CLI as whole processes: timings are reported (not judged here), and its
     // `validate --json` printed the same per-day totals as the whole-process DuckDB script.
-    for (const key of ['nodeMs', 'versionMs', 'versionOverNode', 'validateOneRowMs', 'validateOneRowOverNode'] as const) {
-      expect(report.startup[key]).toMatchObject({ median: expect.any(Number), min: expect.any(Number), max: expect.any(Number) });
+    for (const key of [
+      'nodeMs',
+      'versionMs',
+      'versionOverNode',
+      'validateOneRowMs',
+      'validateOneRowOverNode',
+    ] as const) {
+      expect(report.startup[key]).toMatchObject({
+        median: expect.any(Number),
+        min: expect.any(Number),
+        max: expect.any(Number),
+      });
     }
     expect(report.startup.large.crossliftOverDuckdb.median).toBeGreaterThan(0);
     expectSameTotals(report.startup.large.totals.crosslift, report.startup.large.totals.duckdb);

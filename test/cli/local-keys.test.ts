@@ -17,10 +17,12 @@ describe('localKeyProblem', () => {
     expect(localKeyProblem(folder)).toMatch(/^the folder name "p{24}\.\.\." is 256 bytes long; .* up to 255 bytes/);
   });
 
-  it('refuses keys over S3\'s own 1024 bytes', () => {
+  it("refuses keys over S3's own 1024 bytes", () => {
     // Prepare
     const key = `inbox/${Array.from({ length: 10 }, () => 'x'.repeat(120)).join('/')}/a.csv`;
     // Act + Assess
-    expect(localKeyProblem(key)).toBe(`the key is ${Buffer.byteLength(key)} bytes long; S3 takes keys up to 1024 bytes`);
+    expect(localKeyProblem(key)).toBe(
+      `the key is ${Buffer.byteLength(key)} bytes long; S3 takes keys up to 1024 bytes`,
+    );
   });
 });

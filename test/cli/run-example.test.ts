@@ -15,7 +15,8 @@ const AS_OF = '2026-11-23T06:00:00+08:00';
 const WEEK = { label: '2026-W47', from: '2026-11-16', to: '2026-11-22' };
 
 /** The local day of an ISO value in Asia/Shanghai, computed with luxon (not crosslift's own parser). */
-const localDay = (value: string) => DateTime.fromISO(value, { zone: 'Asia/Shanghai' }).setZone('Asia/Shanghai').toISODate()!;
+const localDay = (value: string) =>
+  DateTime.fromISO(value, { zone: 'Asia/Shanghai' }).setZone('Asia/Shanghai').toISODate()!;
 const inWeek = (value: string) => {
   const d = localDay(value);
   return d >= WEEK.from && d <= WEEK.to;
@@ -30,7 +31,10 @@ const expectedFromFiles = () => {
       .filter(([, key]) => key.includes(`/${dataset}/`) && key.endsWith('.csv'))
       .flatMap(([path]) => parse(readFileSync(path), { columns: true, bom: true }) as Record<string, string>[]);
   const enrollments = csvRows('enrollments').filter(
-    (r) => validDate(r.enrolled_at!) && ['referral', 'ad', 'event', 'organic', 'co_brand'].includes(r.channel!) && Number(r.amount) >= 0,
+    (r) =>
+      validDate(r.enrolled_at!) &&
+      ['referral', 'ad', 'event', 'organic', 'co_brand'].includes(r.channel!) &&
+      Number(r.amount) >= 0,
   );
   const week = enrollments.filter((r) => inWeek(r.enrolled_at!));
   const kept = week.filter((r) => r.refunded !== 'true');
@@ -49,8 +53,18 @@ const expectedFromFiles = () => {
 };
 
 interface RunJson {
-  files: { key: string; status: string; rows: number; rejectedRows: number; errors: { line?: number; column?: string; reason: string }[] }[];
-  reports: { cooperationId: string; period: { start: string; end: string; label: string }; metrics: Record<string, { value: number; n: number; status: string; ci?: number[]; target?: unknown }> }[];
+  files: {
+    key: string;
+    status: string;
+    rows: number;
+    rejectedRows: number;
+    errors: { line?: number; column?: string; reason: string }[];
+  }[];
+  reports: {
+    cooperationId: string;
+    period: { start: string; end: string; label: string };
+    metrics: Record<string, { value: number; n: number; status: string; ci?: number[]; target?: unknown }>;
+  }[];
   emails: { to: string; subject: string; kind: string }[];
 }
 
@@ -71,10 +85,14 @@ describe('crosslift run --json on the shipped example', () => {
   const outDir = tempDir('crosslift-run-out-');
   beforeAll(async () => {
     // Act: the real CLI in its own process, as a user runs it.
-    const { stdout } = await exec(process.execPath, ['bin/crosslift.mjs', 'run', '--data', EXAMPLE, '--as-of', AS_OF, '--json', '--out', outDir], {
-      cwd: join(import.meta.dirname, '..', '..'),
-      maxBuffer: 10 * 1024 * 1024,
-    });
+    const { stdout } = await exec(
+      process.execPath,
+      ['bin/crosslift.mjs', 'run', '--data', EXAMPLE, '--as-of', AS_OF, '--json', '--out', outDir],
+      {
+        cwd: join(import.meta.dirname, '..', '..'),
+        maxBuffer: 10 * 1024 * 1024,
+      },
+    );
     out = JSON.parse(stdout) as RunJson;
   });
 
@@ -109,17 +127,23 @@ describe('crosslift run --json on the shipped example', () => {
 
   it('emails the report to every partner contact and the rejection to the partner that dropped the bad file', () => {
     const config = readFileSync(join(EXAMPLE, 'crosslift.config.yaml'), 'utf8');
-    expect(out.emails.filter((e) => e.kind === 'report').map((e) => e.to).sort()).toEqual([
-      'data-team@zhixue.example',
+    expect(
+      out.emails
+        .filter((e) => e.kind === 'report')
+        .map((e) => e.to)
+        .sort(),
+    ).toEqual(['data-team@zhixue.example', 'partnerships@beacon-academy.example']);
+    expect(out.emails.filter((e) => e.kind === 'rejection').map((e) => e.to)).toEqual([
       'partnerships@beacon-academy.example',
     ]);
-    expect(out.emails.filter((e) => e.kind === 'rejection').map((e) => e.to)).toEqual(['partnerships@beacon-academy.example']);
     expect(config).toContain('partnerships@beacon-academy.example');
   });
 
   it('writes each email sent as an RFC 5322 message (.eml) a mail client opens', () => {
     // Prepare
-    const emls = readdirSync(outDir).filter((name) => name.endsWith('.eml')).sort();
+    const emls = readdirSync(outDir)
+      .filter((name) => name.endsWith('.eml'))
+      .sort();
     // Assess: one file per email, each header fields, a blank line, then a MIME body.
     expect(emls).toHaveLength(out.emails.length);
     for (const name of emls) {
@@ -128,7 +152,9 @@ describe('crosslift run --json on the shipped example', () => {
       for (const field of ['from', 'to', 'subject', 'date', 'message-id', 'mime-version', 'content-type']) {
         expect(headers.has(field), `${name}: ${field}`).toBe(true);
       }
-      const sent = out.emails.find((e) => name.includes(e.to.replace(/[^A-Za-z0-9._-]+/g, '_')) && name.includes(`-${e.kind}-`))!;
+      const sent = out.emails.find(
+        (e) => name.includes(e.to.replace(/[^A-Za-z0-9._-]+/g, '_')) && name.includes(`-${e.kind}-`),
+      )!;
       expect(headers.get('to')).toBe(sent.to);
       if (!headers.get('subject')!.includes('=?')) expect(headers.get('subject')).toBe(sent.subject);
       expect(headers.get('content-type')).toMatch(/^multipart\/(alternative|mixed); boundary=/);

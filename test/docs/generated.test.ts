@@ -23,17 +23,25 @@ describe('generated docs', () => {
     expect(readFileSync(join(root, 'docs', 'metrics.md'), 'utf8')).toContain(renderMetricTable());
   });
 
-  it.each(DATASET_NAMES)('documents exactly the columns of the %s row schema, with the right required flags', (name) => {
-    // Prepare
-    const definition = DATASETS[name];
-    const schema = definition.rowSchema({ resolver: new DayResolver('UTC'), currency: 'CNY' });
+  it.each(DATASET_NAMES)(
+    'documents exactly the columns of the %s row schema, with the right required flags',
+    (name) => {
+      // Prepare
+      const definition = DATASETS[name];
+      const schema = definition.rowSchema({ resolver: new DayResolver('UTC'), currency: 'CNY' });
 
-    // Act: an empty row makes the schema name every required column it has.
-    const result = schema.safeParse({});
-    const flagged = new Set(result.success ? [] : result.error.issues.map((i) => String(i.path[0])));
+      // Act: an empty row makes the schema name every required column it has.
+      const result = schema.safeParse({});
+      const flagged = new Set(result.success ? [] : result.error.issues.map((i) => String(i.path[0])));
 
-    // Assess
-    expect(definition.columns.map((c) => c.name)).toEqual(schemaColumns(definition));
-    expect(definition.columns.filter((c) => c.required).map((c) => c.name).sort()).toEqual([...flagged].sort());
-  });
+      // Assess
+      expect(definition.columns.map((c) => c.name)).toEqual(schemaColumns(definition));
+      expect(
+        definition.columns
+          .filter((c) => c.required)
+          .map((c) => c.name)
+          .sort(),
+      ).toEqual([...flagged].sort());
+    },
+  );
 });

@@ -8,7 +8,8 @@ import { countedTotals, startHarness, testConfig, type Harness } from '../suppor
 const ROWS = 30_000;
 const file = () => {
   const lines = ['user_id,course_id,enrolled_at,channel,amount'];
-  for (let i = 0; i < ROWS; i += 1) lines.push(`u${i},c,2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},ad,2`);
+  for (let i = 0; i < ROWS; i += 1)
+    lines.push(`u${i},c,2026-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},ad,2`);
   return `${lines.join('\n')}\n`;
 };
 

@@ -12,20 +12,87 @@ const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 /** Hostile and broken input, one fixture each: the outcome every one must end in. */
 const CASES: { name: string; key?: string; body: string | Buffer; status: string; error?: RegExp; rows?: number }[] = [
-  { name: 'wrong-delimiter.csv', body: `${H.replace(/,/g, '\t')}\n${good(3).replace(/,/g, '\t')}\n`, status: 'rejected', error: /tabs/ },
-  { name: 'unbalanced-quotes.csv', body: `${H}\n${row(1, '"c1,2026-11-02,ad,10')}\n${good(5)}\n`, status: 'rejected', error: /quote/ },
-  { name: 'ten-mb-line.csv', body: `${H}\n${SECRET}-x${'a'.repeat(10 * 1024 * 1024)},c,2026-11-02,ad,1\n`, status: 'rejected', error: /longer than/ },
-  { name: 'duplicate-header.csv', body: `user_id,user_id,course_id,enrolled_at,channel,amount\n${SECRET},x,c,2026-11-02,ad,1\n`, status: 'rejected', error: /twice/ },
-  { name: 'formula-cells.csv', body: `${H}\n${good(30)}\n${SECRET}-f,=HYPERLINK("http://evil.example"),2026-11-02,ad,1\n`, status: 'accepted', rows: 31 },
-  { name: 'html-in-ids.csv', body: `${H}\n${good(30)}\n<script>${SECRET}</script>,<b>c</b>,2026-11-02,ad,1\n`, status: 'accepted', rows: 31 },
-  { name: 'impossible-date.csv', body: `${H}\n${good(40)}\n${row(99, 'c,2026-02-30,ad,1')}\n`, status: 'partial', error: /real calendar date/ },
-  { name: 'year-99999.csv', body: `${H}\n${good(40)}\n${row(99, 'c,99999-01-01,ad,1')}\n`, status: 'partial', error: /ISO 8601/ },
-  { name: 'number-1e309.csv', body: `${H}\n${good(40)}\n${row(99, 'c,2026-11-02,ad,1e309')}\n`, status: 'partial', error: /expected a number/ },
-  { name: 'number-nan.csv', body: `${H}\n${good(40)}\n${row(99, 'c,2026-11-02,ad,NaN')}\n`, status: 'partial', error: /expected a number/ },
-  { name: 'number-hex.csv', body: `${H}\n${good(40)}\n${row(99, 'c,2026-11-02,ad,0x10')}\n`, status: 'partial', error: /expected a number/ },
-  { name: 'number-minus-zero.csv', body: `${H}\n${good(40)}\n${row(99, 'c,2026-11-02,ad,-0')}\n`, status: 'accepted', rows: 41 },
+  {
+    name: 'wrong-delimiter.csv',
+    body: `${H.replace(/,/g, '\t')}\n${good(3).replace(/,/g, '\t')}\n`,
+    status: 'rejected',
+    error: /tabs/,
+  },
+  {
+    name: 'unbalanced-quotes.csv',
+    body: `${H}\n${row(1, '"c1,2026-11-02,ad,10')}\n${good(5)}\n`,
+    status: 'rejected',
+    error: /quote/,
+  },
+  {
+    name: 'ten-mb-line.csv',
+    body: `${H}\n${SECRET}-x${'a'.repeat(10 * 1024 * 1024)},c,2026-11-02,ad,1\n`,
+    status: 'rejected',
+    error: /longer than/,
+  },
+  {
+    name: 'duplicate-header.csv',
+    body: `user_id,user_id,course_id,enrolled_at,channel,amount\n${SECRET},x,c,2026-11-02,ad,1\n`,
+    status: 'rejected',
+    error: /twice/,
+  },
+  {
+    name: 'formula-cells.csv',
+    body: `${H}\n${good(30)}\n${SECRET}-f,=HYPERLINK("http://evil.example"),2026-11-02,ad,1\n`,
+    status: 'accepted',
+    rows: 31,
+  },
+  {
+    name: 'html-in-ids.csv',
+    body: `${H}\n${good(30)}\n<script>${SECRET}</script>,<b>c</b>,2026-11-02,ad,1\n`,
+    status: 'accepted',
+    rows: 31,
+  },
+  {
+    name: 'impossible-date.csv',
+    body: `${H}\n${good(40)}\n${row(99, 'c,2026-02-30,ad,1')}\n`,
+    status: 'partial',
+    error: /real calendar date/,
+  },
+  {
+    name: 'year-99999.csv',
+    body: `${H}\n${good(40)}\n${row(99, 'c,99999-01-01,ad,1')}\n`,
+    status: 'partial',
+    error: /ISO 8601/,
+  },
+  {
+    name: 'number-1e309.csv',
+    body: `${H}\n${good(40)}\n${row(99, 'c,2026-11-02,ad,1e309')}\n`,
+    status: 'partial',
+    error: /expected a number/,
+  },
+  {
+    name: 'number-nan.csv',
+    body: `${H}\n${good(40)}\n${row(99, 'c,2026-11-02,ad,NaN')}\n`,
+    status: 'partial',
+    error: /expected a number/,
+  },
+  {
+    name: 'number-hex.csv',
+    body: `${H}\n${good(40)}\n${row(99, 'c,2026-11-02,ad,0x10')}\n`,
+    status: 'partial',
+    error: /expected a number/,
+  },
+  {
+    name: 'number-minus-zero.csv',
+    body: `${H}\n${good(40)}\n${row(99, 'c,2026-11-02,ad,-0')}\n`,
+    status: 'accepted',
+    rows: 41,
+  },
   { name: 'deeply-nested.json', body: nested(100_000), status: 'rejected' },
-  { name: 'nested-values.json', body: JSON.stringify([{ user_id: { deep: [[[SECRET]]] }, course_id: 'c', enrolled_at: '2026-11-02', channel: 'ad', amount: 1 }]), status: 'rejected', error: /every row/ },
+  {
+    name: 'nested-values.json',
+    body: JSON.stringify([
+      { user_id: { deep: [[[SECRET]]] }, course_id: 'c', enrolled_at: '2026-11-02', channel: 'ad', amount: 1 },
+    ]),
+    status: 'rejected',
+    error: /every row/,
+  },
   { name: 'spaces plus+percent%25 ünïcode.csv', body: `${H}\n${good(3)}\n`, status: 'accepted', rows: 3 },
   {
     name: 'CR LF in the key',
@@ -69,14 +136,21 @@ describe('hostile and broken input', () => {
   });
 
   it.each(CASES)('$name ends as $status', async (c) => {
-    const record = await getFileRecord(h.pipeline.runtime.table, 'coop', c.key ?? `inbox/coop/school/enrollments/${c.name}`);
+    const record = await getFileRecord(
+      h.pipeline.runtime.table,
+      'coop',
+      c.key ?? `inbox/coop/school/enrollments/${c.name}`,
+    );
     expect(record?.status).toBe(c.status);
     if (c.rows !== undefined) expect(record?.rows).toBe(c.rows);
     if (c.error) expect(record?.errors.map((e) => e.reason).join(' | ')).toMatch(c.error);
   });
 
   it('routes a key with ".." segments nowhere near another partner\'s data (the local stack refuses it)', async () => {
-    const all = [...(await listFileRecords(h.pipeline.runtime.table, 'coop')), ...(await listFileRecords(h.pipeline.runtime.table, '-'))];
+    const all = [
+      ...(await listFileRecords(h.pipeline.runtime.table, 'coop')),
+      ...(await listFileRecords(h.pipeline.runtime.table, '-')),
+    ];
     expect(escapePut).toMatch(/"\." or "\.\." segment/);
     expect(all.find((r) => r.key.endsWith('escape.csv'))).toBeUndefined();
     expect(await listObjects(h.pipeline.runtime.bucket, 'inbox/coop/escape.csv')).toEqual([]);

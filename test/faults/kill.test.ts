@@ -67,7 +67,10 @@ describe('SIGKILL during ingest', () => {
     const started = Date.now();
     expect(await ingestInChild(h, held[0], undefined)).toBe('done');
     const fullMs = Date.now() - started;
-    await h.put('inbox/coop/platform/enrollments/big.csv', bigFile().replace('u0,c,2026-09-01,ad,1', 'u0,c,2026-09-01,ad,1001'));
+    await h.put(
+      'inbox/coop/platform/enrollments/big.csv',
+      bigFile().replace('u0,c,2026-09-01,ad,1', 'u0,c,2026-09-01,ad,1001'),
+    );
     const second = held[1]!;
     const outcomes: string[] = [];
     for (const fraction of [0.3, 0.5, 0.7, 0.85, 0.95]) {

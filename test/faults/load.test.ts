@@ -15,7 +15,8 @@ describe(`load: ${FILES} files of ${ROWS} rows dropped as fast as the client upl
     const h = await start(testConfig());
     const body = (f: number) => {
       const lines = ['user_id,course_id,enrolled_at,channel,amount'];
-      for (let i = 0; i < ROWS; i += 1) lines.push(`u${f}-${i},c,2026-11-${String(1 + ((f + i) % 28)).padStart(2, '0')},ad,${1 + (f % 3)}`);
+      for (let i = 0; i < ROWS; i += 1)
+        lines.push(`u${f}-${i},c,2026-11-${String(1 + ((f + i) % 28)).padStart(2, '0')},ad,${1 + (f % 3)}`);
       return `${lines.join('\n')}\n`;
     };
     let expectedRevenue = 0;
@@ -47,7 +48,15 @@ describe(`load: ${FILES} files of ${ROWS} rows dropped as fast as the client upl
     // Generous bound: the emulators share this process; the point is that nothing grows with the data.
     expect(rssPeak - rssBefore).toBeLessThan(1024 * 1024 * 1024);
     console.log(
-      JSON.stringify({ load: { files: FILES, rows: FILES * ROWS, seconds, rowsPerSecond: Math.round((FILES * ROWS) / seconds), rssGrowthMB: Math.round((rssPeak - rssBefore) / 1024 / 1024) } }),
+      JSON.stringify({
+        load: {
+          files: FILES,
+          rows: FILES * ROWS,
+          seconds,
+          rowsPerSecond: Math.round((FILES * ROWS) / seconds),
+          rssGrowthMB: Math.round((rssPeak - rssBefore) / 1024 / 1024),
+        },
+      }),
     );
   });
 });

@@ -59,21 +59,32 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
       const amount = 1 + (f % 4);
       const e = expected.get(coop) ?? { rows: 0, revenue: 0 };
       expected.set(coop, { rows: e.rows + rows, revenue: e.revenue + rows * amount });
-      return { key: `inbox/${coop}/${f % 2 ? 'school' : 'platform'}/enrollments/f${f}.csv`, body: fileBody(rows, amount, f) };
+      return {
+        key: `inbox/${coop}/${f % 2 ? 'school' : 'platform'}/enrollments/f${f}.csv`,
+        body: fileBody(rows, amount, f),
+      };
     });
-    for (let i = 0; i < uploads.length; i += 20) await Promise.all(uploads.slice(i, i + 20).map((u) => h.put(u.key, u.body)));
+    for (let i = 0; i < uploads.length; i += 20)
+      await Promise.all(uploads.slice(i, i + 20).map((u) => h.put(u.key, u.body)));
     expect(held).toHaveLength(200);
     const deliveries = fc.sample(
-      fc.shuffledSubarray(held.flatMap((event, i) => Array.from({ length: 1 + ((i * 7) % 3) }, () => event)), { minLength: held.length * 2 - 1 }),
+      fc.shuffledSubarray(
+        held.flatMap((event, i) => Array.from({ length: 1 + ((i * 7) % 3) }, () => event)),
+        { minLength: held.length * 2 - 1 },
+      ),
       { numRuns: 1, seed: 20261123 },
     )[0]!;
 
     // Act: deliver all of them, 8 at a time.
-    for (let i = 0; i < deliveries.length; i += 8) await Promise.all(deliveries.slice(i, i + 8).map((e) => h.pipeline.ingest(e)));
+    for (let i = 0; i < deliveries.length; i += 8)
+      await Promise.all(deliveries.slice(i, i + 8).map((e) => h.pipeline.ingest(e)));
 
     // Assess
     for (const [coop, e] of expected) {
-      expect({ coop, totals: await countedTotals(h, 'enrollments', undefined, coop) }).toMatchObject({ coop, totals: e });
+      expect({ coop, totals: await countedTotals(h, 'enrollments', undefined, coop) }).toMatchObject({
+        coop,
+        totals: e,
+      });
       const records = await listFileRecords(h.pipeline.runtime.table, coop);
       expect(records).toHaveLength(40);
       expect(records.every((r) => r.status === 'accepted' && r.generation)).toBe(true);
@@ -125,7 +136,10 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
     const wasBroken = breakNextObjectBody(h, 20_000);
 
     // Act
-    const first = await h.pipeline.ingest(held[0]).then(() => 'succeeded', (e: Error) => e.name);
+    const first = await h.pipeline.ingest(held[0]).then(
+      () => 'succeeded',
+      (e: Error) => e.name,
+    );
     const afterFailure = await getFileRecord(h.pipeline.runtime.table, 'coop', key);
     const totalsAfterFailure = await countedTotals(h, 'enrollments');
     await h.pipeline.ingest(held[0]);
@@ -139,12 +153,13 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 5_000, revenue: 15_000 });
   });
 
-  it('keeps counting the previous version while a new version\'s read fails, then replaces it cleanly', async () => {
+  it("keeps counting the previous version while a new version's read fails, then replaces it cleanly", async () => {
     // Prepare: version 1 (January) counted; version 2 (February) fails half-way once.
     const held: unknown[] = [];
     const h = await start(testConfig(), { deliver: (event) => held.push(event) });
     const key = 'inbox/coop/platform/enrollments/a.csv';
-    const month = (m: string, n: number) => `${HEADER}\n${Array.from({ length: n }, (_, i) => `u${i},c,2026-${m}-${String(1 + (i % 28)).padStart(2, '0')},ad,1`).join('\n')}\n`;
+    const month = (m: string, n: number) =>
+      `${HEADER}\n${Array.from({ length: n }, (_, i) => `u${i},c,2026-${m}-${String(1 + (i % 28)).padStart(2, '0')},ad,1`).join('\n')}\n`;
     await h.put(key, month('01', 3_000));
     await h.pipeline.ingest(held[0]);
     await h.put(key, month('02', 4_000));
@@ -161,4 +176,3 @@ describe('S3 at-least-once delivery, shuffled, concurrent', () => {
     expect(await queryDayAggregates(h.pipeline.runtime.table, 'coop', '2026-01-01', '2026-01-31')).toEqual([]);
   });
 });
-

@@ -23,7 +23,10 @@ describe('app', () => {
     // Act
     buildApp(app, testConfig());
     // Assess
-    expect(app.node.children.filter(Stack.isStack).map((s) => s.stackName)).toEqual(['Crosslift-north', 'Crosslift-south']);
+    expect(app.node.children.filter(Stack.isStack).map((s) => s.stackName)).toEqual([
+      'Crosslift-north',
+      'Crosslift-south',
+    ]);
   });
 
   it('limits synthesis to one partner when asked', () => {
@@ -71,7 +74,9 @@ describe('app', () => {
     // Assess
     expect(
       violations.map((v) => ({ rule: v.ruleName, where: v.violatingResources.map((r) => r.constructPath) })),
-    ).toEqual([{ rule: 'AwsSolutions-IAM5[Resource::*]', where: ['Crosslift-north/IngestRole/DefaultPolicy/Resource'] }]);
+    ).toEqual([
+      { rule: 'AwsSolutions-IAM5[Resource::*]', where: ['Crosslift-north/IngestRole/DefaultPolicy/Resource'] },
+    ]);
   });
 
   it('gives every acknowledged finding a reason', () => {
@@ -108,20 +113,33 @@ describe('app', () => {
     ]);
   });
 
-  it("keeps the stacks environment-agnostic when the CDK CLI knows only its fallback region (no us-east-1 in ARNs)", async () => {
+  it('keeps the stacks environment-agnostic when the CDK CLI knows only its fallback region (no us-east-1 in ARNs)', async () => {
     // Prepare: without credentials the CLI passes its default region, us-east-1, and no account
     const outdir = mkdtempSync(join(tmpdir(), 'crosslift-cdk-'));
-    const context = { config: 'examples/joint-course/crosslift.config.yaml', partner: 'zhixue', 'aws:cdk:bundling-stacks': [] };
+    const context = {
+      config: 'examples/joint-course/crosslift.config.yaml',
+      partner: 'zhixue',
+      'aws:cdk:bundling-stacks': [],
+    };
     const { CDK_DEFAULT_ACCOUNT: _account, ...env } = process.env;
     try {
       // Act
       await run(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
         cwd: REPO_ROOT,
-        env: { ...env, CDK_DEFAULT_REGION: 'us-east-1', CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir, CDK_VALIDATION: 'false' },
+        env: {
+          ...env,
+          CDK_DEFAULT_REGION: 'us-east-1',
+          CDK_CONTEXT_JSON: JSON.stringify(context),
+          CDK_OUTDIR: outdir,
+          CDK_VALIDATION: 'false',
+        },
       });
       const template = JSON.stringify(JSON.parse(readFileSync(join(outdir, 'Crosslift-zhixue.template.json'), 'utf8')));
       // Assess
-      expect({ usEast1: template.includes('us-east-1'), regionRef: template.includes('":ses:",{"Ref":"AWS::Region"}') }).toEqual({
+      expect({
+        usEast1: template.includes('us-east-1'),
+        regionRef: template.includes('":ses:",{"Ref":"AWS::Region"}'),
+      }).toEqual({
         usEast1: false,
         regionRef: true,
       });
@@ -146,7 +164,9 @@ describe('app', () => {
         env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir, CDK_VALIDATION: 'false' },
       });
       // Assess
-      expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual(['Crosslift-zhixue.template.json']);
+      expect(readdirSync(outdir).filter((f) => f.endsWith('.template.json'))).toEqual([
+        'Crosslift-zhixue.template.json',
+      ]);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -173,7 +173,12 @@ describe('drop bucket', () => {
         '',
         [
           'crosslift-north-',
-          { 'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
+          {
+            'Fn::Select': [
+              4,
+              { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] },
+            ],
+          },
         ],
       ],
     });
@@ -376,7 +381,15 @@ describe('functions', () => {
     const identity = (name: string) => ({
       'Fn::Join': [
         '',
-        ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:identity/${name}`],
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':ses:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:identity/${name}`,
+        ],
       ],
     });
     const sesStatements = statementsOf(template, 'AWS::IAM::Policy', 'PolicyDocument').filter((s) =>
@@ -403,7 +416,10 @@ describe('functions', () => {
     const bucketId = idOf(stack.bucket.bucket);
     const objectStatements = (roleId: string) =>
       Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))
-        .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+        .flatMap(
+          (p) =>
+            (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+        )
         .filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
     const dropAccess = [
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: objectsArn(bucketId, 'inbox/*') },
@@ -431,7 +447,9 @@ describe('function permissions', () => {
     const { stack, template } = north();
     // Act
     const policies = policiesOf(template);
-    const suppression = policies.filter((p) => p.PolicyDocument.Statement.some((s) => actionsOf(s).includes('ses:GetSuppressedDestination')));
+    const suppression = policies.filter((p) =>
+      p.PolicyDocument.Statement.some((s) => actionsOf(s).includes('ses:GetSuppressedDestination')),
+    );
     const otherWildcards = policies
       .filter((p) => !suppression.includes(p))
       .flatMap((p) => p.PolicyDocument.Statement)
@@ -465,7 +483,9 @@ describe('function permissions', () => {
       .map((c) => c.node.path);
     // Assess
     expect(acknowledging.sort()).toEqual(
-      ['Ingest', 'Report', 'Reconcile', 'FailureNotice'].map((name) => `Crosslift-north/${name}/SuppressionListRead`).sort(),
+      ['Ingest', 'Report', 'Reconcile', 'FailureNotice']
+        .map((name) => `Crosslift-north/${name}/SuppressionListRead`)
+        .sort(),
     );
   });
 
@@ -475,11 +495,16 @@ describe('function permissions', () => {
     // Act
     const tableActions = (fn: CrossliftFunction) =>
       Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: idOf(fn.role!) }] } }))
-        .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+        .flatMap(
+          (p) =>
+            (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+        )
         .flatMap(actionsOf)
         .filter((a) => a.startsWith('dynamodb:'))
         .sort();
-    const ingestLike = ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].map((a) => `dynamodb:${a}`);
+    const ingestLike = ['BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].map(
+      (a) => `dynamodb:${a}`,
+    );
     // Assess
     expect({
       ingest: tableActions(stack.ingest),
@@ -489,7 +514,13 @@ describe('function permissions', () => {
     }).toEqual({
       ingest: ingestLike,
       reconcile: ingestLike,
-      report: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+      report: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ],
       failureNotice: ['dynamodb:GetItem', 'dynamodb:PutItem'],
     });
   });
@@ -502,7 +533,11 @@ describe('function permissions', () => {
     const statements = statementsOf(Template.fromStack(stack), 'AWS::IAM::Policy', 'PolicyDocument');
     // Assess
     expect({
-      resources: [...new Set(statements.filter((s) => actionsOf(s).includes('ses:SendEmail')).map((s) => JSON.stringify(s.Resource)))],
+      resources: [
+        ...new Set(
+          statements.filter((s) => actionsOf(s).includes('ses:SendEmail')).map((s) => JSON.stringify(s.Resource)),
+        ),
+      ],
       usEast1: JSON.stringify(Template.fromStack(stack).toJSON()).includes('us-east-1'),
     }).toEqual({
       resources: [
@@ -518,7 +553,8 @@ describe('function permissions', () => {
 
 describe('concurrency', () => {
   const reservedOf = (stack: PartnerStack, template: Template) => {
-    const reserved = (fn: CrossliftFunction) => template.toJSON().Resources[idOf(fn)].Properties.ReservedConcurrentExecutions;
+    const reserved = (fn: CrossliftFunction) =>
+      template.toJSON().Resources[idOf(fn)].Properties.ReservedConcurrentExecutions;
     return {
       report: reserved(stack.report),
       ingest: reserved(stack.ingest),
@@ -539,7 +575,11 @@ describe('concurrency', () => {
   it('takes the reservations from the stack props, and reserves nothing when they are turned off', () => {
     // Prepare
     const synth = (reservedConcurrency: PartnerStackProps['reservedConcurrency']) => {
-      const stack = new PartnerStack(testApp(), 'Crosslift-north', { config: testConfig(), partnerId: 'north', reservedConcurrency });
+      const stack = new PartnerStack(testApp(), 'Crosslift-north', {
+        config: testConfig(),
+        partnerId: 'north',
+        reservedConcurrency,
+      });
       return reservedOf(stack, Template.fromStack(stack));
     };
     // Act
@@ -599,7 +639,7 @@ describe('schedules', () => {
 });
 
 describe('schedule dead letters', () => {
-  it('retries a failed invocation 10 times within 6 hours, then puts it in the schedules\' dead-letter queue', () => {
+  it("retries a failed invocation 10 times within 6 hours, then puts it in the schedules' dead-letter queue", () => {
     // Prepare
     const { stack, template } = north();
     // Act
@@ -616,7 +656,7 @@ describe('schedule dead letters', () => {
     );
   });
 
-  it('encrypts the schedules\' dead-letter queue with the stack key and refuses plain HTTP', () => {
+  it("encrypts the schedules' dead-letter queue with the stack key and refuses plain HTTP", () => {
     // Prepare
     const { stack, template } = north();
     // Act
@@ -645,8 +685,13 @@ describe('schedule dead letters', () => {
     const { stack, template } = north();
     // Act
     const roleId = idOf(stack.schedules.node.findChild('InvokeRole') as Role);
-    const statements = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }))
-      .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+    const statements = Object.values(
+      template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } }),
+    )
+      .flatMap(
+        (p) =>
+          (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+      )
       .filter((s) => actionsOf(s).some((a) => a.startsWith('sqs:') || a.startsWith('kms:')));
     // Assess
     expect(statements).toEqual([
@@ -655,7 +700,7 @@ describe('schedule dead letters', () => {
     ]);
   });
 
-  it('alarms on anything in the schedules\' dead-letter queue, through the alarm topic', () => {
+  it("alarms on anything in the schedules' dead-letter queue, through the alarm topic", () => {
     // Prepare
     const { stack, template } = north();
     // Act
@@ -696,7 +741,11 @@ describe('reconcile schedule', () => {
     });
     const key = new Key(stack, 'Key');
     // Act
-    new ReportSchedules(stack, 'Schedules', { cooperations: testConfig().cooperations.slice(0, 1), reportFunction: report, key });
+    new ReportSchedules(stack, 'Schedules', {
+      cooperations: testConfig().cooperations.slice(0, 1),
+      reportFunction: report,
+      key,
+    });
     // Assess
     Template.fromStack(stack).resourceCountIs('AWS::Scheduler::Schedule', 1);
   });
@@ -757,9 +806,7 @@ describe('partner access', () => {
     const { stack, template } = north();
     // Act
     const bucketId = idOf(stack.bucket.bucket);
-    const reads = dropPolicyStatements(template, bucketId).filter((s) =>
-      actionsOf(s).includes('s3:GetObject'),
-    );
+    const reads = dropPolicyStatements(template, bucketId).filter((s) => actionsOf(s).includes('s3:GetObject'));
     // Assess
     expect(reads).toEqual(
       [
@@ -804,7 +851,12 @@ describe('partner access', () => {
           'arn:',
           { Ref: 'AWS::Partition' },
           ':s3:::crosslift-north-',
-          { 'Fn::Select': [4, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] },
+          {
+            'Fn::Select': [
+              4,
+              { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] },
+            ],
+          },
         ],
       ],
     };
@@ -825,7 +877,10 @@ describe('partner access', () => {
     const grants = partnerKeyStatements(template).map((s) => ({ principal: s.Principal, actions: s.Action }));
     // Assess
     expect(grants).toEqual(
-      ['222222222222', '333333333333'].map((id) => ({ principal: account(id), actions: ['kms:Decrypt', 'kms:GenerateDataKey'] })),
+      ['222222222222', '333333333333'].map((id) => ({
+        principal: account(id),
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      })),
     );
   });
 });
@@ -879,7 +934,7 @@ describe('asynchronous failures', () => {
     });
   });
 
-  it('encrypts every queue (failure queues, their dead letters, the schedules\' dead letters) with the stack key', () => {
+  it("encrypts every queue (failure queues, their dead letters, the schedules' dead letters) with the stack key", () => {
     // Prepare
     const { stack, template } = north();
     // Act
@@ -895,7 +950,8 @@ describe('asynchronous failures', () => {
     const { template } = north();
     // Act
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
-      (a) => `${a.Properties.Namespace} ${a.Properties.MetricName} ${a.Properties.ComparisonOperator} ${a.Properties.Threshold}`,
+      (a) =>
+        `${a.Properties.Namespace} ${a.Properties.MetricName} ${a.Properties.ComparisonOperator} ${a.Properties.Threshold}`,
     );
     // Assess
     expect(alarms.sort()).toEqual(
@@ -932,7 +988,15 @@ describe('alarm topic', () => {
       'aws:SourceArn': {
         'Fn::Join': [
           '',
-          ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*'],
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':cloudwatch:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':alarm:*',
+          ],
         ],
       },
     },
@@ -988,13 +1052,17 @@ describe('config checks at synthesis', () => {
     const big = configSchema.parse({
       ...testConfigInput,
       cooperations: testConfigInput.cooperations.map((c) =>
-        c.owner === 'north' ? { ...c, recipients: Array.from({ length: 120 }, (_, i) => `reader-${i}@north.example`) } : c,
+        c.owner === 'north'
+          ? { ...c, recipients: Array.from({ length: 120 }, (_, i) => `reader-${i}@north.example`) }
+          : c,
       ),
     });
     // Act
     const act = () => new PartnerStack(testApp(), 'Crosslift-north', { config: big, partnerId: 'north' });
     // Assess
-    expect(act).toThrow(new RegExp(`config of partner "north" is \\d+ bytes .* over the ${MAX_CONFIG_ENV_BYTES}-byte budget`));
+    expect(act).toThrow(
+      new RegExp(`config of partner "north" is \\d+ bytes .* over the ${MAX_CONFIG_ENV_BYTES}-byte budget`),
+    );
   });
 
   it('refuses a partner that owns no cooperation', () => {

@@ -17,7 +17,13 @@ export const testConfigInput: ConfigInput = {
       sender: 'reports@north.example',
       awsAccountId: '111111111111',
     },
-    { id: 'east', name: 'East Academy', kind: 'training_institution', contacts: ['ops@east.example'], awsAccountId: '222222222222' },
+    {
+      id: 'east',
+      name: 'East Academy',
+      kind: 'training_institution',
+      contacts: ['ops@east.example'],
+      awsAccountId: '222222222222',
+    },
     { id: 'west', name: 'West Brand', kind: 'brand', contacts: ['ads@west.example'], awsAccountId: '333333333333' },
     {
       id: 'south',

@@ -19,7 +19,8 @@ describe('alerts', () => {
     // Prepare: enrollments per week 60, 20, 15, 70, 65, 10 against a minimum of 50.
     const h = await start(testConfig({ targets: { enrollments: { min: 50 } } }));
     const counts = [60, 20, 15, 70, 65, 10];
-    for (const [i, n] of counts.entries()) await h.put(`inbox/coop/platform/enrollments/w${i}.csv`, weekFile(n, WEEKS[i]!));
+    for (const [i, n] of counts.entries())
+      await h.put(`inbox/coop/platform/enrollments/w${i}.csv`, weekFile(n, WEEKS[i]!));
     await h.pipeline.drain();
 
     // Act: the schedule fires after each week, in order.
@@ -34,20 +35,31 @@ describe('alerts', () => {
     // W43 15: still off target. W44 70: meets by its value once (a count has no interval, so not `met`
     // on interval evidence): not yet resolved. W45 65: the value met the target two final periods
     // running: resolves. W46 z = (50 - 10) / sqrt(10) = 12.6: fires again.
-    expect(transitions).toEqual(['2026-W42 enrollments firing', '2026-W45 enrollments resolved', '2026-W46 enrollments firing']);
+    expect(transitions).toEqual([
+      '2026-W42 enrollments firing',
+      '2026-W45 enrollments resolved',
+      '2026-W46 enrollments firing',
+    ]);
     const recipients = h.config.partners.flatMap((p) => p.contacts);
     expect(await alertEmails(h)).toHaveLength(3 * recipients.length);
-    const w44 = (await h.emails()).find((e) => header(e, 'X-Crosslift-Kind') === 'report' && e.subject.includes('2026-W44'));
+    const w44 = (await h.emails()).find(
+      (e) => header(e, 'X-Crosslift-Kind') === 'report' && e.subject.includes('2026-W44'),
+    );
     expect(w44?.body.text).toContain('Alerts firing:');
     expect(w44?.body.text).toContain('Enrollments: not confirmed recovered: 70 vs >= 50');
     const resolved = (await alertEmails(h)).find((e) => e.subject.includes('2026-W45'));
-    expect(resolved?.body.text).toContain('back on target (estimate met the target two final periods running): 65 >= 50');
+    expect(resolved?.body.text).toContain(
+      'back on target (estimate met the target two final periods running): 65 >= 50',
+    );
   });
 
   it('treats a small sample as insufficient data, never as a shortfall', async () => {
     // Prepare: 3 ratings of 1 (default minSample for means is 10).
     const h = await start(testConfig({ targets: { avg_rating: { min: 4 } } }));
-    await h.put('inbox/coop/school/feedback/f.csv', 'user_id,submitted_at,rating\nu1,2026-11-10,1\nu2,2026-11-10,1\nu3,2026-11-11,1\n');
+    await h.put(
+      'inbox/coop/school/feedback/f.csv',
+      'user_id,submitted_at,rating\nu1,2026-11-10,1\nu2,2026-11-10,1\nu3,2026-11-11,1\n',
+    );
     await h.pipeline.drain();
 
     // Act
@@ -84,10 +96,14 @@ describe('alerts', () => {
     (h.pipeline.runtime.clients.ses.middlewareStack as MiddlewareStack<object, object>).add(
       (next) => async (args) => {
         const input = (args as { input: { Destination?: { ToAddresses?: string[] }; Content?: unknown } }).input;
-        const isAlert = JSON.stringify(input.Content).includes('X-Crosslift-Kind') && JSON.stringify(input.Content).includes('"alert"');
+        const isAlert =
+          JSON.stringify(input.Content).includes('X-Crosslift-Kind') &&
+          JSON.stringify(input.Content).includes('"alert"');
         if (!failed && isAlert && input.Destination?.ToAddresses?.[0] === 'b@ops.example') {
           failed = true;
-          throw Object.assign(new Error('Throttling: Maximum sending rate exceeded'), { name: 'TooManyRequestsException' });
+          throw Object.assign(new Error('Throttling: Maximum sending rate exceeded'), {
+            name: 'TooManyRequestsException',
+          });
         }
         return next(args);
       },
@@ -108,7 +124,10 @@ describe('alerts', () => {
 
   it('escapes hostile names and neutralises formulas in the CSV, in both locales', async () => {
     // Prepare: a cooperation named with HTML and a formula; the school reads Chinese.
-    const config = testConfig({ name: '=HYPERLINK("http://x.example") <script>alert(1)</script>', targets: { enrollments: { min: 100 } } });
+    const config = testConfig({
+      name: '=HYPERLINK("http://x.example") <script>alert(1)</script>',
+      targets: { enrollments: { min: 100 } },
+    });
     config.partners[1]!.locale = 'zh-CN';
     const h = await start(config);
     await h.put('inbox/coop/platform/enrollments/w.csv', weekFile(3, WEEKS[5]!));
@@ -127,9 +146,14 @@ describe('alerts', () => {
     const report = emails.find((e) => header(e, 'X-Crosslift-Kind') === 'report' && e.destination.to[0] === school)!;
     expect(report.subject).toContain('1 项未达标');
     expect(report.body.html).toContain('报名人数');
-    const platformReport = emails.find((e) => header(e, 'X-Crosslift-Kind') === 'report' && e.destination.to[0] !== school)!;
+    const platformReport = emails.find(
+      (e) => header(e, 'X-Crosslift-Kind') === 'report' && e.destination.to[0] !== school,
+    )!;
     expect(platformReport.subject).toContain('1 off target');
-    const csv = Buffer.from(report.attachments.find((a) => a.filename?.endsWith('.csv'))!.content!, 'base64').toString();
+    const csv = Buffer.from(
+      report.attachments.find((a) => a.filename?.endsWith('.csv'))!.content!,
+      'base64',
+    ).toString();
     expect(csv.split('\r\n')[1]).toMatch(/^"'=HYPERLINK\(""http:\/\/x\.example""\) <script>/);
     expect(csv).not.toMatch(/(^|,)"?=HYPERLINK/m);
   });

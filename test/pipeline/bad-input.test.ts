@@ -8,17 +8,45 @@ const GOOD_ROW = 'user-secret-7,c1,2026-11-02,ad,10';
 
 /** One fixture per whole-file problem, with the reason the partner must read. */
 const FIXTURES: { name: string; body: Buffer; reason: RegExp }[] = [
-  { name: 'not-utf8.csv', body: Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0xc3, 0x28]), Buffer.from(',c,2026-11-02,ad,1\n')]), reason: /not valid UTF-8/ },
-  { name: 'utf16.csv', body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\n`, 'utf16le')]), reason: /UTF-16/ },
+  {
+    name: 'not-utf8.csv',
+    body: Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0xc3, 0x28]), Buffer.from(',c,2026-11-02,ad,1\n')]),
+    reason: /not valid UTF-8/,
+  },
+  {
+    name: 'utf16.csv',
+    body: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${HEADER}\n`, 'utf16le')]),
+    reason: /UTF-16/,
+  },
   { name: 'nul.csv', body: Buffer.from(`${HEADER}\nu\0,c,2026-11-02,ad,1\n`), reason: /NUL bytes/ },
   { name: 'empty.csv', body: Buffer.alloc(0), reason: /empty/ },
   { name: 'header-only.csv', body: Buffer.from(`${HEADER}\n`), reason: /no data rows/ },
-  { name: 'missing-column.csv', body: Buffer.from(`user_id,course_id,enrolled_at,channel\n${GOOD_ROW}\n`), reason: /missing required column amount/ },
-  { name: 'truncated.csv.gz', body: gzipSync(`${HEADER}\n${GOOD_ROW}\n`.repeat(50)).subarray(0, 40), reason: /not a complete gzip stream/ },
-  { name: 'bomb.csv.gz', body: gzipSync(Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.alloc(3_000_000, 0x20)])), reason: /larger than the limit/ },
-  { name: 'semicolons.csv', body: Buffer.from(`user_id;course_id;enrolled_at;channel;amount\nu;c;2026-11-02;ad;1\n`), reason: /semicolons/ },
+  {
+    name: 'missing-column.csv',
+    body: Buffer.from(`user_id,course_id,enrolled_at,channel\n${GOOD_ROW}\n`),
+    reason: /missing required column amount/,
+  },
+  {
+    name: 'truncated.csv.gz',
+    body: gzipSync(`${HEADER}\n${GOOD_ROW}\n`.repeat(50)).subarray(0, 40),
+    reason: /not a complete gzip stream/,
+  },
+  {
+    name: 'bomb.csv.gz',
+    body: gzipSync(Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.alloc(3_000_000, 0x20)])),
+    reason: /larger than the limit/,
+  },
+  {
+    name: 'semicolons.csv',
+    body: Buffer.from(`user_id;course_id;enrolled_at;channel;amount\nu;c;2026-11-02;ad;1\n`),
+    reason: /semicolons/,
+  },
   { name: 'object.json', body: Buffer.from('{"user_id":"u"}'), reason: /expected a JSON array/ },
-  { name: 'too-many-bad.csv', body: Buffer.from(`${HEADER}\n${GOOD_ROW}\nu,c,2026-11-02,ad,-1\n`), reason: /rows were rejected, over the limit/ },
+  {
+    name: 'too-many-bad.csv',
+    body: Buffer.from(`${HEADER}\n${GOOD_ROW}\nu,c,2026-11-02,ad,-1\n`),
+    reason: /rows were rejected, over the limit/,
+  },
 ];
 
 describe('bad input through the ingest handler', () => {
@@ -32,15 +60,18 @@ describe('bad input through the ingest handler', () => {
   });
   afterAll(async () => h.close());
 
-  it.each(FIXTURES)('$name is rejected with one clear reason, an error report and no crash', async ({ name, reason }) => {
-    const key = `inbox/coop/school/enrollments/${name}`;
-    const record = await getFileRecord(h.pipeline.runtime.table, 'coop', key);
-    expect(record?.status).toBe('rejected');
-    expect(record?.errors[0]?.reason).toMatch(reason);
-    expect(record?.generation).toBeUndefined();
-    const report = JSON.parse((await h.get(`reports/rejected/${key}.errors.json`))!);
-    expect(report.status).toBe('rejected');
-  });
+  it.each(FIXTURES)(
+    '$name is rejected with one clear reason, an error report and no crash',
+    async ({ name, reason }) => {
+      const key = `inbox/coop/school/enrollments/${name}`;
+      const record = await getFileRecord(h.pipeline.runtime.table, 'coop', key);
+      expect(record?.status).toBe('rejected');
+      expect(record?.errors[0]?.reason).toMatch(reason);
+      expect(record?.generation).toBeUndefined();
+      const report = JSON.parse((await h.get(`reports/rejected/${key}.errors.json`))!);
+      expect(report.status).toBe('rejected');
+    },
+  );
 
   it('rejects unsupported file types without ingesting them', async () => {
     const records = await listFileRecords(h.pipeline.runtime.table, 'coop');
@@ -57,7 +88,7 @@ describe('bad input through the ingest handler', () => {
 describe('keys with "." and ".." segments on the local stack', () => {
   const start = harnessPerTest();
 
-  it('refuses them, so its file store never resolves one into another partner\'s prefix', async () => {
+  it("refuses them, so its file store never resolves one into another partner's prefix", async () => {
     // Prepare
     const h = await start(testConfig());
     const body = `${HEADER}\n${GOOD_ROW}\n`;
@@ -65,7 +96,10 @@ describe('keys with "." and ".." segments on the local stack', () => {
     // Act: the school names the platform's prefix through "..", then a reconcile pass runs.
     const puts = await Promise.all(
       ['inbox/coop/school/../platform/enrollments/x.csv', 'inbox/coop/school/./enrollments/y.csv'].map((key) =>
-        h.put(key, body).then(() => 'stored', (e: Error) => e.message),
+        h.put(key, body).then(
+          () => 'stored',
+          (e: Error) => e.message,
+        ),
       ),
     );
     await h.pipeline.drain();

@@ -13,7 +13,9 @@ describe('email delivery', () => {
     const h = await start(testConfig());
     (h.pipeline.runtime.clients.dynamodb.middlewareStack as MiddlewareStack<object, object>).add(
       (next) => async (args) => {
-        if ((args as { input: { KeyConditionExpression?: string } }).input.KeyConditionExpression?.includes('BETWEEN')) {
+        if (
+          (args as { input: { KeyConditionExpression?: string } }).input.KeyConditionExpression?.includes('BETWEEN')
+        ) {
           throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
         }
         return next(args);
@@ -38,7 +40,9 @@ describe('email delivery', () => {
     const h = await start(testConfig());
     const ses = new SESv2Client({ region: 'us-east-1' });
     const mock = mockClient(ses);
-    mock.on(GetSuppressedDestinationCommand).rejects(Object.assign(new Error('not found'), { name: 'NotFoundException' }));
+    mock
+      .on(GetSuppressedDestinationCommand)
+      .rejects(Object.assign(new Error('not found'), { name: 'NotFoundException' }));
     mock.on(GetSuppressedDestinationCommand, { EmailAddress: 'gone@bounce.example' }).resolves({
       SuppressedDestination: { EmailAddress: 'gone@bounce.example', Reason: 'BOUNCE', LastUpdateTime: new Date() },
     });
@@ -51,12 +55,23 @@ describe('email delivery', () => {
     });
 
     // Act
-    const suppressed = await deliverOnce({ table: h.pipeline.runtime.table, ses, now: () => new Date() }, delivery('gone@bounce.example'));
-    const again = await deliverOnce({ table: h.pipeline.runtime.table, ses, now: () => new Date() }, delivery('gone@bounce.example'));
-    const sent = await deliverOnce({ table: h.pipeline.runtime.table, ses, now: () => new Date() }, delivery('ok@fine.example'));
+    const suppressed = await deliverOnce(
+      { table: h.pipeline.runtime.table, ses, now: () => new Date() },
+      delivery('gone@bounce.example'),
+    );
+    const again = await deliverOnce(
+      { table: h.pipeline.runtime.table, ses, now: () => new Date() },
+      delivery('gone@bounce.example'),
+    );
+    const sent = await deliverOnce(
+      { table: h.pipeline.runtime.table, ses, now: () => new Date() },
+      delivery('ok@fine.example'),
+    );
 
     // Assess
     expect([suppressed.state, again.state, sent.state]).toEqual(['suppressed', 'suppressed', 'sent']);
-    expect(mock.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([['ok@fine.example']]);
+    expect(mock.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses)).toEqual([
+      ['ok@fine.example'],
+    ]);
   });
 });

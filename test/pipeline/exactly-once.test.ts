@@ -24,7 +24,7 @@ describe('exactly once from at-least-once events', () => {
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 20, enrollments: 20, revenue: 200 });
   });
 
-  it('replaces a file\'s contribution when the same key is uploaded again, and removes it on delete', async () => {
+  it("replaces a file's contribution when the same key is uploaded again, and removes it on delete", async () => {
     const h = await start(testConfig());
     const key = 'inbox/coop/platform/enrollments/a.csv';
 
@@ -80,7 +80,7 @@ describe('exactly once from at-least-once events', () => {
     expect(copy).toMatchObject({ status: 'duplicate', duplicateOf: 'inbox/coop/platform/enrollments/a.csv' });
   });
 
-  it('recounts a duplicate when its original is deleted: the copy takes the original\'s place', async () => {
+  it("recounts a duplicate when its original is deleted: the copy takes the original's place", async () => {
     // Prepare: a file, and the same bytes under a new name (a duplicate, not counted).
     const h = await start(testConfig());
     const body = enrollmentsCsv(8, 5);
@@ -102,7 +102,7 @@ describe('exactly once from at-least-once events', () => {
     expect(h.pipeline.deadLetters).toEqual([]);
   });
 
-  it('recounts the duplicate when the deletion\'s first attempt died between release and promotion', async () => {
+  it("recounts the duplicate when the deletion's first attempt died between release and promotion", async () => {
     // Prepare: a file and its copy; the first query of file records after the deletion starts fails once.
     const h = await start(testConfig());
     const body = enrollmentsCsv(8, 5);
@@ -175,7 +175,7 @@ describe('exactly once from at-least-once events', () => {
     });
   });
 
-  it('acknowledges S3\'s test event and ignores it', async () => {
+  it("acknowledges S3's test event and ignores it", async () => {
     const h = await start(testConfig());
     const result = await h.pipeline.ingest({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: h.stack.bucketName });
     expect(result).toEqual({ files: [] });
@@ -260,7 +260,11 @@ describe('the rejection report of a partly bad file', () => {
       (h.pipeline.runtime.clients.s3.middlewareStack as MiddlewareStack<object, object>).add(
         (next, context) => async (args) => {
           const key = (args as { input: { Key?: string } }).input.Key ?? '';
-          if (!failed && (context as { commandName?: string }).commandName === 'PutObjectCommand' && key.startsWith('reports/rejected/')) {
+          if (
+            !failed &&
+            (context as { commandName?: string }).commandName === 'PutObjectCommand' &&
+            key.startsWith('reports/rejected/')
+          ) {
             failed = true;
             throw Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' });
           }
@@ -277,7 +281,9 @@ describe('the rejection report of a partly bad file', () => {
 
       // Assess
       expect(failed).toBe(true);
-      expect(JSON.parse((await h.get('reports/rejected/inbox/coop/school/enrollments/p.csv.errors.json'))!)).toMatchObject({ rejectedRows: 1 });
+      expect(
+        JSON.parse((await h.get('reports/rejected/inbox/coop/school/enrollments/p.csv.errors.json'))!),
+      ).toMatchObject({ rejectedRows: 1 });
       const rejections = (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') === 'rejection');
       expect(rejections).toHaveLength(h.config.partners[1]!.contacts.length);
       expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 40 });

@@ -32,7 +32,11 @@ describe('a file dropped into the local bucket', () => {
 
     // Assess
     expect(run.period).toBe('2026-W46');
-    const stored = await computeReport(h.pipeline.runtime, h.config.cooperations[0]!, periodOfLabel('2026-W46', 'Asia/Shanghai')!);
+    const stored = await computeReport(
+      h.pipeline.runtime,
+      h.config.cooperations[0]!,
+      periodOfLabel('2026-W46', 'Asia/Shanghai')!,
+    );
     const metrics = stored.stored.report.metrics;
     expect(metrics.enrollments?.value).toBe(expected.enrollments);
     expect(metrics.revenue?.value).toBeCloseTo(expected.revenue, 9);
@@ -62,7 +66,9 @@ describe('a file dropped into the local bucket', () => {
     expect(record).toMatchObject({ status: 'partial', rows: 32, rejectedRows: 1 });
     expect(record!.errors).toEqual([{ line: 5, column: 'amount', reason: 'expected a number >= 0' }]);
     expect(JSON.stringify(record)).not.toContain('secret-user-42');
-    const errorReport = JSON.parse((await h.get('reports/rejected/inbox/coop/school/enrollments/bad.csv.errors.json'))!);
+    const errorReport = JSON.parse(
+      (await h.get('reports/rejected/inbox/coop/school/enrollments/bad.csv.errors.json'))!,
+    );
     expect(errorReport).toMatchObject({ status: 'partial', rejectedRows: 1, errors: [{ line: 5, column: 'amount' }] });
     const rejection = (await h.emails()).filter((e) => header(e, 'X-Crosslift-Kind') === 'rejection');
     expect(rejection.map((e) => e.destination.to[0])).toEqual(h.config.partners[1]!.contacts);
@@ -82,7 +88,8 @@ describe('a file dropped into the local bucket', () => {
     const routed = await listFileRecords(h.pipeline.runtime.table, 'coop');
     const reasons = Object.fromEntries([...unrouted, ...routed].map((r) => [r.key, r.errors[0]?.reason]));
     expect(reasons).toEqual({
-      'inbox/coop/platform/bogus.csv': 'key is outside the drop layout: expected inbox/<cooperation>/<partner>/<dataset>/<file>',
+      'inbox/coop/platform/bogus.csv':
+        'key is outside the drop layout: expected inbox/<cooperation>/<partner>/<dataset>/<file>',
       'inbox/coop/platform/unknown-dataset/x.csv': 'unknown dataset "unknown-dataset"',
       'inbox/coop/stranger/enrollments/x.csv': '"stranger" is not a partner of cooperation coop',
     });
@@ -100,7 +107,11 @@ describe('a file dropped into the local bucket', () => {
       new PutObjectCommand({
         Bucket: h.stack.bucketName,
         Key: 'uploads/stream.bin',
-        Body: Readable.from((function* () { for (let i = 0; i < 48; i += 1) yield chunk; })()),
+        Body: Readable.from(
+          (function* () {
+            for (let i = 0; i < 48; i += 1) yield chunk;
+          })(),
+        ),
         ContentLength: total,
       }),
     );

@@ -6,7 +6,11 @@ const KEY = 'inbox/coop/school/referrals/w46.ndjson';
 /** 40 referrals on 2026-11-10, the first `converted` of them converted. */
 const referrals = (converted: number) =>
   `${Array.from({ length: 40 }, (_, i) =>
-    JSON.stringify({ user_id: `r${i}`, referred_at: '2026-11-10', ...(i < converted ? { converted_at: '2026-11-20' } : {}) }),
+    JSON.stringify({
+      user_id: `r${i}`,
+      referred_at: '2026-11-10',
+      ...(i < converted ? { converted_at: '2026-11-20' } : {}),
+    }),
   ).join('\n')}\n`;
 
 describe('maturing referral conversions', () => {

@@ -42,10 +42,14 @@ describe('reconcile', () => {
     const third = await h.pipeline.reconcile();
 
     // Assess 2
-    expect(second.repaired).toEqual([{ key: 'inbox/coop/school/enrollments/b.csv', action: 'removed_missing', status: 'deleted' }]);
+    expect(second.repaired).toEqual([
+      { key: 'inbox/coop/school/enrollments/b.csv', action: 'removed_missing', status: 'deleted' },
+    ]);
     expect(third.repaired).toEqual([]);
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 2, revenue: 200 });
-    expect(await getFileRecord(h.pipeline.runtime.table, 'coop', 'inbox/coop/school/enrollments/b.csv')).toMatchObject({ status: 'deleted' });
+    expect(await getFileRecord(h.pipeline.runtime.table, 'coop', 'inbox/coop/school/enrollments/b.csv')).toMatchObject({
+      status: 'deleted',
+    });
   });
 
   it('loses to a real event that arrives after its repair', async () => {

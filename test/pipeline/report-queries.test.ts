@@ -15,7 +15,10 @@ const readsForReport = async (files: number): Promise<{ first: number; next: num
   const h: Harness = await startHarness(testConfig());
   try {
     for (let f = 0; f < files; f += 1) {
-      const rows = Array.from({ length: 30 }, (_, i) => `u${i},c,2026-11-${String(1 + ((f + i) % 28)).padStart(2, '0')},ad,1`);
+      const rows = Array.from(
+        { length: 30 },
+        (_, i) => `u${i},c,2026-11-${String(1 + ((f + i) % 28)).padStart(2, '0')},ad,1`,
+      );
       await h.put(`inbox/coop/platform/enrollments/f${f}.csv`, `${HEADER}\n${rows.join('\n')}\n`);
     }
     await h.pipeline.drain();

@@ -41,7 +41,9 @@ describe('stored reports', () => {
     expect(w46?.report.metrics.enrollments?.value).toBe(5);
     expect(w46?.restatement?.enrollments).toEqual({ before: 3, after: 5 });
     expect((await listStoredReports(table, 'coop')).every((r) => !r.stale)).toBe(true);
-    const kinds = (await h.emails()).map((e) => `${header(e, 'X-Crosslift-Kind')} ${e.subject.includes('W46') ? 'W46' : 'W47'}`);
+    const kinds = (await h.emails()).map(
+      (e) => `${header(e, 'X-Crosslift-Kind')} ${e.subject.includes('W46') ? 'W46' : 'W47'}`,
+    );
     const recipients = h.config.partners.flatMap((p) => p.contacts).length;
     expect(kinds.filter((k) => k === 'restatement W46')).toHaveLength(recipients);
     expect(kinds.filter((k) => k === 'report W46')).toHaveLength(recipients);
@@ -55,11 +57,17 @@ describe('stored reports', () => {
     const event = { cooperationId: 'coop', scheduledTime: '2026-11-16T06:00:00+08:00' };
 
     // Act: three at once; a run that finds another one mid-send fails (Lambda retries it), then a retry.
-    const runs = await Promise.allSettled([h.pipeline.report(event), h.pipeline.report(event), h.pipeline.report(event)]);
+    const runs = await Promise.allSettled([
+      h.pipeline.report(event),
+      h.pipeline.report(event),
+      h.pipeline.report(event),
+    ]);
     const retry = await h.pipeline.report(event);
 
     // Assess
-    const done = runs.filter((r) => r.status === 'fulfilled').map((r) => (r as PromiseFulfilledResult<{ revision: number }>).value);
+    const done = runs
+      .filter((r) => r.status === 'fulfilled')
+      .map((r) => (r as PromiseFulfilledResult<{ revision: number }>).value);
     expect(done.length).toBeGreaterThanOrEqual(1);
     expect([...done, retry].map((r) => r.revision).every((r) => r === 1)).toBe(true);
     for (const r of runs) if (r.status === 'rejected') expect((r.reason as Error).name).toBe('DeliveryPendingError');
@@ -111,7 +119,10 @@ describe('stored reports', () => {
   it('computes the comparison against a baseline window, scaled to the period length', async () => {
     // Prepare: baseline of 14 days with 28 enrollments (2 a day) -> 14 per 7-day week expected.
     const h = await start(testConfig({ baseline: { from: '2026-10-19', to: '2026-11-01' } }));
-    const baselineRows = Array.from({ length: 28 }, (_, i) => `b${i},c,2026-10-${String(19 + (i % 13)).padStart(2, '0')},organic,1`);
+    const baselineRows = Array.from(
+      { length: 28 },
+      (_, i) => `b${i},c,2026-10-${String(19 + (i % 13)).padStart(2, '0')},organic,1`,
+    );
     await h.put('inbox/coop/platform/enrollments/base.csv', `${HEADER}\n${baselineRows.join('\n')}\n`);
     await h.put('inbox/coop/platform/enrollments/w46.csv', rows(21, '2026-11-10'));
     await h.pipeline.drain();
@@ -123,7 +134,12 @@ describe('stored reports', () => {
     const report = (await getStoredReport(h.pipeline.runtime.table, 'coop', '2026-W46'))!.report;
     expect(report.comparisonBasis).toEqual({ kind: 'baseline', from: '2026-10-19', to: '2026-11-01' });
     expect(report.metrics.enrollments?.comparison).toMatchObject({ value: 14, change: 7, relativeChange: 0.5 });
-    expect(report.metrics.partner_enrollment_share?.comparison).toMatchObject({ value: 0, change: 100, unit: 'pp', significant: true });
+    expect(report.metrics.partner_enrollment_share?.comparison).toMatchObject({
+      value: 0,
+      change: 100,
+      unit: 'pp',
+      significant: true,
+    });
   });
 
   it('does not restate a report when the same bytes are uploaded again', async () => {
@@ -167,4 +183,3 @@ describe('stored reports', () => {
     expect((await listStoredReports(table, 'coop')).map((r) => r.stale)).toEqual([true]);
   });
 });
-

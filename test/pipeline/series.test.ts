@@ -38,10 +38,13 @@ describe('the series dataset (business series for the incremental effect)', () =
 
   it('keeps a partner series apart from the metrics, and reports the estimate (insufficient without a pre-period)', async () => {
     // Prepare: a series that starts after the cooperation (no pre-period to fit on)
-    const h = await start(
-      testConfig({ impact: [{ outcome: { partner: 'school', series: 'total_enrollments' } }] }),
-    );
-    const csv = ['date,series,value', '2026-11-10,total_enrollments,120', '2026-11-11,total_enrollments,98', '2026-11-11,revenue,3400.5'];
+    const h = await start(testConfig({ impact: [{ outcome: { partner: 'school', series: 'total_enrollments' } }] }));
+    const csv = [
+      'date,series,value',
+      '2026-11-10,total_enrollments,120',
+      '2026-11-11,total_enrollments,98',
+      '2026-11-11,revenue,3400.5',
+    ];
     // Act
     await h.put(KEY, `${csv.join('\n')}\n`);
     await h.pipeline.drain();
@@ -56,7 +59,11 @@ describe('the series dataset (business series for the incremental effect)', () =
     expect(await queryDayAggregates(table, 'coop', '2026-11-01', '2026-11-30')).toEqual([]);
     const report = (await getStoredReport(table, 'coop', '2026-W46'))!.report;
     expect(report.impact).toHaveLength(1);
-    expect(report.impact[0]).toMatchObject({ outcome: 'school/total_enrollments', status: 'insufficient_data', reasonCode: 'short_preperiod' });
+    expect(report.impact[0]).toMatchObject({
+      outcome: 'school/total_enrollments',
+      status: 'insufficient_data',
+      reasonCode: 'short_preperiod',
+    });
     const email = (await h.emails()).find((e) => e.subject.includes('2026-W46'));
     expect(email?.body.text).toContain('Not enough data to estimate the effect on total enrollments');
   });

@@ -17,14 +17,21 @@ export interface CliResult {
  * Runs the real CLI (bin/crosslift.mjs: the sources through tsx) in its own process and resolves
  * with its exit code and output, whatever the code. `entry` runs another build of it.
  */
-export const crosslift = (args: readonly string[], options: { entry?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}) =>
+export const crosslift = (
+  args: readonly string[],
+  options: { entry?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+) =>
   new Promise<CliResult>((resolve) => {
     execFile(
       process.execPath,
       [options.entry ?? join(ROOT, 'bin', 'crosslift.mjs'), ...args],
       { cwd: options.cwd ?? ROOT, maxBuffer: 1 << 26, env: { ...process.env, ...options.env } },
       (error, stdout, stderr) => {
-        const code = error ? (typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : 1) : 0;
+        const code = error
+          ? typeof (error as { code?: unknown }).code === 'number'
+            ? (error as { code: number }).code
+            : 1
+          : 0;
         resolve({ code, stdout, stderr });
       },
     );

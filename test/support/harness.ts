@@ -96,9 +96,7 @@ export const testConfig = (overrides: Partial<ConfigInput['cooperations'][number
       },
       { id: 'school', name: 'School', kind: 'training_institution', contacts: [`school-${tag}@school.example`] },
     ],
-    cooperations: [
-      { ...JOINT_COURSE, partners: [...JOINT_COURSE.partners], ...overrides },
-    ],
+    cooperations: [{ ...JOINT_COURSE, partners: [...JOINT_COURSE.partners], ...overrides }],
   };
 };
 

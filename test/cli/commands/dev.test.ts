@@ -6,11 +6,23 @@ import { describe, expect, it } from 'vitest';
 import { crosslift, EXAMPLE, ROOT as root } from '../../support/cli';
 
 describe('crosslift dev', () => {
-  it('prints its endpoints and schedule times in the cooperation\'s timezone, ingests an upload made with any credentials, and stops cleanly on Ctrl-C', async () => {
+  it("prints its endpoints and schedule times in the cooperation's timezone, ingests an upload made with any credentials, and stops cleanly on Ctrl-C", async () => {
     // Prepare: the sandbox on free ports, without seeding the example's files.
     const child = spawn(
       process.execPath,
-      ['bin/crosslift.mjs', 'dev', '--data', 'examples/joint-course', '--no-seed', '--s3-port', '0', '--ses-port', '0', '--dynamodb-port', '0'],
+      [
+        'bin/crosslift.mjs',
+        'dev',
+        '--data',
+        'examples/joint-course',
+        '--no-seed',
+        '--s3-port',
+        '0',
+        '--ses-port',
+        '0',
+        '--dynamodb-port',
+        '0',
+      ],
       { cwd: root },
     );
     let out = '';
@@ -22,7 +34,9 @@ describe('crosslift dev', () => {
     await waitFor('Press Ctrl-C');
     const endpoint = /S3\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
     // The next Monday 06:00 in Shanghai, written with Shanghai's offset.
-    expect(out).toMatch(/schedule\s+joint-course: "0 6 \* \* 1" in Asia\/Shanghai, next 20\d\d-\d\d-\d\dT06:00:00\+08:00\n/);
+    expect(out).toMatch(
+      /schedule\s+joint-course: "0 6 \* \* 1" in Asia\/Shanghai, next 20\d\d-\d\d-\d\dT06:00:00\+08:00\n/,
+    );
 
     // Act: a partner uploads with its own S3 client and its own (here made-up) credentials, as
     // `aws s3 cp --endpoint-url` would.
@@ -57,7 +71,17 @@ describe('crosslift dev', () => {
     const port = (blocker.address() as { port: number }).port;
     try {
       // Act
-      const r = await crosslift(['dev', '--data', EXAMPLE, '--ses-port', String(port), '--s3-port', '0', '--dynamodb-port', '0']);
+      const r = await crosslift([
+        'dev',
+        '--data',
+        EXAMPLE,
+        '--ses-port',
+        String(port),
+        '--s3-port',
+        '0',
+        '--dynamodb-port',
+        '0',
+      ]);
       // Assess
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');

@@ -12,7 +12,16 @@ const TRUE_EFFECT_SINCE_START = 12 * 49;
 describe('crosslift impact', () => {
   it('prints the example academy enrollments against the counterfactual, the interval covering the generated effect', async () => {
     // Act
-    const { code, stdout } = await crosslift(['impact', '--data', EXAMPLE, '--cooperation', 'joint-course', '--period', '2026-W47', '--json']);
+    const { code, stdout } = await crosslift([
+      'impact',
+      '--data',
+      EXAMPLE,
+      '--cooperation',
+      'joint-course',
+      '--period',
+      '2026-W47',
+      '--json',
+    ]);
     // Assess
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
@@ -36,7 +45,9 @@ describe('crosslift impact', () => {
     expect(code).toBe(0);
     const emails = readdirSync(out).filter((f) => f.endsWith('.html'));
     const html = emails.map((f) => readFileSync(join(out, f), 'utf8'));
-    expect(html.some((h) => h.includes('What the cooperation caused') && h.includes('The cooperation added about'))).toBe(true);
+    expect(
+      html.some((h) => h.includes('What the cooperation caused') && h.includes('The cooperation added about')),
+    ).toBe(true);
     expect(html.some((h) => h.includes('合作带来的增量') && h.includes('合作约新增'))).toBe(true);
   });
 

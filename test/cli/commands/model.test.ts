@@ -10,9 +10,14 @@ describe('crosslift model', () => {
     writeFileSync(
       input,
       JSON.stringify({
-        users: 1_000_000, brand: 100_000, marketUsers: 10_000_000, marketBrand: 500_000,
-        capability: { storage: 100, processing: 100, analysis: 100 }, alpha: [0.8, 0.2, 0.0],
-        records: [200, 300, 400], beta: [0.5, 0.3, 0.2],
+        users: 1_000_000,
+        brand: 100_000,
+        marketUsers: 10_000_000,
+        marketBrand: 500_000,
+        capability: { storage: 100, processing: 100, analysis: 100 },
+        alpha: [0.8, 0.2, 0.0],
+        records: [200, 300, 400],
+        beta: [0.5, 0.3, 0.2],
       }),
     );
     // Act
@@ -39,9 +44,15 @@ describe('crosslift model', () => {
     ]);
     // Assess
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(new RegExp(`^crosslift model: ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON: .+ \\(see 'crosslift model --help'\\)\\n$`));
+    expect(bad.stderr).toMatch(
+      new RegExp(
+        `^crosslift model: ${broken.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: not valid JSON: .+ \\(see 'crosslift model --help'\\)\\n$`,
+      ),
+    );
     expect(JSON.parse(bad.stdout).error.type).toBe('usage');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`crosslift model: no such file: ${join(dir, 'none.json')} (see 'crosslift model --help')\n`);
+    expect(missing.stderr).toBe(
+      `crosslift model: no such file: ${join(dir, 'none.json')} (see 'crosslift model --help')\n`,
+    );
   });
 });

@@ -9,7 +9,20 @@ describe('crosslift report', () => {
     // Prepare
     const out = tempDir();
     // Act
-    const { code, stdout } = await crosslift(['report', '--data', EXAMPLE, '--cooperation', 'joint-course', '--from', '2026-W44', '--to', '2026-W45', '--out', out, '--json']);
+    const { code, stdout } = await crosslift([
+      'report',
+      '--data',
+      EXAMPLE,
+      '--cooperation',
+      'joint-course',
+      '--from',
+      '2026-W44',
+      '--to',
+      '2026-W45',
+      '--out',
+      out,
+      '--json',
+    ]);
     // Assess
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
@@ -28,7 +41,9 @@ describe('crosslift report', () => {
     ]);
     // Assess
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe(`crosslift report: unknown cooperation "nope": the config has joint-course (see 'crosslift report --help')\n`);
+    expect(unknown.stderr).toBe(
+      `crosslift report: unknown cooperation "nope": the config has joint-course (see 'crosslift report --help')\n`,
+    );
     expect(monthly.code).toBe(2);
     expect(JSON.parse(monthly.stdout).error.message).toBe(
       'crosslift report: joint-course is reported weekly: expected ISO week labels like 2026-W46, from <= to',

@@ -24,12 +24,19 @@ describe('crosslift run with a bad config', () => {
   it('refuses a YAML alias bomb at its line and an oversized config, without a stack trace', async () => {
     // Prepare
     const bomb = tempDir();
-    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]', `b: &b [${Array(10).fill('*a').join(', ')}]`, `c: &c [${Array(10).fill('*b').join(', ')}]`];
+    const levels = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      `b: &b [${Array(10).fill('*a').join(', ')}]`,
+      `c: &c [${Array(10).fill('*b').join(', ')}]`,
+    ];
     writeFileSync(join(bomb, 'crosslift.config.yaml'), `${levels.join('\n')}\npartners: *c\n`);
     const huge = tempDir();
     writeFileSync(join(huge, 'crosslift.config.yaml'), `${CONFIG}${'#'.repeat(2 * 1024 ** 2)}\n`);
     // Act
-    const [aliases, size] = await Promise.all([crosslift(['run', '--data', bomb, '--json']), crosslift(['run', '--data', huge])]);
+    const [aliases, size] = await Promise.all([
+      crosslift(['run', '--data', bomb, '--json']),
+      crosslift(['run', '--data', huge]),
+    ]);
     // Assess
     expect(aliases.code).toBe(1);
     expect(aliases.stderr).toBe(
@@ -37,7 +44,9 @@ describe('crosslift run with a bad config', () => {
     );
     expect(JSON.parse(aliases.stdout).error).toMatchObject({ type: 'failed', exitCode: 1 });
     expect(size.code).toBe(1);
-    expect(size.stderr).toBe(`crosslift run: ${join(huge, 'crosslift.config.yaml')}: the config file is 2.0 MiB; a config may be at most 1 MiB\n`);
+    expect(size.stderr).toBe(
+      `crosslift run: ${join(huge, 'crosslift.config.yaml')}: the config file is 2.0 MiB; a config may be at most 1 MiB\n`,
+    );
   });
 });
 
@@ -53,15 +62,36 @@ describe('crosslift run --json --verbose on a small data folder', () => {
     writeFileSync(join(folder, longName), 'user_id,submitted_at,rating\nu1,2026-11-20,5\n');
     const tmp = tempDir('crosslift-tmp-');
     // Act
-    const { code, stdout, stderr } = await crosslift(['run', '--data', dir, '--as-of', '2026-11-23T06:00:00+08:00', '--json', '--verbose'], {
-      env: { TMPDIR: tmp },
-    });
+    const { code, stdout, stderr } = await crosslift(
+      ['run', '--data', dir, '--as-of', '2026-11-23T06:00:00+08:00', '--json', '--verbose'],
+      {
+        env: { TMPDIR: tmp },
+      },
+    );
     // Assess
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.files).toEqual([
-      { key: `inbox/joint-course/beacon-academy/feedback/${longName}`, status: 'rejected', rows: 0, rejectedRows: 0, errors: [{ reason: expect.stringMatching(/^the file name "a{24}\.\.\." is 240 bytes long; the local stack stores objects as files and takes names up to 233 bytes/) }] },
-      { key: 'inbox/joint-course/beacon-academy/feedback/ok.csv', status: 'accepted', rows: 1, rejectedRows: 0, errors: [] },
+      {
+        key: `inbox/joint-course/beacon-academy/feedback/${longName}`,
+        status: 'rejected',
+        rows: 0,
+        rejectedRows: 0,
+        errors: [
+          {
+            reason: expect.stringMatching(
+              /^the file name "a{24}\.\.\." is 240 bytes long; the local stack stores objects as files and takes names up to 233 bytes/,
+            ),
+          },
+        ],
+      },
+      {
+        key: 'inbox/joint-course/beacon-academy/feedback/ok.csv',
+        status: 'accepted',
+        rows: 1,
+        rejectedRows: 0,
+        errors: [],
+      },
     ]);
     // --verbose logs are Powertools JSON lines, all of them on stderr.
     expect(stderr.split('\n').filter((l) => l.startsWith('{"level":"INFO"')).length).toBeGreaterThan(0);
@@ -74,10 +104,14 @@ describe('crosslift run interrupted', () => {
   it('removes the temp folder of raw data when stopped with Ctrl-C mid-run (exit 130)', async () => {
     // Prepare
     const tmp = tempDir('crosslift-tmp-');
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'crosslift.mjs'), 'run', '--data', EXAMPLE, '--as-of', '2026-11-23T06:00:00+08:00'], {
-      cwd: ROOT,
-      env: { ...process.env, TMPDIR: tmp },
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'bin', 'crosslift.mjs'), 'run', '--data', EXAMPLE, '--as-of', '2026-11-23T06:00:00+08:00'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TMPDIR: tmp },
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

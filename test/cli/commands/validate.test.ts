@@ -23,14 +23,30 @@ const files = (contents: Record<string, string>) => {
 describe('crosslift validate: one file', () => {
   it('accepts a good file (exit 0) and prints what would be ingested per day in the given timezone', async () => {
     // Prepare: u3 answered at 16:30 UTC on the 2nd, 00:30 on the 3rd in Shanghai.
-    const { paths } = files({ 'ok.csv': `${FEEDBACK_HEADER}\nu1,2026-11-02,5\nu2,2026-11-02,3\nu3,2026-11-02T16:30:00Z,4\n` });
+    const { paths } = files({
+      'ok.csv': `${FEEDBACK_HEADER}\nu1,2026-11-02,5\nu2,2026-11-02,3\nu3,2026-11-02T16:30:00Z,4\n`,
+    });
     // Act
-    const { code, stdout } = await crosslift(['validate', paths['ok.csv']!, '--dataset', 'feedback', '--timezone', 'Asia/Shanghai', '--json']);
+    const { code, stdout } = await crosslift([
+      'validate',
+      paths['ok.csv']!,
+      '--dataset',
+      'feedback',
+      '--timezone',
+      'Asia/Shanghai',
+      '--json',
+    ]);
     // Assess
     expect(code).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.files).toHaveLength(1);
-    expect(out.files[0]).toMatchObject({ status: 'accepted', rows: 3, rejectedRows: 0, timezone: 'Asia/Shanghai', currency: 'CNY' });
+    expect(out.files[0]).toMatchObject({
+      status: 'accepted',
+      rows: 3,
+      rejectedRows: 0,
+      timezone: 'Asia/Shanghai',
+      currency: 'CNY',
+    });
     expect(out.files[0].days).toEqual([
       { day: '2026-11-02', totals: { rows: 2, rating: 8, rating_sq: 34, nps_n: 0, promoters: 0, detractors: 0 } },
       { day: '2026-11-03', totals: { rows: 1, rating: 4, rating_sq: 16, nps_n: 0, promoters: 0, detractors: 0 } },
@@ -50,7 +66,11 @@ describe('crosslift validate: one file', () => {
     ]);
     // Assess
     expect(partly.code).toBe(1);
-    expect(JSON.parse(partly.stdout).files[0]).toMatchObject({ status: 'partial', rejectedRows: 1, errors: [{ line: 32, column: 'rating' }] });
+    expect(JSON.parse(partly.stdout).files[0]).toMatchObject({
+      status: 'partial',
+      rejectedRows: 1,
+      errors: [{ line: 32, column: 'rating' }],
+    });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('line 2, column rating: expected a whole number from 1 to 5');
   });
@@ -121,7 +141,9 @@ describe('crosslift validate: several files, globs and folders', () => {
     const r = await crosslift(['validate', join(dir, 'feedback'), '--json']);
     // Assess: nested/b.ndjson's folder is not a dataset name, so it needs --dataset.
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`cannot tell the dataset of ${join(dir, 'feedback', 'nested', 'b.ndjson')}: give --dataset`);
+    expect(r.stderr).toContain(
+      `cannot tell the dataset of ${join(dir, 'feedback', 'nested', 'b.ndjson')}: give --dataset`,
+    );
     const withDataset = await crosslift(['validate', join(dir, 'feedback'), '--dataset', 'feedback', '--json']);
     expect(withDataset.code).toBe(0);
     expect(JSON.parse(withDataset.stdout).files.map((f: { rows: number }) => f.rows)).toEqual([1, 1]);
@@ -148,15 +170,29 @@ describe('crosslift validate: several files, globs and folders', () => {
     expect(out.settings.config).toBe(join(dir, 'crosslift.config.yaml'));
     expect(out.files).toHaveLength(listDataFiles(EXAMPLE).length + 2);
     const byFile = new Map(out.files.map((f: { file: string }) => [f.file, f]));
-    expect(byFile.get(late)).toMatchObject({ dataset: 'feedback', cooperation: 'joint-course', partner: 'beacon-academy', timezone: 'Asia/Shanghai', currency: 'CNY', status: 'accepted' });
+    expect(byFile.get(late)).toMatchObject({
+      dataset: 'feedback',
+      cooperation: 'joint-course',
+      partner: 'beacon-academy',
+      timezone: 'Asia/Shanghai',
+      currency: 'CNY',
+      status: 'accepted',
+    });
     expect((byFile.get(late) as { days: { day: string }[] }).days.map((d) => d.day)).toEqual(['2026-11-03']);
-    expect(byFile.get(stranger)).toMatchObject({ status: 'rejected', reason: '"stranger" is not a partner of cooperation joint-course' });
+    expect(byFile.get(stranger)).toMatchObject({
+      status: 'rejected',
+      reason: '"stranger" is not a partner of cooperation joint-course',
+    });
     // The example's one bad file, as `crosslift run` finds it.
-    expect(out.files.filter((f: { status: string }) => f.status === 'partial').map((f: { file: string }) => f.file)).toEqual([
-      join(dir, 'inbox', 'joint-course', 'beacon-academy', 'enrollments', 'enrollments-2026-w46.csv'),
-    ]);
+    expect(
+      out.files.filter((f: { status: string }) => f.status === 'partial').map((f: { file: string }) => f.file),
+    ).toEqual([join(dir, 'inbox', 'joint-course', 'beacon-academy', 'enrollments', 'enrollments-2026-w46.csv')]);
     // Without the config the same file is read in UTC: 16:30 on the 2nd.
-    expect(JSON.parse(withoutConfig.stdout).files[0]).toMatchObject({ dataset: 'feedback', timezone: 'UTC', days: [{ day: '2026-11-02' }] });
+    expect(JSON.parse(withoutConfig.stdout).files[0]).toMatchObject({
+      dataset: 'feedback',
+      timezone: 'UTC',
+      days: [{ day: '2026-11-02' }],
+    });
   });
 
   it('stops before any work when one of several paths does not exist (exit 2)', async () => {
@@ -167,6 +203,8 @@ describe('crosslift validate: several files, globs and folders', () => {
     // Assess
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`crosslift validate: no such file or folder: ${join(dir, 'typo.csv')} (see 'crosslift validate --help')\n`);
+    expect(r.stderr).toBe(
+      `crosslift validate: no such file or folder: ${join(dir, 'typo.csv')} (see 'crosslift validate --help')\n`,
+    );
   });
 });

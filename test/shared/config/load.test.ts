@@ -116,7 +116,9 @@ describe('parseConfig: errors name the file, the line and the path', () => {
     // Act
     const error = configError(text);
     // Assess
-    expect(error.message).toContain(`crosslift.config.yaml:${line}: cooperations[0].partners[1]: unknown partner "ghost"`);
+    expect(error.message).toContain(
+      `crosslift.config.yaml:${line}: cooperations[0].partners[1]: unknown partner "ghost"`,
+    );
   });
 
   it('reports an owner without a sender at the partner entry', () => {
@@ -138,8 +140,10 @@ describe('parseConfig: errors name the file, the line and the path', () => {
     ['a line separator', 'Zhixue\\u2028next'],
   ])('refuses %s in partner and cooperation names (they reach email subjects), at file:line', (_what, name) => {
     // Prepare: both names written as double-quoted YAML strings with escapes, in a file.
-    const text = VALID.replace('name: Zhixue Online', `name: "${name}"`)
-      .replace('name: Joint AI course', `name: "${name} course"`);
+    const text = VALID.replace('name: Zhixue Online', `name: "${name}"`).replace(
+      'name: Joint AI course',
+      `name: "${name} course"`,
+    );
     const dir = mkdtempSync(join(tmpdir(), 'crosslift-config-'));
     const file = join(dir, 'crosslift.config.yaml');
     writeFileSync(file, text);
@@ -193,35 +197,86 @@ describe('parseConfig: errors name the file, the line and the path', () => {
     // Assess
     expect(error.message).toMatch(/:\d+: partners\[2\]\.id: duplicate partner id "beacon"/);
     expect(error.message).toMatch(/:\d+: cooperations\[1\]\.id: duplicate cooperation id "joint-course"/);
-    const partnerLine = text.split('\n').findIndex((l, i) => l.includes('- id: beacon') && i > lineOf(text, 'locale: zh-CN')) + 1;
+    const partnerLine =
+      text.split('\n').findIndex((l, i) => l.includes('- id: beacon') && i > lineOf(text, 'locale: zh-CN')) + 1;
     expect(error.message).toContain(`crosslift.config.yaml:${partnerLine}: partners[2].id`);
-    const coopLine = text.split('\n').findIndex((l, i) => l.includes('- id: joint-course') && i > lineOf(text, 'expects:')) + 1;
+    const coopLine =
+      text.split('\n').findIndex((l, i) => l.includes('- id: joint-course') && i > lineOf(text, 'expects:')) + 1;
     expect(error.message).toContain(`crosslift.config.yaml:${coopLine}: cooperations[1].id`);
   });
 
   it('lists every problem, one per line', () => {
     // Prepare
-    const text = VALID.replace('schedule: weekly', 'schedule: daily').replace('starts: 2026-10-05', 'starts: 2026-13-40');
+    const text = VALID.replace('schedule: weekly', 'schedule: daily').replace(
+      'starts: 2026-10-05',
+      'starts: 2026-13-40',
+    );
     // Act
     const error = configError(text);
     // Assess
     const problems = (error.details as { problems: string[] }).problems;
     expect(problems).toHaveLength(2);
-    expect(problems.some((p) => p.includes(`:${lineOf(text, 'schedule: daily')}: cooperations[0].schedule:`))).toBe(true);
-    expect(problems.some((p) => p.includes(`:${lineOf(text, 'starts: 2026-13-40')}: cooperations[0].starts: expected a date as YYYY-MM-DD`))).toBe(true);
+    expect(problems.some((p) => p.includes(`:${lineOf(text, 'schedule: daily')}: cooperations[0].schedule:`))).toBe(
+      true,
+    );
+    expect(
+      problems.some((p) =>
+        p.includes(`:${lineOf(text, 'starts: 2026-13-40')}: cooperations[0].starts: expected a date as YYYY-MM-DD`),
+      ),
+    ).toBe(true);
   });
 
   it.each([
-    ['a target with both min and max', (t: string) => t.replace('enrollments: { min: 80 }', 'enrollments: { min: 80, max: 90 }'), 'cooperations[0].targets.enrollments: expected exactly one of min or max', 'enrollments: { min: 80, max: 90 }'],
-    ['an unknown metric target', (t: string) => t.replace('enrollments: { min: 80 }', 'signups: { min: 80 }'), 'cooperations[0].targets', 'signups: { min: 80 }'],
-    ['an owner outside the partners', (t: string) => t.replace('partners: [zhixue, beacon]', 'partners: [beacon, zhixue-2]').replace('  - id: beacon\n', '  - id: zhixue-2\n    name: Z2\n    kind: brand\n    contacts: [a@b.example]\n  - id: beacon\n'), "cooperations[0].owner: expected the owner to be one of the cooperation's partners", 'owner: zhixue'],
-    ['an expected partner outside the cooperation', (t: string) => t.replace('enrollments: [zhixue, beacon]', 'enrollments: [zhixue, nobody]'), 'cooperations[0].expects.enrollments[1]: expected a partner of this cooperation, got "nobody"', 'enrollments: [zhixue, nobody]'],
-    ['a bad contact email', (t: string) => t.replace('data@zhixue.example', 'not-an-email'), 'partners[0].contacts[0]:', 'contacts: [not-an-email]'],
-    ['an unknown key', (t: string) => t.replace('schedule: weekly', 'schedule: weekly\n    colour: blue'), 'cooperations[0]:', '- id: joint-course'],
+    [
+      'a target with both min and max',
+      (t: string) => t.replace('enrollments: { min: 80 }', 'enrollments: { min: 80, max: 90 }'),
+      'cooperations[0].targets.enrollments: expected exactly one of min or max',
+      'enrollments: { min: 80, max: 90 }',
+    ],
+    [
+      'an unknown metric target',
+      (t: string) => t.replace('enrollments: { min: 80 }', 'signups: { min: 80 }'),
+      'cooperations[0].targets',
+      'signups: { min: 80 }',
+    ],
+    [
+      'an owner outside the partners',
+      (t: string) =>
+        t
+          .replace('partners: [zhixue, beacon]', 'partners: [beacon, zhixue-2]')
+          .replace(
+            '  - id: beacon\n',
+            '  - id: zhixue-2\n    name: Z2\n    kind: brand\n    contacts: [a@b.example]\n  - id: beacon\n',
+          ),
+      "cooperations[0].owner: expected the owner to be one of the cooperation's partners",
+      'owner: zhixue',
+    ],
+    [
+      'an expected partner outside the cooperation',
+      (t: string) => t.replace('enrollments: [zhixue, beacon]', 'enrollments: [zhixue, nobody]'),
+      'cooperations[0].expects.enrollments[1]: expected a partner of this cooperation, got "nobody"',
+      'enrollments: [zhixue, nobody]',
+    ],
+    [
+      'a bad contact email',
+      (t: string) => t.replace('data@zhixue.example', 'not-an-email'),
+      'partners[0].contacts[0]:',
+      'contacts: [not-an-email]',
+    ],
+    [
+      'an unknown key',
+      (t: string) => t.replace('schedule: weekly', 'schedule: weekly\n    colour: blue'),
+      'cooperations[0]:',
+      '- id: joint-course',
+    ],
   ])('reports %s at its line', (_name, edit, expected, needle) => {
     // Prepare
     const text = edit(VALID);
-    const line = lineOf(text, needle, needle.startsWith('enrollments') || needle.startsWith('signups') ? 'targets:' : undefined);
+    const line = lineOf(
+      text,
+      needle,
+      needle.startsWith('enrollments') || needle.startsWith('signups') ? 'targets:' : undefined,
+    );
     // Act
     const error = configError(text);
     // Assess
@@ -229,7 +284,11 @@ describe('parseConfig: errors name the file, the line and the path', () => {
   });
 
   it.each([
-    ['an unclosed flow sequence', 'partners:\n  - id: a\n    contacts: [x@y.example\ncooperations: []\n', /Flow sequence/],
+    [
+      'an unclosed flow sequence',
+      'partners:\n  - id: a\n    contacts: [x@y.example\ncooperations: []\n',
+      /Flow sequence/,
+    ],
     ['a duplicate key', 'partners: []\npartners: []\n', /Map keys must be unique/],
   ])('reports YAML syntax errors (%s) with the file and the parser reason', (_name, text, reason) => {
     // Prepare: nothing beyond the text
@@ -267,7 +326,9 @@ describe('parseConfig and loadConfigFile: hostile or oversized input', () => {
     // Assess: by yaml's rule (an anchor's uses, counting itself, times the aliases inside it),
     // each *b on line 3 counts 11: the 9th passes 100.
     expect(performance.now() - started).toBeLessThan(2000);
-    expect(error.message).toMatch(new RegExp(`^bomb\\.yaml:3: YAML aliases expand too far \\(more than ${MAX_YAML_ALIAS_COUNT} aliased nodes\\)`));
+    expect(error.message).toMatch(
+      new RegExp(`^bomb\\.yaml:3: YAML aliases expand too far \\(more than ${MAX_YAML_ALIAS_COUNT} aliased nodes\\)`),
+    );
   });
 
   it('names the line of an alias whose anchor is not defined before it', () => {
@@ -276,7 +337,9 @@ describe('parseConfig and loadConfigFile: hostile or oversized input', () => {
     // Act
     const error = configError(text);
     // Assess
-    expect(error.message).toMatch(new RegExp(`^crosslift\\.config\\.yaml:${lineOf(text, '*nowhere')}: Unresolved alias`));
+    expect(error.message).toMatch(
+      new RegExp(`^crosslift\\.config\\.yaml:${lineOf(text, '*nowhere')}: Unresolved alias`),
+    );
   });
 
   it('keeps ordinary anchors and aliases working', () => {
@@ -295,7 +358,10 @@ describe('parseConfig and loadConfigFile: hostile or oversized input', () => {
     // Prepare: valid YAML padded with comments past 1 MiB.
     const dir = mkdtempSync(join(tmpdir(), 'crosslift-config-'));
     const file = join(dir, 'crosslift.config.yaml');
-    writeFileSync(file, `${VALID}${'# padding padding padding padding padding padding padding padding\n'.repeat(MAX_CONFIG_BYTES / 64)}`);
+    writeFileSync(
+      file,
+      `${VALID}${'# padding padding padding padding padding padding padding padding\n'.repeat(MAX_CONFIG_BYTES / 64)}`,
+    );
     try {
       // Act
       const act = () => loadConfigFile(file);
@@ -326,13 +392,22 @@ describe('parseConfig: impact estimates (issue 14)', () => {
     const impact = parseConfig(text, 'a.yaml').cooperations[0]!.impact;
     // Assess
     expect(impact).toEqual([
-      { outcome: { partner: 'beacon', series: 'total_enrollments' }, controls: [{ partner: 'zhixue', series: 'other_city' }], preperiod: { from: '2026-06-01' } },
+      {
+        outcome: { partner: 'beacon', series: 'total_enrollments' },
+        controls: [{ partner: 'zhixue', series: 'other_city' }],
+        preperiod: { from: '2026-06-01' },
+      },
       { outcome: { partner: 'zhixue', series: 'revenue' }, controls: [] },
     ]);
   });
 
   it.each([
-    ['an outcome partner outside the cooperation', '      - outcome: { partner: ghost, series: s }\n', 'outcome: { partner: ghost', 'cooperations[0].impact[0].outcome.partner: expected one of the cooperation\'s partners (zhixue, beacon)'],
+    [
+      'an outcome partner outside the cooperation',
+      '      - outcome: { partner: ghost, series: s }\n',
+      'outcome: { partner: ghost',
+      "cooperations[0].impact[0].outcome.partner: expected one of the cooperation's partners (zhixue, beacon)",
+    ],
     [
       'a control equal to the outcome',
       '      - outcome: { partner: beacon, series: s }\n        controls:\n          - { partner: beacon, series: s }\n',
@@ -345,7 +420,12 @@ describe('parseConfig: impact estimates (issue 14)', () => {
       'preperiod:',
       'cooperations[0].impact[0].preperiod.to: expected the pre-period to end before starts',
     ],
-    ['a series id with a space', '      - outcome: { partner: beacon, series: "total enrollments" }\n', 'outcome:', 'cooperations[0].impact[0].outcome.series: expected a series id'],
+    [
+      'a series id with a space',
+      '      - outcome: { partner: beacon, series: "total enrollments" }\n',
+      'outcome:',
+      'cooperations[0].impact[0].outcome.series: expected a series id',
+    ],
   ])('reports %s with file, line and path', (_name, impact, needle, message) => {
     // Prepare
     const text = withImpact(impact);

@@ -30,14 +30,28 @@ const CSV_ROWS: Record<DatasetName, Record<string, string>> = {
   },
   activity: { user_id: 'u-3', date: '2026-11-02', score: '0.75' },
   feedback: { user_id: 'u-4', submitted_at: '2026-11-02T23:59:59', rating: '5', nps: '10', course_id: 'ai-101' },
-  events: { event_id: 'ev-1', date: '2026-11-02', kind: 'live', registrations: '100', attendees: '60', new_users: '20' },
+  events: {
+    event_id: 'ev-1',
+    date: '2026-11-02',
+    kind: 'live',
+    registrations: '100',
+    attendees: '60',
+    new_users: '20',
+  },
   brand: { date: '2026-11-02', influence: '12.5', followers: '', mentions: '' },
   series: { date: '2026-11-02', series: 'total_enrollments', value: '1234' },
 };
 
 /** A valid row per dataset as JSON gives it (numbers, booleans, nulls, missing optional keys). */
 const JSON_ROWS: Record<DatasetName, Record<string, unknown>> = {
-  enrollments: { user_id: 1001, course_id: 'ai-101', enrolled_at: '2026-11-02', channel: 'organic', amount: 0, refunded: true },
+  enrollments: {
+    user_id: 1001,
+    course_id: 'ai-101',
+    enrolled_at: '2026-11-02',
+    channel: 'organic',
+    amount: 0,
+    refunded: true,
+  },
   referrals: { user_id: 'u-2', referred_at: '2026-11-02T02:00:00Z', converted_at: null, revenue: null },
   campaigns: { date: '2026-11-02', campaign_id: 7, impressions: 0, clicks: 0, conversions: 0, spend: 0, revenue: 0 },
   activity: { user_id: 'u-3', date: '2026-11-02', score: 1 },
@@ -140,8 +154,18 @@ const REJECTIONS: [DatasetName, Record<string, unknown>, string, RegExp][] = [
   ['enrollments', { currency: 'USD' }, 'currency', /^expected CNY, the cooperation's currency$/],
   ['enrollments', { currency: 'RMB¥' }, 'currency', /ISO 4217/],
   ['enrollments', { refunded: 'yes' }, 'refunded', /^expected true or false$/],
-  ['referrals', { converted_at: '2026-11-01T23:59:59' }, 'converted_at', /^expected converted_at not before referred_at$/],
-  ['referrals', { referred_at: '2026-11-02T10:00:00+08:00', converted_at: '2026-11-02T01:59:59Z' }, 'converted_at', /not before referred_at/],
+  [
+    'referrals',
+    { converted_at: '2026-11-01T23:59:59' },
+    'converted_at',
+    /^expected converted_at not before referred_at$/,
+  ],
+  [
+    'referrals',
+    { referred_at: '2026-11-02T10:00:00+08:00', converted_at: '2026-11-02T01:59:59Z' },
+    'converted_at',
+    /not before referred_at/,
+  ],
   ['referrals', { revenue: '-1' }, 'revenue', /^expected a number >= 0$/],
   ['referrals', { referred_at: '' }, 'referred_at', /^missing required value$/],
   ['campaigns', { clicks: '1001' }, 'clicks', /^expected clicks <= impressions$/],
@@ -200,9 +224,27 @@ describe('dataset row schemas reject invalid rows', () => {
     // Prepare: distinctive strings that would be easy to spot if echoed.
     const secretUser = 'SECRET-USER-8Q7Z';
     const cases: [DatasetName, Record<string, unknown>][] = [
-      ['enrollments', { user_id: secretUser, amount: '-777.4242', channel: 'SECRET-CHANNEL', enrolled_at: 'SECRET-DATE', refunded: 'SECRET-BOOL', currency: 'XQZ' }],
+      [
+        'enrollments',
+        {
+          user_id: secretUser,
+          amount: '-777.4242',
+          channel: 'SECRET-CHANNEL',
+          enrolled_at: 'SECRET-DATE',
+          refunded: 'SECRET-BOOL',
+          currency: 'XQZ',
+        },
+      ],
       ['enrollments', { user_id: secretUser, amount: '4242e4242' }],
-      ['referrals', { user_id: secretUser, referred_at: '2026-11-05T13:37:42', converted_at: '2026-11-04T13:37:42', revenue: 'SECRET-REV' }],
+      [
+        'referrals',
+        {
+          user_id: secretUser,
+          referred_at: '2026-11-05T13:37:42',
+          converted_at: '2026-11-04T13:37:42',
+          revenue: 'SECRET-REV',
+        },
+      ],
       ['campaigns', { campaign_id: secretUser, impressions: '4242', clicks: '4343', conversions: '4444' }],
       ['activity', { user_id: secretUser, score: '4242.4242' }],
       ['feedback', { user_id: secretUser, rating: '4242', nps: '-4242' }],
@@ -254,7 +296,9 @@ describe('accumulate sums rows into the measures', () => {
   const dayArb = fc.integer({ min: 1, max: 7 }).map((d) => `2026-11-0${d}`);
   const timeArb = fc.oneof(
     fc.constant(''),
-    fc.tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([h, mi]) => `T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:00`),
+    fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+      .map(([h, mi]) => `T${String(h).padStart(2, '0')}:${String(mi).padStart(2, '0')}:00`),
   );
   const moneyArb = fc.integer({ min: 0, max: 10_000_000 }).map((cents) => (cents / 100).toFixed(2));
   const countArb = fc.integer({ min: 0, max: 1_000_000 });
@@ -262,14 +306,27 @@ describe('accumulate sums rows into the measures', () => {
   type Gen = { row: Record<string, string>; day: string; m: number[] };
   const GENERATORS: Record<DatasetName, fc.Arbitrary<Gen>> = {
     enrollments: fc
-      .record({ day: dayArb, time: timeArb, amount: moneyArb, channel: fc.constantFrom('referral', 'ad', 'event', 'organic', 'co_brand'), refunded: fc.constantFrom('', 'true', 'false') })
+      .record({
+        day: dayArb,
+        time: timeArb,
+        amount: moneyArb,
+        channel: fc.constantFrom('referral', 'ad', 'event', 'organic', 'co_brand'),
+        refunded: fc.constantFrom('', 'true', 'false'),
+      })
       .map(({ day, time, amount, channel, refunded }) => {
         const a = Number(amount);
         const isRefunded = refunded === 'true';
         return {
           row: { user_id: 'u', course_id: 'c', enrolled_at: `${day}${time}`, channel, amount, refunded },
           day,
-          m: [1, isRefunded ? 0 : 1, isRefunded ? 0 : a, isRefunded ? 0 : a * a, !isRefunded && channel !== 'organic' ? 1 : 0, isRefunded ? 1 : 0],
+          m: [
+            1,
+            isRefunded ? 0 : 1,
+            isRefunded ? 0 : a,
+            isRefunded ? 0 : a * a,
+            !isRefunded && channel !== 'organic' ? 1 : 0,
+            isRefunded ? 1 : 0,
+          ],
         };
       }),
     referrals: fc
@@ -277,18 +334,38 @@ describe('accumulate sums rows into the measures', () => {
       .map(({ day, converted, revenue }) => {
         const r = revenue === undefined ? 0 : Number(revenue);
         return {
-          row: { user_id: 'u', referred_at: day, converted_at: converted ? `${day}T23:00:00` : '', revenue: revenue ?? '' },
+          row: {
+            user_id: 'u',
+            referred_at: day,
+            converted_at: converted ? `${day}T23:00:00` : '',
+            revenue: revenue ?? '',
+          },
           day,
           m: [1, converted ? 1 : 0, r, r * r],
         };
       }),
     campaigns: fc
-      .record({ day: dayArb, impressions: countArb, clickShare: fc.double({ min: 0, max: 1, noNaN: true }), convShare: fc.double({ min: 0, max: 1, noNaN: true }), spend: moneyArb, revenue: moneyArb })
+      .record({
+        day: dayArb,
+        impressions: countArb,
+        clickShare: fc.double({ min: 0, max: 1, noNaN: true }),
+        convShare: fc.double({ min: 0, max: 1, noNaN: true }),
+        spend: moneyArb,
+        revenue: moneyArb,
+      })
       .map(({ day, impressions, clickShare, convShare, spend, revenue }) => {
         const clicks = Math.floor(impressions * clickShare);
         const conversions = Math.floor(clicks * convShare);
         return {
-          row: { date: day, campaign_id: 'c', impressions: String(impressions), clicks: String(clicks), conversions: String(conversions), spend, revenue },
+          row: {
+            date: day,
+            campaign_id: 'c',
+            impressions: String(impressions),
+            clicks: String(clicks),
+            conversions: String(conversions),
+            spend,
+            revenue,
+          },
           day,
           m: [1, impressions, clicks, conversions, Number(spend), Number(revenue)],
         };
@@ -299,28 +376,62 @@ describe('accumulate sums rows into the measures', () => {
       return { row: { user_id: 'u', date: day, score: text }, day, m: [1, s, s * s] };
     }),
     feedback: fc
-      .record({ day: dayArb, rating: fc.integer({ min: 1, max: 5 }), nps: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }) })
+      .record({
+        day: dayArb,
+        rating: fc.integer({ min: 1, max: 5 }),
+        nps: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+      })
       .map(({ day, rating, nps }) => ({
         row: { user_id: 'u', submitted_at: day, rating: String(rating), nps: nps === undefined ? '' : String(nps) },
         day,
-        m: [1, rating, rating * rating, nps === undefined ? 0 : 1, nps !== undefined && nps >= 9 ? 1 : 0, nps !== undefined && nps <= 6 ? 1 : 0],
+        m: [
+          1,
+          rating,
+          rating * rating,
+          nps === undefined ? 0 : 1,
+          nps !== undefined && nps >= 9 ? 1 : 0,
+          nps !== undefined && nps <= 6 ? 1 : 0,
+        ],
       })),
     events: fc
-      .record({ day: dayArb, registrations: countArb, share: fc.double({ min: 0, max: 1, noNaN: true }), newUsers: countArb, kind: fc.constantFrom('open_class', 'live', 'offline', 'competition') })
+      .record({
+        day: dayArb,
+        registrations: countArb,
+        share: fc.double({ min: 0, max: 1, noNaN: true }),
+        newUsers: countArb,
+        kind: fc.constantFrom('open_class', 'live', 'offline', 'competition'),
+      })
       .map(({ day, registrations, share, newUsers, kind }) => {
         const attendees = Math.floor(registrations * share);
         return {
-          row: { event_id: 'e', date: day, kind, registrations: String(registrations), attendees: String(attendees), new_users: String(newUsers) },
+          row: {
+            event_id: 'e',
+            date: day,
+            kind,
+            registrations: String(registrations),
+            attendees: String(attendees),
+            new_users: String(newUsers),
+          },
           day,
           m: [1, registrations, attendees, newUsers],
         };
       }),
     brand: fc
-      .record({ day: dayArb, influence: moneyArb, followers: fc.option(countArb, { nil: undefined }), mentions: fc.option(countArb, { nil: undefined }) })
+      .record({
+        day: dayArb,
+        influence: moneyArb,
+        followers: fc.option(countArb, { nil: undefined }),
+        mentions: fc.option(countArb, { nil: undefined }),
+      })
       .map(({ day, influence, followers, mentions }) => {
         const b = Number(influence);
         return {
-          row: { date: day, influence, followers: followers === undefined ? '' : String(followers), mentions: mentions === undefined ? '' : String(mentions) },
+          row: {
+            date: day,
+            influence,
+            followers: followers === undefined ? '' : String(followers),
+            mentions: mentions === undefined ? '' : String(mentions),
+          },
           day,
           m: [1, b, b * b, followers ?? 0, mentions ?? 0],
         };
@@ -328,7 +439,11 @@ describe('accumulate sums rows into the measures', () => {
     // A series row groups by day and series id: the group key the definition gives is checked here by hand.
     series: fc
       .record({ day: dayArb, id: fc.constantFrom('total_enrollments', 'revenue', 'new.paid-users'), value: moneyArb })
-      .map(({ day, id, value }) => ({ row: { date: day, series: id, value }, day: `${day}|${id}`, m: [1, Number(value)] })),
+      .map(({ day, id, value }) => ({
+        row: { date: day, series: id, value },
+        day: `${day}|${id}`,
+        m: [1, Number(value)],
+      })),
   };
 
   it.each(DATASET_NAMES)('%s: accumulating random valid rows equals the direct per-day sum (property)', (name) => {

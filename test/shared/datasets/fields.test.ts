@@ -1,9 +1,19 @@
 import * as z from 'zod';
 import { describe, expect, it } from 'vitest';
-import { boolean, decimal, identifier, integer, oneOf, optional, required, timestamp } from '../../../shared/datasets/fields';
+import {
+  boolean,
+  decimal,
+  identifier,
+  integer,
+  oneOf,
+  optional,
+  required,
+  timestamp,
+} from '../../../shared/datasets/fields';
 import { DayResolver } from '../../../shared/time/days';
 
-const messagesOf = (result: { success: boolean; error?: z.ZodError }) => (result.error?.issues ?? []).map((i) => i.message);
+const messagesOf = (result: { success: boolean; error?: z.ZodError }) =>
+  (result.error?.issues ?? []).map((i) => i.message);
 
 describe('decimal', () => {
   it.each([
@@ -109,15 +119,18 @@ describe('integer', () => {
     expect(result.data).toBe(expected);
   });
 
-  it.each(['1.5', '1.0', '1e3', '9007199254740992', '99999999999999999999', '0x10', 'NaN', '', ' '])('refuses the text %j', (text) => {
-    // Prepare
-    const schema = integer({ min: 0 });
-    // Act
-    const result = schema.safeParse(text);
-    // Assess
-    expect(result.success).toBe(false);
-    expect(messagesOf(result)).toEqual(['expected a whole number >= 0']);
-  });
+  it.each(['1.5', '1.0', '1e3', '9007199254740992', '99999999999999999999', '0x10', 'NaN', '', ' '])(
+    'refuses the text %j',
+    (text) => {
+      // Prepare
+      const schema = integer({ min: 0 });
+      // Act
+      const result = schema.safeParse(text);
+      // Assess
+      expect(result.success).toBe(false);
+      expect(messagesOf(result)).toEqual(['expected a whole number >= 0']);
+    },
+  );
 
   it('accepts whole JSON numbers and refuses fractional or unsafe ones', () => {
     // Prepare

@@ -65,7 +65,7 @@ describe('praisWinstenTransform and fitAr1Regression against dense GLS', () => {
     }
   });
 
-  it('weighs the grid by |Omega|^-1/2 |X\'Omega^-1 X|^-1/2 RSS^-(n-k)/2, as computed densely', () => {
+  it("weighs the grid by |Omega|^-1/2 |X'Omega^-1 X|^-1/2 RSS^-(n-k)/2, as computed densely", () => {
     // Prepare
     const observations = observationsOn(GAPPY_DAYS, 12);
     const grid = [-0.5, 0, 0.4, 0.7, 0.9];
@@ -184,7 +184,10 @@ describe('predictSum against the dense best linear unbiased predictor', () => {
     const ones = [futureDays.map(() => 1)];
     const conditional = sff.map((row, i) => row.map((v, j) => v - multiply(kriging, transpose(sfp))[i]![j]!));
     const noise = multiply(multiply(ones, conditional), transpose(ones))[0]![0]!;
-    const m = multiply(ones, xf.map((row, i) => row.map((v, j) => v - multiply(kriging, xp)[i]![j]!)));
+    const m = multiply(
+      ones,
+      xf.map((row, i) => row.map((v, j) => v - multiply(kriging, xp)[i]![j]!)),
+    );
     const parameter = multiply(multiply(m, gls.aInverse), transpose(m))[0]![0]!;
     const s2 = gls.rss / (observations.length - 3);
     // Act

@@ -51,19 +51,28 @@ describe('leastSquares', () => {
     expect(fit.residualSumOfSquares).toBeLessThan(1e-20);
   });
 
-  it('matches the normal equations (X\'X)^-1 X\'y on a random tall design, with R\'R = X\'X', () => {
+  it("matches the normal equations (X'X)^-1 X'y on a random tall design, with R'R = X'X", () => {
     // Prepare
     const normal = normalSampler(seededRandom(7));
     const rows = Array.from({ length: 40 }, (_, i) => [1, i / 40, normal(), i % 7 === 2 ? 1 : 0, normal() * 100]);
     const y = rows.map((row) => 3 + 2 * row[1]! - row[2]! + 0.5 * row[3]! + 0.01 * row[4]! + normal());
     const xtx = multiply(transpose(rows), rows);
-    const expected = multiply(inverse(xtx), multiply(transpose(rows), y.map((v) => [v]))).map((r) => r[0]!);
+    const expected = multiply(
+      inverse(xtx),
+      multiply(
+        transpose(rows),
+        y.map((v) => [v]),
+      ),
+    ).map((r) => r[0]!);
     // Act
     const fit = leastSquares(columnsOf(rows), y);
     // Assess
     if (!fit.ok) throw new Error('expected a fit');
     fit.coefficients.forEach((b, j) => expect(b).toBeCloseTo(expected[j]!, 9));
-    const rtr = multiply(transpose(fit.r.map((row) => [...row])), fit.r.map((row) => [...row]));
+    const rtr = multiply(
+      transpose(fit.r.map((row) => [...row])),
+      fit.r.map((row) => [...row]),
+    );
     rtr.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(xtx[i]![j]!, 8)));
     expect(fit.logDetCrossProduct).toBeCloseTo(logAbsDeterminant(xtx), 9);
   });
@@ -81,14 +90,20 @@ describe('leastSquares', () => {
 
   it('reports a column of zeros as dependent', () => {
     // Prepare / Act
-    const fit = leastSquares([[1, 1, 1], [0, 0, 0]], [1, 2, 3]);
+    const fit = leastSquares(
+      [
+        [1, 1, 1],
+        [0, 0, 0],
+      ],
+      [1, 2, 3],
+    );
     // Assess
     expect(fit).toEqual({ ok: false, dependentColumn: 1 });
   });
 });
 
 describe('triangular solves', () => {
-  it('solve R x = b and R\'z = c, and c\'(R\'R)^-1 c, as the dense inverse does', () => {
+  it("solve R x = b and R'z = c, and c'(R'R)^-1 c, as the dense inverse does", () => {
     // Prepare
     const r = [
       [2, -1, 0.5],
@@ -102,9 +117,18 @@ describe('triangular solves', () => {
     const z = solveUpperTransposed(r, b);
     const quadratic = inverseQuadraticForm(r, b);
     // Assess
-    multiply(r, x.map((v) => [v])).forEach((row, i) => expect(row[0]).toBeCloseTo(b[i]!, 12));
-    multiply(transpose(r), z.map((v) => [v])).forEach((row, i) => expect(row[0]).toBeCloseTo(b[i]!, 12));
-    const dense = multiply(multiply([b], inverse(rtr)), b.map((v) => [v]))[0]![0]!;
+    multiply(
+      r,
+      x.map((v) => [v]),
+    ).forEach((row, i) => expect(row[0]).toBeCloseTo(b[i]!, 12));
+    multiply(
+      transpose(r),
+      z.map((v) => [v]),
+    ).forEach((row, i) => expect(row[0]).toBeCloseTo(b[i]!, 12));
+    const dense = multiply(
+      multiply([b], inverse(rtr)),
+      b.map((v) => [v]),
+    )[0]![0]!;
     expect(quadratic).toBeCloseTo(dense, 12);
   });
 });

@@ -60,7 +60,9 @@ describe('impactSentence', () => {
       'No detectable effect on enrollments since 7 Sep: about +120 against the counterfactual, ' +
         'but the 95% interval (-81 to +322) includes zero.',
     );
-    expect(impactSentence(none, ZH)).toBe('自9月7日以来未检测到合作对报名的影响：估计 +120，但 95% 区间（-81 至 +322）包含 0。');
+    expect(impactSentence(none, ZH)).toBe(
+      '自9月7日以来未检测到合作对报名的影响：估计 +120，但 95% 区间（-81 至 +322）包含 0。',
+    );
   });
 
   it('says the estimate is weaker without controls', () => {
@@ -98,10 +100,12 @@ describe('impactSentence', () => {
       'Not enough data to estimate the effect on enrollments: ' +
         'the pre-period has 40 days with data, and at least 56 (8 weeks) are needed.',
     );
-    expect(impactSentence(short, ZH)).toBe('数据不足，无法估计合作对报名的影响：合作前只有 40 天数据，至少需要 56 天（8 周）。');
+    expect(impactSentence(short, ZH)).toBe(
+      '数据不足，无法估计合作对报名的影响：合作前只有 40 天数据，至少需要 56 天（8 周）。',
+    );
   });
 
-  it('uses the caller\'s number format', () => {
+  it("uses the caller's number format", () => {
     // Prepare
     const revenue = result({ effect: 12345.6, ci: [2000, 22000] });
     const format = (value: number) => `¥${Math.round(value)}`;

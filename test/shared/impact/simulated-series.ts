@@ -102,7 +102,11 @@ export const simulateImpact = (scenario: Scenario, seed: number): SimulatedImpac
     const marketPart = scenario.withControl ? scenario.controlWeight * (controlValue - 300) : 0;
     const isPost = i >= scenario.preDays;
     const value =
-      scenario.level + (scenario.withControl ? 0 : scenario.trendPerDay * i) + weekdayEffect + marketPart + noise +
+      scenario.level +
+      (scenario.withControl ? 0 : scenario.trendPerDay * i) +
+      weekdayEffect +
+      marketPart +
+      noise +
       (isPost ? effectPerDay : 0);
     control.push({ day, value: controlValue });
     if (random() < scenario.missingShare) continue;

@@ -29,7 +29,8 @@ const analyse = (body: string | Buffer, o: Options = {}): Promise<FileAnalysis> 
   });
 
 const HEADER = 'user_id,course_id,enrolled_at,channel,amount';
-const row = (user: string, amount: string | number, day = '2026-11-02', channel = 'ad') => `${user},ai-101,${day},${channel},${amount}`;
+const row = (user: string, amount: string | number, day = '2026-11-02', channel = 'ad') =>
+  `${user},ai-101,${day},${channel},${amount}`;
 const csv = (...lines: string[]) => `${lines.join('\n')}\n`;
 const daysOf = (a: FileAnalysis) => Object.fromEntries(a.days);
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -37,7 +38,12 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 describe('analyseFile: CSV', () => {
   it('accepts a clean file and aggregates it per local day, with the stored bytes hashed', async () => {
     // Prepare: 16:00Z is midnight in Shanghai, so the third row belongs to 11-03.
-    const body = csv(HEADER, row('u1', '10'), row('u2', '20', '2026-11-02T23:59:59'), row('u3', '5', '2026-11-02T16:00:00Z', 'organic'));
+    const body = csv(
+      HEADER,
+      row('u1', '10'),
+      row('u2', '20', '2026-11-02T23:59:59'),
+      row('u3', '5', '2026-11-02T16:00:00Z', 'organic'),
+    );
     // Act
     const result = await analyse(body);
     // Assess: measures = rows, enrollments, revenue, revenue_sq, partner_enrollments, refunded
@@ -73,9 +79,18 @@ describe('analyseFile: CSV', () => {
     expect(daysOf(result)).toEqual({ '2026-11-02': [1, 1, 2.5, 6.25, 1, 0] });
   });
 
-  it('gives errors the file\'s own line numbers when a record spans lines (LF)', async () => {
+  it("gives errors the file's own line numbers when a record spans lines (LF)", async () => {
     // Prepare: line 1 header, lines 2-3 one record, line 4 bad, lines 5-7 one record, line 8 bad.
-    const body = csv(HEADER, 'u1,"AI', 'course",2026-11-02,ad,10', row('u2', '-1'), 'u3,"a', 'b', 'c",2026-11-02,ad,1', row('u4', '1', 'bad'));
+    const body = csv(
+      HEADER,
+      'u1,"AI',
+      'course",2026-11-02,ad,10',
+      row('u2', '-1'),
+      'u3,"a',
+      'b',
+      'c",2026-11-02,ad,1',
+      row('u4', '1', 'bad'),
+    );
     // Act
     const result = await analyse(body, { maxRejectedShare: 0.5 });
     // Assess
@@ -101,7 +116,11 @@ describe('analyseFile: CSV', () => {
 
   it('ignores extra columns and takes the columns in any order', async () => {
     // Prepare
-    const body = csv('amount,note,channel,enrolled_at,user_id,course_id,utm', '10,hello,ad,2026-11-02,u1,c1,x', '20,,referral,2026-11-03,u2,c1,');
+    const body = csv(
+      'amount,note,channel,enrolled_at,user_id,course_id,utm',
+      '10,hello,ad,2026-11-02,u1,c1,x',
+      '20,,referral,2026-11-03,u2,c1,',
+    );
     // Act
     const result = await analyse(body);
     // Assess
@@ -150,7 +169,11 @@ describe('analyseFile: CSV', () => {
     // Act
     const result = await analyse(body);
     // Assess
-    expect(result).toMatchObject({ status: 'rejected', reason: 'header names column "amount" twice', errors: [{ line: 1 }] });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      reason: 'header names column "amount" twice',
+      errors: [{ line: 1 }],
+    });
   });
 
   it.each([
@@ -178,13 +201,22 @@ describe('analyseFile: CSV', () => {
     expect(result).toMatchObject({ status: 'rejected', rows: 0, reason: 'file is empty: expected a header row' });
   });
 
-  it.each([`${HEADER}\n`, HEADER, `${HEADER}\n\n\n`])('rejects the header-only file %j as having no data rows', async (body) => {
-    // Prepare: nothing beyond the body
-    // Act
-    const result = await analyse(body);
-    // Assess
-    expect(result).toMatchObject({ status: 'rejected', rows: 0, acceptedRows: 0, rejectedRows: 0, reason: 'file has a header but no data rows' });
-  });
+  it.each([`${HEADER}\n`, HEADER, `${HEADER}\n\n\n`])(
+    'rejects the header-only file %j as having no data rows',
+    async (body) => {
+      // Prepare: nothing beyond the body
+      // Act
+      const result = await analyse(body);
+      // Assess
+      expect(result).toMatchObject({
+        status: 'rejected',
+        rows: 0,
+        acceptedRows: 0,
+        rejectedRows: 0,
+        reason: 'file has a header but no data rows',
+      });
+    },
+  );
 
   it('rejects a quoted field that is never closed, with the line', async () => {
     // Prepare
@@ -203,7 +235,11 @@ describe('analyseFile: CSV', () => {
     // Act
     const result = await analyse(body);
     // Assess
-    expect(result).toMatchObject({ status: 'rejected', reason: 'malformed CSV (invalid closing quote) at line 3', errors: [{ line: 3 }] });
+    expect(result).toMatchObject({
+      status: 'rejected',
+      reason: 'malformed CSV (invalid closing quote) at line 3',
+      errors: [{ line: 3 }],
+    });
   });
 });
 
@@ -246,7 +282,11 @@ describe('analyseFile: JSON and NDJSON', () => {
     ['an object', JSON.stringify(good), 'expected a JSON array of objects, found another JSON value'],
     ['a number', '42', 'expected a JSON array of objects, found another JSON value'],
     ['an empty array', '[]', 'file holds no records: expected a JSON array of objects'],
-    ['a truncated array', `[${JSON.stringify(good)},{"user_id"`, /^not valid JSON( after record \d+)?: expected a JSON array of objects$/],
+    [
+      'a truncated array',
+      `[${JSON.stringify(good)},{"user_id"`,
+      /^not valid JSON( after record \d+)?: expected a JSON array of objects$/,
+    ],
     ['garbage', 'hello', 'not valid JSON: expected a JSON array of objects'],
     ['an empty file', '', /^(not valid JSON|file holds no records): expected a JSON array of objects$/],
   ])('rejects %s as a JSON file', async (_name, body, reason) => {
@@ -262,7 +302,14 @@ describe('analyseFile: JSON and NDJSON', () => {
 
   it('reads NDJSON line by line: blank lines skipped, a bad line reported with its line number', async () => {
     // Prepare
-    const lines = [JSON.stringify(good), '', JSON.stringify({ ...good, amount: 3 }), '{"user_id": broken', '[1,2]', JSON.stringify({ ...good, channel: 'tv' })];
+    const lines = [
+      JSON.stringify(good),
+      '',
+      JSON.stringify({ ...good, amount: 3 }),
+      '{"user_id": broken',
+      '[1,2]',
+      JSON.stringify({ ...good, channel: 'tv' }),
+    ];
     const body = `\uFEFF${lines.join('\r\n')}\r\n`;
     // Act
     const result = await analyse(body, { format: 'ndjson', maxRejectedShare: 0.9 });
@@ -297,7 +344,11 @@ describe('analyseFile: bytes, encodings and compression', () => {
     // Assess
     expect(result.status).toBe('accepted');
     expect(daysOf(result)).toEqual({ '2026-11-02': [1, 1, 10, 100, 1, 0], '2026-11-03': [1, 1, 20, 400, 1, 0] });
-    expect(result.stats).toEqual({ contentHash: sha256(gz), storedBytes: gz.length, uncompressedBytes: Buffer.byteLength(body) });
+    expect(result.stats).toEqual({
+      contentHash: sha256(gz),
+      storedBytes: gz.length,
+      uncompressedBytes: Buffer.byteLength(body),
+    });
   });
 
   it('rejects a truncated gzip stream as a file problem (not a read failure)', async () => {
@@ -326,7 +377,9 @@ describe('analyseFile: bytes, encodings and compression', () => {
     // Assess
     expect(bomb.length).toBeLessThan(50_000);
     expect(result.status).toBe('rejected');
-    expect(result.reason).toBe('file is larger than the limit of 100000 bytes uncompressed; split it into smaller files');
+    expect(result.reason).toBe(
+      'file is larger than the limit of 100000 bytes uncompressed; split it into smaller files',
+    );
   });
 
   it('rejects a plain file over maxUncompressedBytes, naming the limit in MiB when large', async () => {
@@ -361,7 +414,11 @@ describe('analyseFile: bytes, encodings and compression', () => {
 
   it('rejects invalid UTF-8, naming the chunk offset', async () => {
     // Prepare: 0xC3 0x28 is an invalid two-byte sequence
-    const bytes = Buffer.concat([Buffer.from(`${HEADER}\n`), Buffer.from([0xc3, 0x28]), Buffer.from(',c,2026-11-02,ad,1\n')]);
+    const bytes = Buffer.concat([
+      Buffer.from(`${HEADER}\n`),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from(',c,2026-11-02,ad,1\n'),
+    ]);
     // Act
     const result = await analyse(bytes);
     // Assess
@@ -482,7 +539,10 @@ describe('analyseFile: properties', () => {
   /** Quotes a CSV field when it needs it. */
   const field = (s: string) => (/[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s);
 
-  const textArb = fc.string({ unit: fc.constantFrom('a', 'b', 'Z', '9', ' ', ',', '"', '\n', '\r\n', '-', '张', 'é'), maxLength: 8 });
+  const textArb = fc.string({
+    unit: fc.constantFrom('a', 'b', 'Z', '9', ' ', ',', '"', '\n', '\r\n', '-', '张', 'é'),
+    maxLength: 8,
+  });
   const entryArb = fc.record({
     user: textArb.map((s) => `u${s}`),
     course: textArb.map((s) => `c${s}`),
@@ -498,7 +558,10 @@ describe('analyseFile: properties', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(entryArb, { minLength: 1, maxLength: 30 }),
-        fc.shuffledSubarray(['user_id', 'course_id', 'enrolled_at', 'channel', 'amount', 'refunded', 'note'], { minLength: 7, maxLength: 7 }),
+        fc.shuffledSubarray(['user_id', 'course_id', 'enrolled_at', 'channel', 'amount', 'refunded', 'note'], {
+          minLength: 7,
+          maxLength: 7,
+        }),
         fc.constantFrom('\n', '\r\n'),
         fc.boolean(),
         fc.boolean(),
@@ -527,7 +590,14 @@ describe('analyseFile: properties', () => {
             const [rows, kept, revenue, revenueSq, partner, refunded]: Six = expected[day] ?? [0, 0, 0, 0, 0, 0];
             expected[day] = isRefunded
               ? [rows + 1, kept, revenue, revenueSq, partner, refunded + 1]
-              : [rows + 1, kept + 1, revenue + a, revenueSq + a * a, partner + (e.channel !== 'organic' ? 1 : 0), refunded];
+              : [
+                  rows + 1,
+                  kept + 1,
+                  revenue + a,
+                  revenueSq + a * a,
+                  partner + (e.channel !== 'organic' ? 1 : 0),
+                  refunded,
+                ];
           }
           const text = `${bom ? '\uFEFF' : ''}${lines.join(eol)}${eol}`;
           const bytes = gzip ? gzipSync(text) : Buffer.from(text);
@@ -538,7 +608,8 @@ describe('analyseFile: properties', () => {
           expect(result).toMatchObject({ status: 'accepted', rows: entries.length, acceptedRows: entries.length });
           const actual = daysOf(result);
           expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
-          for (const [day, m] of Object.entries(expected)) m.forEach((v, i) => expect(actual[day]![i]).toBeCloseTo(v, 4));
+          for (const [day, m] of Object.entries(expected))
+            m.forEach((v, i) => expect(actual[day]![i]).toBeCloseTo(v, 4));
         },
       ),
       { numRuns: 80 },
@@ -548,10 +619,17 @@ describe('analyseFile: properties', () => {
   it('reports each bad row on the line it starts on, whatever LF line breaks quoted fields hold (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ course: fc.string({ unit: fc.constantFrom('a', '\n', ','), maxLength: 6 }).map((t) => `c${t}`), bad: fc.boolean(), blankBefore: fc.boolean() }), {
-          minLength: 1,
-          maxLength: 25,
-        }),
+        fc.array(
+          fc.record({
+            course: fc.string({ unit: fc.constantFrom('a', '\n', ','), maxLength: 6 }).map((t) => `c${t}`),
+            bad: fc.boolean(),
+            blankBefore: fc.boolean(),
+          }),
+          {
+            minLength: 1,
+            maxLength: 25,
+          },
+        ),
         async (entries) => {
           // Prepare: track the line each record starts on while writing the file.
           const lines = [HEADER];
@@ -583,7 +661,14 @@ describe('analyseFile: properties', () => {
   const VALID: Record<'csv' | 'json' | 'ndjson', string> = {
     json: JSON.stringify([
       { user_id: 'u1', course_id: 'c', enrolled_at: '2026-11-02', channel: 'ad', amount: 10 },
-      { user_id: 'u2', course_id: 'c', enrolled_at: '2026-11-02T10:00:00+08:00', channel: 'organic', amount: '2.5', refunded: true },
+      {
+        user_id: 'u2',
+        course_id: 'c',
+        enrolled_at: '2026-11-02T10:00:00+08:00',
+        channel: 'organic',
+        amount: '2.5',
+        refunded: true,
+      },
     ]),
     csv: `user_id,course_id,enrolled_at,channel,amount\nu1,"AI, pro",2026-11-02,ad,10\nu2,c,2026-11-03,organic,3\n`,
     ndjson: [
@@ -596,7 +681,11 @@ describe('analyseFile: properties', () => {
 
   /** A list of byte edits: overwrite, insert or delete at a relative position. */
   const mutationsArb = fc.array(
-    fc.record({ op: fc.constantFrom('set', 'insert', 'delete'), at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), byte: fc.integer({ min: 0, max: 255 }) }),
+    fc.record({
+      op: fc.constantFrom('set', 'insert', 'delete'),
+      at: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+      byte: fc.integer({ min: 0, max: 255 }),
+    }),
     { minLength: 1, maxLength: 6 },
   );
   const mutate = (bytes: Buffer, edits: { op: string; at: number; byte: number }[]) => {
@@ -617,23 +706,28 @@ describe('analyseFile: properties', () => {
     ['ndjson', false],
     ['json', true],
     ['ndjson', true],
-  ] as const)('random byte mutations of a valid %s file (gzip %s) always resolve to an outcome (property)', async (format, gzip) => {
-    const original = gzip ? gzipSync(VALID[format]) : Buffer.from(VALID[format]);
-    await fc.assert(
-      fc.asyncProperty(mutationsArb, async (edits) => {
-        // Prepare
-        const bytes = mutate(original, edits);
-        // Act
-        const result = await analyse(bytes, { format, gzip, maxRejectedShare: 0.5 });
-        // Assess: a verdict, consistent counts, and no aggregates for a rejected file
-        expect(['accepted', 'partial', 'rejected']).toContain(result.status);
-        expect(result.acceptedRows + (result.status === 'rejected' ? 0 : result.rejectedRows)).toBeLessThanOrEqual(result.rows);
-        if (result.status === 'rejected') {
-          expect(result.days.size).toBe(0);
-          expect(result.reason).toEqual(expect.any(String));
-        }
-      }),
-      { numRuns: 150 },
-    );
-  });
+  ] as const)(
+    'random byte mutations of a valid %s file (gzip %s) always resolve to an outcome (property)',
+    async (format, gzip) => {
+      const original = gzip ? gzipSync(VALID[format]) : Buffer.from(VALID[format]);
+      await fc.assert(
+        fc.asyncProperty(mutationsArb, async (edits) => {
+          // Prepare
+          const bytes = mutate(original, edits);
+          // Act
+          const result = await analyse(bytes, { format, gzip, maxRejectedShare: 0.5 });
+          // Assess: a verdict, consistent counts, and no aggregates for a rejected file
+          expect(['accepted', 'partial', 'rejected']).toContain(result.status);
+          expect(result.acceptedRows + (result.status === 'rejected' ? 0 : result.rejectedRows)).toBeLessThanOrEqual(
+            result.rows,
+          );
+          if (result.status === 'rejected') {
+            expect(result.days.size).toBe(0);
+            expect(result.reason).toEqual(expect.any(String));
+          }
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 });

@@ -8,7 +8,8 @@ import { DayResolver, type DayParse } from '../../../shared/time/days';
  * zone offset taken from luxon on every call (no cache): milliseconds from the fraction,
  * offsets up to ±18:00, and a local day that must stay within 1970-01-01..9999-12-31.
  */
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const SLOT_MS = 15 * 60 * 1000;
@@ -33,7 +34,8 @@ const referenceDayOf = (timezone: string, value: string): DayParse => {
     const minute = Number(m[5]);
     const second = m[6] === undefined ? 0 : Number(m[6]);
     const millis = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
-    if (hour > 23 || minute > 59 || second > 59) return { ok: false, reason: 'expected a time of day between 00:00:00 and 23:59:59' };
+    if (hour > 23 || minute > 59 || second > 59)
+      return { ok: false, reason: 'expected a time of day between 00:00:00 and 23:59:59' };
     const offsetText = m[8];
     if (offsetText !== undefined) {
       let offsetMinutes = 0;
@@ -42,12 +44,14 @@ const referenceDayOf = (timezone: string, value: string): DayParse => {
         const digits = offsetText.slice(1).replace(':', '');
         const oh = Number(digits.slice(0, 2));
         const om = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
-        if (om > 59 || oh * 60 + om > 18 * 60) return { ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' };
+        if (om > 59 || oh * 60 + om > 18 * 60)
+          return { ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' };
         offsetMinutes = sign * (oh * 60 + om);
       }
       const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
       const local = new Date(utc + offsetAt(utc) * 60_000).toISOString();
-      if (!/^\d{4}-/.test(local) || local < '1970-01-01') return { ok: false, reason: 'expected a real calendar date between 1970 and 9999' };
+      if (!/^\d{4}-/.test(local) || local < '1970-01-01')
+        return { ok: false, reason: 'expected a real calendar date between 1970 and 9999' };
       return { ok: true, day: local.slice(0, 10), epochMs: utc };
     }
     const wall = Date.UTC(year, month - 1, day, hour, minute, second, millis);
@@ -57,7 +61,15 @@ const referenceDayOf = (timezone: string, value: string): DayParse => {
   return { ok: true, day: value.slice(0, 10), epochMs: midnight - offsetAt(midnight) * 60_000 };
 };
 
-const ZONES = ['Asia/Shanghai', 'Europe/Berlin', 'America/New_York', 'Asia/Kathmandu', 'Pacific/Chatham', 'Pacific/Kiritimati', 'UTC'] as const;
+const ZONES = [
+  'Asia/Shanghai',
+  'Europe/Berlin',
+  'America/New_York',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'Pacific/Kiritimati',
+  'UTC',
+] as const;
 const resolvers = new Map(ZONES.map((z) => [z, new DayResolver(z)]));
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -75,10 +87,27 @@ const valueArb = fc.oneof(
       h: fc.oneof(digits(2), fc.constantFrom('00', '23', '24')),
       mi: fc.oneof(digits(2), fc.constantFrom('00', '59', '60')),
       s: fc.option(fc.oneof(digits(2), fc.constantFrom('59', '60')), { nil: undefined }),
-      frac: fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 11 }), { nil: undefined }),
+      frac: fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 11 }), {
+        nil: undefined,
+      }),
       off: fc.option(
         fc.oneof(
-          fc.constantFrom('Z', 'z', '+00:00', '-00:00', '+18:00', '-18:59', '+19:00', '+05:45', '+0530', '-03', '+8', '+08:0', ' +08:00', 'Z '),
+          fc.constantFrom(
+            'Z',
+            'z',
+            '+00:00',
+            '-00:00',
+            '+18:00',
+            '-18:59',
+            '+19:00',
+            '+05:45',
+            '+0530',
+            '-03',
+            '+8',
+            '+08:0',
+            ' +08:00',
+            'Z ',
+          ),
           fc.tuple(fc.constantFrom('+', '-'), digits(2), fc.constantFrom(':', ''), digits(2)).map((p) => p.join('')),
           fc.tuple(fc.constantFrom('+', '-'), digits(2)).map((p) => p.join('')),
         ),
@@ -98,7 +127,9 @@ const valueArb = fc.oneof(
       off: fc.integer({ min: -18 * 60, max: 18 * 60 }),
       sep: fc.constantFrom('T', ' '),
       seconds: fc.boolean(),
-      frac: fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 11 }), { nil: undefined }),
+      frac: fc.option(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 0, maxLength: 11 }), {
+        nil: undefined,
+      }),
       form: fc.constantFrom('none', 'Z', 'z', 'hh', 'hhmm', 'hh:mm'),
     })
     .map(({ t, off, sep, seconds, frac, form }) => {
@@ -107,7 +138,14 @@ const valueArb = fc.oneof(
       const a = Math.abs(off);
       const sign = off < 0 ? '-' : '+';
       const hh = pad(Math.floor(a / 60));
-      const offset = { none: '', Z: 'Z', z: 'z', hh: `${sign}${hh}`, hhmm: `${sign}${hh}${pad(a % 60)}`, 'hh:mm': `${sign}${hh}:${pad(a % 60)}` }[form];
+      const offset = {
+        none: '',
+        Z: 'Z',
+        z: 'z',
+        hh: `${sign}${hh}`,
+        hhmm: `${sign}${hh}${pad(a % 60)}`,
+        'hh:mm': `${sign}${hh}:${pad(a % 60)}`,
+      }[form];
       const time = seconds ? `${wall.slice(11, 19)}${frac === undefined ? '' : `.${frac}`}` : wall.slice(11, 16);
       return `${wall.slice(0, 10)}${sep}${time}${offset}`;
     }),
@@ -149,13 +187,27 @@ describe('DayResolver.dayOf fast reader against the regex reference (property)',
 describe('DayResolver.offsetAt against luxon (property)', () => {
   // Offsets are read from Intl's `longOffset` text and fall back to luxon for anything else
   // (Monrovia was -00:44:30 until 1972, an offset with seconds).
-  const zones = [...ZONES, 'Africa/Monrovia', 'America/St_Johns', 'Australia/Lord_Howe', 'Europe/Dublin', 'America/Sao_Paulo', 'Asia/Tehran'];
-  it('gives luxon\'s offset at the start of every 15-minute slot, in any order of instants', () => {
+  const zones = [
+    ...ZONES,
+    'Africa/Monrovia',
+    'America/St_Johns',
+    'Australia/Lord_Howe',
+    'Europe/Dublin',
+    'America/Sao_Paulo',
+    'Asia/Tehran',
+  ];
+  it("gives luxon's offset at the start of every 15-minute slot, in any order of instants", () => {
     const fresh = new Map(zones.map((z) => [z, new DayResolver(z)]));
     fc.assert(
       fc.property(
         fc.constantFrom(...zones),
-        fc.array(fc.oneof(fc.integer({ min: Date.UTC(1969, 0, 1), max: Date.UTC(2100, 0, 1) }), fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(1973, 0, 1) })), { minLength: 1, maxLength: 20 }),
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: Date.UTC(1969, 0, 1), max: Date.UTC(2100, 0, 1) }),
+            fc.integer({ min: Date.UTC(1970, 0, 1), max: Date.UTC(1973, 0, 1) }),
+          ),
+          { minLength: 1, maxLength: 20 },
+        ),
         (zone, instants) => {
           const resolver = fresh.get(zone)!;
           const luxon = IANAZone.create(zone);
@@ -164,6 +216,8 @@ describe('DayResolver.offsetAt against luxon (property)', () => {
       ),
       { numRuns: 2000 },
     );
-    expect(new DayResolver('Africa/Monrovia').offsetAt(Date.UTC(1971, 5, 1))).toBe(IANAZone.create('Africa/Monrovia').offset(Date.UTC(1971, 5, 1)));
+    expect(new DayResolver('Africa/Monrovia').offsetAt(Date.UTC(1971, 5, 1))).toBe(
+      IANAZone.create('Africa/Monrovia').offset(Date.UTC(1971, 5, 1)),
+    );
   });
 });

@@ -77,12 +77,18 @@ describe('decodeText: ASCII chunks skip the decoder, same text (property)', () =
   it('refuses invalid or cut UTF-8 wherever the chunks fall', async () => {
     const bad = fc.constantFrom([0xc3, 0x28], [0xe5, 0xbc], [0xff], [0xc3]);
     await fc.assert(
-      fc.asyncProperty(fc.string({ unit: piece, maxLength: 12 }), bad, fc.string({ unit: piece, maxLength: 12 }), cuts, async (a, b, c, at) => {
-        const bytes = Buffer.concat([Buffer.from(a), Buffer.from(b), Buffer.from(c)]);
-        const chunks = split(bytes, at);
-        expect(reference(bytes)).toBe('REJECTED');
-        expect(await decodeAll(chunks)).toBe(`REJECTED: ${referenceReason(chunks)}`);
-      }),
+      fc.asyncProperty(
+        fc.string({ unit: piece, maxLength: 12 }),
+        bad,
+        fc.string({ unit: piece, maxLength: 12 }),
+        cuts,
+        async (a, b, c, at) => {
+          const bytes = Buffer.concat([Buffer.from(a), Buffer.from(b), Buffer.from(c)]);
+          const chunks = split(bytes, at);
+          expect(reference(bytes)).toBe('REJECTED');
+          expect(await decodeAll(chunks)).toBe(`REJECTED: ${referenceReason(chunks)}`);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -19,9 +19,40 @@ const KEYS = ['user_id', 'date', 'score', 'a', 'ab'];
 
 /** JSON values as files hold them, and the odd ones: escapes, nesting, big and tiny numbers. */
 const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom('u-1', '2026-11-02', '2026-11-02T10:00:00+08:00', '', ' 7 ', 'a"b', 'a\\b', 'tab\there', 'line\nbreak', '\u2028', '张三', '😀', 'true', '0.5'),
+  fc.constantFrom(
+    'u-1',
+    '2026-11-02',
+    '2026-11-02T10:00:00+08:00',
+    '',
+    ' 7 ',
+    'a"b',
+    'a\\b',
+    'tab\there',
+    'line\nbreak',
+    '\u2028',
+    '张三',
+    '😀',
+    'true',
+    '0.5',
+  ),
   fc.string({ maxLength: 8 }),
-  fc.constantFrom(0, -0, 1, -1, 0.5, 0.709, 1e21, 1e-7, 123456789012345, 1234567890123456789, 2 ** 53 + 1, -3.25, 5e-324, Number.MAX_VALUE),
+  fc.constantFrom(
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    0.709,
+    1e21,
+    1e-7,
+    123456789012345,
+    // biome-ignore lint/correctness/noPrecisionLoss: a JSON number past 2^53, read as the nearest double on purpose
+    1234567890123456789,
+    2 ** 53 + 1,
+    -3.25,
+    5e-324,
+    Number.MAX_VALUE,
+  ),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.integer(),
   fc.constantFrom(true, false, null, {}, [], [1], { a: 1 }),
@@ -30,13 +61,18 @@ const jsonValue: fc.Arbitrary<unknown> = fc.oneof(
 /** Lines as writers produce them: JSON.stringify of flat objects, with spacing variants and repeated keys. */
 const jsonLine = fc
   .tuple(
-    fc.array(fc.tuple(fc.constantFrom(...KEYS, 'other', 'user', 'dat', '__proto__', 'us\\u0065r_id'), jsonValue), { maxLength: 6 }),
+    fc.array(fc.tuple(fc.constantFrom(...KEYS, 'other', 'user', 'dat', '__proto__', 'us\\u0065r_id'), jsonValue), {
+      maxLength: 6,
+    }),
     fc.constantFrom('', ' ', '\t', '  '),
     fc.constantFrom('', ' ', '\t'),
   )
   .map(([members, inner, outer]) => {
     const body = members
-      .map(([key, value]) => `${key.includes('\\') ? `"${key}"` : JSON.stringify(key)}${inner}:${inner}${JSON.stringify(value)}`)
+      .map(
+        ([key, value]) =>
+          `${key.includes('\\') ? `"${key}"` : JSON.stringify(key)}${inner}:${inner}${JSON.stringify(value)}`,
+      )
       .join(`${inner},${inner}`);
     return `${outer}{${inner}${body}${inner}}${outer}`;
   });
@@ -44,7 +80,39 @@ const jsonLine = fc
 /** Near-JSON text: the pieces of lines, in any order (mostly not JSON, sometimes so). */
 const nearJson = fc
   .array(
-    fc.constantFrom('{', '}', '"', '"user_id"', '"date"', '"score"', ':', ',', ' ', '\t', '1', '-', '0', '.', 'e', '+', '5', 'true', 'fals', 'false', 'null', 'nul', '"x"', '\\', '\\"', '[', ']', '\u0001', '\u001f', 'é', '"2026-11-02"'),
+    fc.constantFrom(
+      '{',
+      '}',
+      '"',
+      '"user_id"',
+      '"date"',
+      '"score"',
+      ':',
+      ',',
+      ' ',
+      '\t',
+      '1',
+      '-',
+      '0',
+      '.',
+      'e',
+      '+',
+      '5',
+      'true',
+      'fals',
+      'false',
+      'null',
+      'nul',
+      '"x"',
+      '\\',
+      '\\"',
+      '[',
+      ']',
+      '\u0001',
+      '\u001f',
+      'é',
+      '"2026-11-02"',
+    ),
     { maxLength: 24 },
   )
   .map((parts) => parts.join(''));
@@ -52,7 +120,9 @@ const nearJson = fc
 const parsed = (line: string): Record<string, unknown> | undefined => {
   try {
     const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -69,7 +139,7 @@ describe('JSON line reader against JSON.parse (property)', () => {
     if (!read) return false;
     expect(reference).toBeDefined();
     KEYS.forEach((key, i) => {
-      const has = Object.prototype.hasOwnProperty.call(reference, key);
+      const has = Object.hasOwn(reference!, key);
       const kind = reader.kinds[i];
       if (!has) {
         expect(kind).toBe(JsonKind.Absent);
@@ -78,7 +148,10 @@ describe('JSON line reader against JSON.parse (property)', () => {
       const value = reference![key];
       if (kind === JsonKind.String) expect(text.slice(reader.starts[i], reader.ends[i])).toBe(value);
       else if (kind === JsonKind.Number) expect(Object.is(reader.numbers[i], value)).toBe(true);
-      else expect(kind).toBe(value === true ? JsonKind.True : value === false ? JsonKind.False : value === null ? JsonKind.Null : -1);
+      else
+        expect(kind).toBe(
+          value === true ? JsonKind.True : value === false ? JsonKind.False : value === null ? JsonKind.Null : -1,
+        );
     });
     return true;
   };
@@ -129,7 +202,11 @@ describe('NDJSON rows read in place equal fromObject on JSON.parse (property)', 
       .map((members) => `{${members.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
     // Mostly valid rows: every column with a typical value.
     const valid = fc
-      .tuple(...columns.map(() => fc.constantFrom<unknown>('2026-11-02', '2026-11-02T10:00:00Z', 'u-1', 'live', 'ad', 3, 0.5, '7', true, 'CNY')))
+      .tuple(
+        ...columns.map(() =>
+          fc.constantFrom<unknown>('2026-11-02', '2026-11-02T10:00:00Z', 'u-1', 'live', 'ad', 3, 0.5, '7', true, 'CNY'),
+        ),
+      )
       .map((values) => JSON.stringify(Object.fromEntries(columns.map((c, i) => [c, values[i]]))));
     fc.assert(
       fc.property(fc.oneof(line, valid, nearJson), (text) => {

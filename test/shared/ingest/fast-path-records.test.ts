@@ -33,7 +33,11 @@ const countNewlines = (fields: readonly string[]): number => {
 };
 
 const guessDelimiter = (headerLine: string): string | undefined => {
-  for (const [delimiter, name] of [[';', 'semicolons'], ['\t', 'tabs'], ['|', 'pipes']] as const) {
+  for (const [delimiter, name] of [
+    [';', 'semicolons'],
+    ['\t', 'tabs'],
+    ['|', 'pipes'],
+  ] as const) {
     if (headerLine.includes(delimiter)) return name;
   }
   return undefined;
@@ -101,7 +105,11 @@ const referenceCsv = async (chunks: string[]): Promise<Outcome | 'opening-quote'
           : csvError.code === 'CSV_QUOTE_NOT_CLOSED'
             ? 'a quoted field is never closed'
             : `malformed CSV (${csvError.code.replace(/^CSV_/, '').toLowerCase().replace(/_/g, ' ')})`;
-      return { items, header, rejection: { reason: `${reason} at line ${csvError.lines ?? '?'}`, line: csvError.lines } };
+      return {
+        items,
+        header,
+        rejection: { reason: `${reason} at line ${csvError.lines ?? '?'}`, line: csvError.lines },
+      };
     }
     if (error instanceof FileRejection) return { items, header, rejection: { reason: error.reason, line: error.line } };
     throw error;
@@ -197,7 +205,25 @@ const compareCsv = async (text: string, at: number[]) => {
 };
 
 describe('CSV reader against csv-parse (property)', () => {
-  const unit = fc.constantFrom('a', 'b', ' ', ',', ',', '"', '""', '\n', '\n', '\r\n', '\r', ';', '\t', '\uFEFF', 'é', '张', '😀');
+  const unit = fc.constantFrom(
+    'a',
+    'b',
+    ' ',
+    ',',
+    ',',
+    '"',
+    '""',
+    '\n',
+    '\n',
+    '\r\n',
+    '\r',
+    ';',
+    '\t',
+    '\uFEFF',
+    'é',
+    '张',
+    '😀',
+  );
 
   it('reads any text of CSV-ish characters, in any chunking, to the same records, lines and rejections', async () => {
     let compared = 0;
@@ -220,11 +246,20 @@ describe('CSV reader against csv-parse (property)', () => {
     const eol = fc.constantFrom('\n', '\r\n', '\r');
     const recordArb = fc.tuple(fc.array(field, { minLength: 1, maxLength: 4 }), eol, fc.boolean());
     await fc.assert(
-      fc.asyncProperty(fc.array(recordArb, { minLength: 1, maxLength: 12 }), fc.boolean(), fc.boolean(), cutsArb, async (records, bom, lastEol, at) => {
-        const parts = records.map(([fields, end, blank], i) => `${blank ? end : ''}${fields.join(',')}${i < records.length - 1 || lastEol ? end : ''}`);
-        const text = `${bom ? '\uFEFF' : ''}h1,h2,h3\n${parts.join('')}`;
-        expect(await compareCsv(text, at)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.array(recordArb, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        fc.boolean(),
+        cutsArb,
+        async (records, bom, lastEol, at) => {
+          const parts = records.map(
+            ([fields, end, blank], i) =>
+              `${blank ? end : ''}${fields.join(',')}${i < records.length - 1 || lastEol ? end : ''}`,
+          );
+          const text = `${bom ? '\uFEFF' : ''}h1,h2,h3\n${parts.join('')}`;
+          expect(await compareCsv(text, at)).toBe(true);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
@@ -294,7 +329,25 @@ describe('CSV reader: the record size limit, as csv-parse counted it', () => {
 });
 
 describe('NDJSON reader against readline (property)', () => {
-  const unit = fc.constantFrom('{', '}', '"a"', ':', '1', ',', ' ', '\n', '\n', '\r\n', '\r', '\uFEFF', '[', ']', 'x', '{"a":1}', '\u2028');
+  const unit = fc.constantFrom(
+    '{',
+    '}',
+    '"a"',
+    ':',
+    '1',
+    ',',
+    ' ',
+    '\n',
+    '\n',
+    '\r\n',
+    '\r',
+    '\uFEFF',
+    '[',
+    ']',
+    'x',
+    '{"a":1}',
+    '\u2028',
+  );
 
   it('reads any text, in any chunking, to the same records and lines', async () => {
     await fc.assert(
@@ -307,12 +360,31 @@ describe('NDJSON reader against readline (property)', () => {
   });
 
   it('reads the same with lines read in place (the fast path), in any chunking', async () => {
-    const lineUnit = fc.constantFrom('{"a":1}', '{"b":"x"}', '{ "a" : -0.5 , "b":null}', '{"a":[1]}', '{"a":"\\n"}', '{}', '{', ' ', '\n', '\r\n', '\r', '\uFEFF', 'x', '{"a":1}\n');
+    const lineUnit = fc.constantFrom(
+      '{"a":1}',
+      '{"b":"x"}',
+      '{ "a" : -0.5 , "b":null}',
+      '{"a":[1]}',
+      '{"a":"\\n"}',
+      '{}',
+      '{',
+      ' ',
+      '\n',
+      '\r\n',
+      '\r',
+      '\uFEFF',
+      'x',
+      '{"a":1}\n',
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(lineUnit, { maxLength: 12 }).map((parts) => parts.join('')), cutsArb, async (text, at) => {
-        const chunks = cut(text, at);
-        expect(await actual(chunks, 'ndjson', true)).toEqual(await referenceNdjson(chunks));
-      }),
+      fc.asyncProperty(
+        fc.array(lineUnit, { maxLength: 12 }).map((parts) => parts.join('')),
+        cutsArb,
+        async (text, at) => {
+          const chunks = cut(text, at);
+          expect(await actual(chunks, 'ndjson', true)).toEqual(await referenceNdjson(chunks));
+        },
+      ),
       { numRuns: 1500 },
     );
   });

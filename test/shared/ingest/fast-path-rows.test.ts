@@ -2,7 +2,20 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { DATASETS } from '../../../shared/datasets/definitions';
-import { boolean, decimal, DECLINE, fastConverterOf, identifier, integer, oneOf, optional, rangeConverterOf, required, rowPlanOf, timestamp } from '../../../shared/datasets/fields';
+import {
+  boolean,
+  decimal,
+  DECLINE,
+  fastConverterOf,
+  identifier,
+  integer,
+  oneOf,
+  optional,
+  rangeConverterOf,
+  required,
+  rowPlanOf,
+  timestamp,
+} from '../../../shared/datasets/fields';
 import { DATASET_NAMES, type DatasetName } from '../../../shared/datasets/names';
 import { cellText } from '../../../shared/ingest/csv-reader';
 import { compileRows } from '../../../shared/ingest/fast-rows';
@@ -51,8 +64,53 @@ const KINDS: Record<string, 'id' | 'ts' | 'dec' | 'int' | 'bool' | 'channel' | '
   value: 'dec',
 };
 
-const EDGE_TEXT = ['', ' ', '  \t', ' 1', '1 ', '1e3', '1E3', '0x1', '0b1', '+1', '-0', '0', '-1', '1.', '.5', '..5', '.', '-', 'NaN', 'Infinity', '1,5', '1_000', '9'.repeat(400), '9007199254740993', '2026-02-30', 'true', 'null', '\u00a01', '１'];
-const NUMBERS = [0, -0, 1, -1, 0.5, 1.5, 2 ** 53, 2 ** 53 + 2, Number.MAX_VALUE, Number.NaN, Number.POSITIVE_INFINITY, 5, 10, 11];
+const EDGE_TEXT = [
+  '',
+  ' ',
+  '  \t',
+  ' 1',
+  '1 ',
+  '1e3',
+  '1E3',
+  '0x1',
+  '0b1',
+  '+1',
+  '-0',
+  '0',
+  '-1',
+  '1.',
+  '.5',
+  '..5',
+  '.',
+  '-',
+  'NaN',
+  'Infinity',
+  '1,5',
+  '1_000',
+  '9'.repeat(400),
+  '9007199254740993',
+  '2026-02-30',
+  'true',
+  'null',
+  '\u00a01',
+  '１',
+];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  1.5,
+  2 ** 53,
+  2 ** 53 + 2,
+  Number.MAX_VALUE,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  5,
+  10,
+  11,
+];
 const TEXTS: Record<string, readonly string[]> = {
   id: ['u-1', ' u-2 ', 'ai-101', '张三', '0', '"x"', 'a\nb'],
   ts: [
@@ -130,9 +188,12 @@ describe('fast path equals zod for JSON objects (property)', () => {
     const compiled = compileRows(schema);
     const columns = columnsOf(name);
     fc.assert(
-      fc.property(recordOf([...columns, 'extra'], (k) => (k === undefined ? fc.string() : jsonFor(k))), (values) => {
-        agrees(schema, values, compiled.fromObject(values));
-      }),
+      fc.property(
+        recordOf([...columns, 'extra'], (k) => (k === undefined ? fc.string() : jsonFor(k))),
+        (values) => {
+          agrees(schema, values, compiled.fromObject(values));
+        },
+      ),
       { numRuns: 1500 },
     );
   });
@@ -144,9 +205,14 @@ describe('fast path equals zod for CSV records (property)', () => {
     const columns = columnsOf(name);
     fc.assert(
       fc.property(
-        fc.shuffledSubarray([...columns, 'note'], { minLength: 1 }).chain((header) =>
-          fc.tuple(fc.constant(header), fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!))))),
-        ),
+        fc
+          .shuffledSubarray([...columns, 'note'], { minLength: 1 })
+          .chain((header) =>
+            fc.tuple(
+              fc.constant(header),
+              fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))),
+            ),
+          ),
         ([header, fields]) => {
           const values: Record<string, unknown> = {};
           header.forEach((c, i) => {
@@ -235,14 +301,19 @@ describe('fast path: each field helper alone (property)', () => {
 
 describe('fast path in place: a CSV cell read where it lies equals the sliced cell (property)', () => {
   /** A line of cells of one kind, with the cell at `at` to read: the text around it may hold anything. */
-  const around = fc.string({ unit: fc.constantFrom('1', '9', ',', '-', ' ', 'a', 'Z', ':', '.', '2', '"'), maxLength: 6 });
+  const around = fc.string({
+    unit: fc.constantFrom('1', '9', ',', '-', ' ', 'a', 'Z', ':', '.', '2', '"'),
+    maxLength: 6,
+  });
 
   it.each(DATASET_NAMES)('%s: every column converter in place equals the converter on the slice', (name) => {
     const schema = DATASETS[name].rowSchema(context);
     const plan = rowPlanOf(schema)!;
     fc.assert(
       fc.property(
-        fc.integer({ min: 0, max: plan.keys.length - 1 }).chain((i) => fc.tuple(fc.constant(i), textFor(KINDS[plan.keys[i]!]!), around, around)),
+        fc
+          .integer({ min: 0, max: plan.keys.length - 1 })
+          .chain((i) => fc.tuple(fc.constant(i), textFor(KINDS[plan.keys[i]!]!), around, around)),
         ([i, cell, before, after]) => {
           const text = `${before}${cell}${after}`;
           const start = before.length;
@@ -257,49 +328,63 @@ describe('fast path in place: a CSV cell read where it lies equals the sliced ce
     );
   });
 
-  it.each(DATASET_NAMES)('%s: a record read in place equals the record read from its fields, for any header and quoting', (name) => {
-    const schema = DATASETS[name].rowSchema(context);
-    const columns = columnsOf(name);
-    fc.assert(
-      fc.property(
-        fc.shuffledSubarray([...columns, 'note'], { minLength: 1 }).chain((header) =>
-          fc.tuple(
-            fc.constant(header),
-            fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))),
-            fc.array(fc.boolean(), { minLength: header.length, maxLength: header.length }),
-            around,
-          ),
+  it.each(DATASET_NAMES)(
+    '%s: a record read in place equals the record read from its fields, for any header and quoting',
+    (name) => {
+      const schema = DATASETS[name].rowSchema(context);
+      const columns = columnsOf(name);
+      fc.assert(
+        fc.property(
+          fc
+            .shuffledSubarray([...columns, 'note'], { minLength: 1 })
+            .chain((header) =>
+              fc.tuple(
+                fc.constant(header),
+                fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))),
+                fc.array(fc.boolean(), { minLength: header.length, maxLength: header.length }),
+                around,
+              ),
+            ),
+          ([header, fields, quote, before]) => {
+            // The record as the CSV reader hands it over: the range of each field in a longer text,
+            // inside its quotes when quoted, the start complemented when it holds doubled quotes.
+            let text = `${before}\n`;
+            const cells: number[] = [];
+            fields.forEach((f, i) => {
+              if (i > 0) text += ',';
+              const quoted = quote[i] || /[",\n]/.test(f);
+              if (!quoted) {
+                cells.push(text.length, text.length + f.length);
+                text += f;
+                return;
+              }
+              const escaped = f.replaceAll('"', '""');
+              const start = text.length + 1;
+              cells.push(escaped === f ? start : ~start, start + escaped.length);
+              text += `"${escaped}"`;
+            });
+            text += `\n${before}`;
+            const compiled = compileRows(schema, header);
+            expect(fields.map((_, i) => cellText(text, cells, i))).toEqual(fields);
+            expect(compiled.fromCells(text, cells)).toStrictEqual(compiled.fromFields(fields));
+          },
         ),
-        ([header, fields, quote, before]) => {
-          // The record as the CSV reader hands it over: the range of each field in a longer text,
-          // inside its quotes when quoted, the start complemented when it holds doubled quotes.
-          let text = `${before}\n`;
-          const cells: number[] = [];
-          fields.forEach((f, i) => {
-            if (i > 0) text += ',';
-            const quoted = quote[i] || /[",\n]/.test(f);
-            if (!quoted) {
-              cells.push(text.length, text.length + f.length);
-              text += f;
-              return;
-            }
-            const escaped = f.replaceAll('"', '""');
-            const start = text.length + 1;
-            cells.push(escaped === f ? start : ~start, start + escaped.length);
-            text += `"${escaped}"`;
-          });
-          text += `\n${before}`;
-          const compiled = compileRows(schema, header);
-          expect(fields.map((_, i) => cellText(text, cells, i))).toEqual(fields);
-          expect(compiled.fromCells(text, cells)).toStrictEqual(compiled.fromFields(fields));
-        },
-      ),
-      { numRuns: 1500 },
-    );
-  });
+        { numRuns: 1500 },
+      );
+    },
+  );
 
   it('registers an in-place converter for every field helper', () => {
-    for (const schema of [decimal(), integer(), identifier(), boolean(), oneOf(['a']), timestamp(resolver), optional(decimal()), required(identifier())]) {
+    for (const schema of [
+      decimal(),
+      integer(),
+      identifier(),
+      boolean(),
+      oneOf(['a']),
+      timestamp(resolver),
+      optional(decimal()),
+      required(identifier()),
+    ]) {
       expect(rangeConverterOf(schema)).toBeTypeOf('function');
     }
   });

@@ -6,13 +6,17 @@ import { JOINT_COURSE } from '../../support/config';
 
 const config = configSchema.parse({
   partners: [
-    { id: 'platform', name: 'Platform', kind: 'knowledge_platform', contacts: ['a@platform.example'], sender: 'r@platform.example' },
+    {
+      id: 'platform',
+      name: 'Platform',
+      kind: 'knowledge_platform',
+      contacts: ['a@platform.example'],
+      sender: 'r@platform.example',
+    },
     { id: 'school', name: 'School', kind: 'training_institution', contacts: ['b@school.example'] },
     { id: 'outsider', name: 'Outsider', kind: 'brand', contacts: ['c@outsider.example'] },
   ],
-  cooperations: [
-    JOINT_COURSE,
-  ],
+  cooperations: [JOINT_COURSE],
 });
 
 const WHY = 'S3 listings and emails cannot carry it faithfully; rename the file';
@@ -122,7 +126,7 @@ describe('parseDropKey', () => {
     );
   });
 
-  it('names the cooperation and partner of a refused key under a partner\'s prefix (the partner is told)', () => {
+  it("names the cooperation and partner of a refused key under a partner's prefix (the partner is told)", () => {
     // Act
     const layout = parseDropKey('inbox/coop/school/Enrollments/sub/a.csv', config);
     const stranger = parseDropKey('inbox/coop/outsider/enrollments/a.csv', config);
@@ -168,7 +172,11 @@ describe('parseDropKey', () => {
     // Act
     const parsed = parseDropKey(key, config);
     // Assess
-    expect(parsed).toEqual({ ok: false, reason: `"${partner}" is not a partner of cooperation coop`, cooperationId: 'coop' });
+    expect(parsed).toEqual({
+      ok: false,
+      reason: `"${partner}" is not a partner of cooperation coop`,
+      cooperationId: 'coop',
+    });
   });
 
   it.each(['signups', 'Enrollments', 'toString', '__proto__'])('refuses the unknown dataset %s', (dataset) => {
@@ -181,17 +189,20 @@ describe('parseDropKey', () => {
     expect(!parsed.ok && parsed.partner?.id).toBe('platform');
   });
 
-  it.each(['notes.txt', 'data.csv.zip', 'data.xlsx', 'data', 'data.gz', 'csv'])('refuses the unsupported file %s', (fileName) => {
-    // Prepare
-    const key = `inbox/coop/platform/enrollments/${fileName}`;
-    // Act
-    const parsed = parseDropKey(key, config);
-    // Assess
-    expect(parsed.ok).toBe(false);
-    expect(!parsed.ok && parsed.reason).toBe(
-      'unsupported file type: expected one of .csv, .json, .ndjson, .jsonl, .csv.gz, .json.gz, .ndjson.gz, .jsonl.gz',
-    );
-  });
+  it.each(['notes.txt', 'data.csv.zip', 'data.xlsx', 'data', 'data.gz', 'csv'])(
+    'refuses the unsupported file %s',
+    (fileName) => {
+      // Prepare
+      const key = `inbox/coop/platform/enrollments/${fileName}`;
+      // Act
+      const parsed = parseDropKey(key, config);
+      // Assess
+      expect(parsed.ok).toBe(false);
+      expect(!parsed.ok && parsed.reason).toBe(
+        'unsupported file type: expected one of .csv, .json, .ndjson, .jsonl, .csv.gz, .json.gz, .ndjson.gz, .jsonl.gz',
+      );
+    },
+  );
 
   it('puts the rejection report next to the key under reports/rejected/', () => {
     // Prepare
@@ -202,7 +213,7 @@ describe('parseDropKey', () => {
     expect(reportKey).toBe('reports/rejected/inbox/coop/platform/enrollments/a.csv.errors.json');
   });
 
-  it('shortens the report key of a key too long for it, keeping the partner\'s prefix, apart by hash', () => {
+  it("shortens the report key of a key too long for it, keeping the partner's prefix, apart by hash", () => {
     // Prepare: two 1,020-byte keys that differ only at the end.
     const base = `inbox/coop/school/enrollments/${'a/'.repeat(400)}`;
     const one = `${base}${'x'.repeat(1020 - base.length - 5)}1.csv`;

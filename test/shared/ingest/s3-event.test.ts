@@ -49,7 +49,9 @@ describe('s3EventSchema and toObjectEvents', () => {
         record('ObjectCreated:Put', 'inbox/coop/platform/enrollments/week+46.csv', { eTag: 'abc', versionId: 'v1' }),
         record('ObjectRemoved:Delete', 'inbox/coop/platform/enrollments/old%2B1.csv'),
         record('ObjectRestore:Completed', 'inbox/coop/platform/enrollments/x.csv'),
-        record('ObjectCreated:CompleteMultipartUpload', 'inbox/coop/platform/enrollments/%E6%8A%A5%E5%90%8D.csv', { versionId: '' }),
+        record('ObjectCreated:CompleteMultipartUpload', 'inbox/coop/platform/enrollments/%E6%8A%A5%E5%90%8D.csv', {
+          versionId: '',
+        }),
       ],
     });
     // Act
@@ -64,8 +66,18 @@ describe('s3EventSchema and toObjectEvents', () => {
         versionId: 'v1',
         etag: 'abc',
       },
-      { kind: 'removed', bucket: 'drop-bucket', key: 'inbox/coop/platform/enrollments/old+1.csv', sequencer: '0065A1B2C3D4E5F601' },
-      { kind: 'created', bucket: 'drop-bucket', key: 'inbox/coop/platform/enrollments/报名.csv', sequencer: '0065A1B2C3D4E5F601' },
+      {
+        kind: 'removed',
+        bucket: 'drop-bucket',
+        key: 'inbox/coop/platform/enrollments/old+1.csv',
+        sequencer: '0065A1B2C3D4E5F601',
+      },
+      {
+        kind: 'created',
+        bucket: 'drop-bucket',
+        key: 'inbox/coop/platform/enrollments/报名.csv',
+        sequencer: '0065A1B2C3D4E5F601',
+      },
     ]);
   });
 
@@ -89,9 +101,19 @@ describe('s3EventSchema and toObjectEvents', () => {
   it.each([
     ['no records', { Records: [] }],
     ['another test event name', { Event: 's3:OtherEvent' }],
-    ['a record without a sequencer', { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k' } } }] }],
+    [
+      'a record without a sequencer',
+      { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k' } } }] },
+    ],
     ['a record with an empty key', { Records: [record('ObjectCreated:Put', '')] }],
-    ['a record with an empty bucket name', { Records: [{ ...record('ObjectCreated:Put', 'k'), s3: { bucket: { name: '' }, object: { key: 'k', sequencer: '1' } } }] }],
+    [
+      'a record with an empty bucket name',
+      {
+        Records: [
+          { ...record('ObjectCreated:Put', 'k'), s3: { bucket: { name: '' }, object: { key: 'k', sequencer: '1' } } },
+        ],
+      },
+    ],
     ['nothing', {}],
   ])('refuses an event with %s', (_name, raw) => {
     // Prepare: nothing beyond the raw event

@@ -54,15 +54,25 @@ describe('rejection emails', () => {
     expect(text).toContain('- 第 3 条记录：expected an object');
     expect(text).toContain('- 整个文件：whole-file problem');
     expect(text).toContain('请修正这些行，并以相同文件名重新上传');
-    const rejected = renderRejectionEmail({ ...partial, status: 'rejected', reason: 'the file is not UTF-8', errors: [] }, 'zh-CN');
+    const rejected = renderRejectionEmail(
+      { ...partial, status: 'rejected', reason: 'the file is not UTF-8', errors: [] },
+      'zh-CN',
+    );
     expect(rejected.subject).toBe('crosslift：enrollments-2026-w46.csv 被拒收');
     expect(rejected.text).toContain('✗ 文件被拒收：the file is not UTF-8');
   });
 
   it('list at most 20 errors, escape the key and reasons, and stay small', () => {
     const hostile = '<script>alert(1)</script>';
-    const errors = Array.from({ length: 500 }, (_, i) => ({ line: i + 2, column: hostile, reason: `${hostile}${'x'.repeat(2000)}` }));
-    const { html, text } = renderRejectionEmail({ ...partial, key: `inbox/c/p/enrollments/${hostile}.csv`, errors }, 'en');
+    const errors = Array.from({ length: 500 }, (_, i) => ({
+      line: i + 2,
+      column: hostile,
+      reason: `${hostile}${'x'.repeat(2000)}`,
+    }));
+    const { html, text } = renderRejectionEmail(
+      { ...partial, key: `inbox/c/p/enrollments/${hostile}.csv`, errors },
+      'en',
+    );
     expect(html).not.toContain('<script');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;.csv');
     expect(text).toContain('… and 480 more in reports/rejected/');
@@ -77,8 +87,12 @@ describe('failure notices', () => {
 
   it('tell the owner what failed, why, and that the data is safe, in English', () => {
     const { subject, text, html } = renderFailureNotice(cooperation, '2026-11-23T06:00:00+08:00', reason, 'en');
-    expect(subject).toBe('crosslift: the report job of Zhixue x Beacon <joint> course failed (2026-11-23T06:00:00+08:00)');
-    expect(text).toContain('The scheduled report job of Zhixue x Beacon <joint> course (joint-course) for 2026-11-23T06:00:00+08:00 failed after its retries.');
+    expect(subject).toBe(
+      'crosslift: the report job of Zhixue x Beacon <joint> course failed (2026-11-23T06:00:00+08:00)',
+    );
+    expect(text).toContain(
+      'The scheduled report job of Zhixue x Beacon <joint> course (joint-course) for 2026-11-23T06:00:00+08:00 failed after its retries.',
+    );
     expect(text).toContain(`Reason: ${reason}`);
     expect(text).toContain('The data is safe');
     expect(html).toContain('Zhixue x Beacon &lt;joint&gt; course');
@@ -97,8 +111,17 @@ describe('every email kind', () => {
   it('shares the header, colours, card and footer of one layout', () => {
     const emails = [
       renderReportEmail(sampleReport(), { currency: 'CNY', locale: 'en' }),
-      renderReportEmail(sampleReport(), { currency: 'CNY', locale: 'en', restatement: { enrollments: { before: 1, after: 2 } } }),
-      renderAlertEmail({ cooperationName: 'c', transitions: [{ key: 'data:feedback', metric: 'data:feedback', transition: 'no_data', period: '2026-W45' }], locale: 'en', currency: 'CNY' }),
+      renderReportEmail(sampleReport(), {
+        currency: 'CNY',
+        locale: 'en',
+        restatement: { enrollments: { before: 1, after: 2 } },
+      }),
+      renderAlertEmail({
+        cooperationName: 'c',
+        transitions: [{ key: 'data:feedback', metric: 'data:feedback', transition: 'no_data', period: '2026-W45' }],
+        locale: 'en',
+        currency: 'CNY',
+      }),
       renderRejectionEmail(partial, 'en'),
       renderFailureNotice({ id: 'c', name: 'c' }, undefined, 'Error: x', 'en'),
     ];
@@ -111,7 +134,9 @@ describe('every email kind', () => {
       'crosslift · Job failure',
     ]);
     for (const { html, text } of emails) {
-      expect(html).toContain('class="cl-card cl-edge" style="max-width:600px;background:#ffffff;color:#1f1f1f;border-top:4px solid #1a5fb4');
+      expect(html).toContain(
+        'class="cl-card cl-edge" style="max-width:600px;background:#ffffff;color:#1f1f1f;border-top:4px solid #1a5fb4',
+      );
       expect(html).toContain('@media (prefers-color-scheme:dark)');
       expect(html).toMatch(/You receive this as a/);
       expect(text).toMatch(/\n--\n(.|\n)*You receive this as a/);

@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { BAR, DARK, LIGHT, banner, chip, clip, emailDocument, sparkline, sparklineText, textDocument, tiles, type Scheme } from '../../../shared/mail/layout';
+import {
+  BAR,
+  DARK,
+  LIGHT,
+  banner,
+  chip,
+  clip,
+  emailDocument,
+  sparkline,
+  sparklineText,
+  textDocument,
+  tiles,
+  type Scheme,
+} from '../../../shared/mail/layout';
 import { contrast, mailClientProblems } from './mail-safety';
 
 describe('the email layout', () => {
   it('meets WCAG AA contrast for text in the light and the dark scheme', () => {
-    for (const [name, s] of [['light', LIGHT], ['dark', DARK]] as [string, Scheme][]) {
+    for (const [name, s] of [
+      ['light', LIGHT],
+      ['dark', DARK],
+    ] as [string, Scheme][]) {
       const pairs: [string, string, string][] = [
         ['text on card', s.text, s.card],
         ['text on tile', s.text, s.soft],
@@ -36,7 +52,19 @@ describe('the email layout', () => {
       preheader: 'p',
       kind: 'crosslift · Weekly report',
       heading: '<script>alert(1)</script>',
-      body: tiles([{ label: 'Enrollments', value: '118', chip: chip('good', '✓', 'met'), change: '▲ +2', details: ['target >= 80'], trend: sparkline([{ value: 1, tone: 'good' }, { value: 2, tone: 'bad' }]) }]),
+      body: tiles([
+        {
+          label: 'Enrollments',
+          value: '118',
+          chip: chip('good', '✓', 'met'),
+          change: '▲ +2',
+          details: ['target >= 80'],
+          trend: sparkline([
+            { value: 1, tone: 'good' },
+            { value: 2, tone: 'bad' },
+          ]),
+        },
+      ]),
       footer: ['<i>f</i>'],
     });
     expect(mailClientProblems(html)).toEqual([]);
@@ -65,7 +93,10 @@ describe('the email layout', () => {
       kind: 'crosslift · Alert',
       heading: 'Coop',
       banner: '✗ 1 alert firing',
-      sections: [{ heading: 'Lines', lines: ['- a'] }, { heading: 'Empty', lines: [] }],
+      sections: [
+        { heading: 'Lines', lines: ['- a'] },
+        { heading: 'Empty', lines: [] },
+      ],
       footer: ['Why you get this.'],
     });
     expect(text).toBe('crosslift · Alert\nCoop\n\n✗ 1 alert firing\n\nLines\n-----\n- a\n\n--\nWhy you get this.');

@@ -25,11 +25,25 @@ const enrollmentMeasures = (rows: number, partner: number, price = 100) => ({
 });
 
 const FILES: FileRecord[] = [
-  fileRecord({ key: KEY.w46, generation: 'g2', days: ['2026-11-10'], contentHash: 'h46', etag: '"e46"', versionId: 'v46' }),
+  fileRecord({
+    key: KEY.w46,
+    generation: 'g2',
+    days: ['2026-11-10'],
+    contentHash: 'h46',
+    etag: '"e46"',
+    versionId: 'v46',
+  }),
   fileRecord({ key: KEY.w45, generation: 'g1', days: ['2026-11-03'] }),
   fileRecord({ key: KEY.base, generation: 'g1', days: ['2026-10-06'] }),
   fileRecord({ key: KEY.bad, partnerId: 'school', status: 'rejected', days: [] }),
-  fileRecord({ key: KEY.dup, partnerId: 'school', status: 'duplicate', generation: 'gx', days: ['2026-11-10'], duplicateOf: KEY.w46 }),
+  fileRecord({
+    key: KEY.dup,
+    partnerId: 'school',
+    status: 'duplicate',
+    generation: 'gx',
+    days: ['2026-11-10'],
+    duplicateOf: KEY.w46,
+  }),
 ];
 
 const AGGREGATES: DayAggregate[] = [
@@ -40,7 +54,13 @@ const AGGREGATES: DayAggregate[] = [
   aggregate({ day: '2026-11-03', fileId: KEY.w45, generation: 'g1', m: enrollmentMeasures(20, 8) }),
   aggregate({ day: '2026-10-06', fileId: KEY.base, generation: 'g1', m: enrollmentMeasures(30, 15) }),
   // A duplicate's aggregates (should never exist, but must not count if they do).
-  aggregate({ day: '2026-11-10', fileId: KEY.dup, generation: 'gx', partnerId: 'school', m: enrollmentMeasures(500, 500) }),
+  aggregate({
+    day: '2026-11-10',
+    fileId: KEY.dup,
+    generation: 'gx',
+    partnerId: 'school',
+    m: enrollmentMeasures(500, 500),
+  }),
 ];
 
 const W46 = periodOfLabel('2026-W46', 'Asia/Shanghai')!;
@@ -88,7 +108,15 @@ describe('buildReport: what counts', () => {
 
   it('describes the period and lists the counted files touching it in the manifest, sorted by key', () => {
     // Prepare
-    const files = [...FILES, fileRecord({ key: 'inbox/coop/platform/enrollments/a-first.csv', status: 'partial', generation: 'g9', days: ['2026-11-15'] })];
+    const files = [
+      ...FILES,
+      fileRecord({
+        key: 'inbox/coop/platform/enrollments/a-first.csv',
+        status: 'partial',
+        generation: 'g9',
+        days: ['2026-11-15'],
+      }),
+    ];
     // Act
     const report = buildReport(inputs(cooperation(), { files }));
     // Assess
@@ -181,7 +209,10 @@ describe('buildReport: comparison', () => {
   it('leaves out the comparison when the comparison window has no data, and relativeChange when the base is 0', () => {
     // Prepare: a baseline without data, and one whose partner count is zero
     const empty = cooperation({ baseline: { from: '2026-01-01', to: '2026-01-07' } });
-    const zeroBase = [...AGGREGATES.filter((a) => a.fileId !== KEY.w45), aggregate({ day: '2026-11-03', fileId: KEY.w45, generation: 'g1', m: enrollmentMeasures(20, 0) })];
+    const zeroBase = [
+      ...AGGREGATES.filter((a) => a.fileId !== KEY.w45),
+      aggregate({ day: '2026-11-03', fileId: KEY.w45, generation: 'g1', m: enrollmentMeasures(20, 0) }),
+    ];
     // Act
     const a = buildReport(inputs(empty));
     const b = buildReport(inputs(cooperation(), { aggregates: zeroBase }));
@@ -207,7 +238,12 @@ describe('buildReport: targets and expected deliveries', () => {
   it('judges targets and marks targeted metrics without data as insufficient_data (never a pass)', () => {
     // Prepare
     const coop = cooperation({
-      targets: { enrollments: { min: 50 }, partner_enrollment_share: { min: 0.5 }, avg_rating: { min: 4.2 }, refund_rate: { max: 0.1 } },
+      targets: {
+        enrollments: { min: 50 },
+        partner_enrollment_share: { min: 0.5 },
+        avg_rating: { min: 4.2 },
+        refund_rate: { max: 0.1 },
+      },
     });
     // Act
     const report = buildReport(inputs(coop));
@@ -216,8 +252,17 @@ describe('buildReport: targets and expected deliveries', () => {
     // [0.598, 0.858], wholly above 0.5; 0 of 40 has [0, 0.088], wholly below 0.1.
     expect(wilsonRoots(30, 40)[0]).toBeGreaterThan(0.5);
     expect(wilsonRoots(0, 40)[1]).toBeLessThan(0.1);
-    expect(report.metrics.enrollments).toMatchObject({ value: 40, status: 'not_met', basis: 'point', target: { min: 50 } });
-    expect(report.metrics.partner_enrollment_share).toMatchObject({ status: 'met', basis: 'interval', target: { min: 0.5 } });
+    expect(report.metrics.enrollments).toMatchObject({
+      value: 40,
+      status: 'not_met',
+      basis: 'point',
+      target: { min: 50 },
+    });
+    expect(report.metrics.partner_enrollment_share).toMatchObject({
+      status: 'met',
+      basis: 'interval',
+      target: { min: 0.5 },
+    });
     expect(report.metrics.refund_rate).toMatchObject({ value: 0, status: 'met' });
     expect(report.metrics.avg_rating).toEqual({
       value: null,
@@ -238,8 +283,20 @@ describe('buildReport: targets and expected deliveries', () => {
       model: { capability: { storage: 1, processing: 1, analysis: 1 } },
       targets: { enrollments: { min: 1 } },
     });
-    const files = [...FILES, fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-04'] })];
-    const aggregates = [...AGGREGATES, aggregate({ day: '2026-11-04', fileId: KEY.school, generation: 'g1', partnerId: 'school', m: enrollmentMeasures(5, 5) })];
+    const files = [
+      ...FILES,
+      fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-04'] }),
+    ];
+    const aggregates = [
+      ...AGGREGATES,
+      aggregate({
+        day: '2026-11-04',
+        fileId: KEY.school,
+        generation: 'g1',
+        partnerId: 'school',
+        m: enrollmentMeasures(5, 5),
+      }),
+    ];
     // Act
     const report = buildReport(inputs(coop, { files, aggregates }));
     // Assess
@@ -248,8 +305,15 @@ describe('buildReport: targets and expected deliveries', () => {
       { dataset: 'enrollments', partnerId: 'school' },
       { dataset: 'feedback', partnerId: 'school' },
     ]);
-    expect(report.metrics.enrollments).toMatchObject({ value: 40, status: 'provisional', note: 'waiting for enrollments from school' });
-    expect(report.metrics.revenue).toMatchObject({ status: 'provisional', note: 'waiting for enrollments from school' });
+    expect(report.metrics.enrollments).toMatchObject({
+      value: 40,
+      status: 'provisional',
+      note: 'waiting for enrollments from school',
+    });
+    expect(report.metrics.revenue).toMatchObject({
+      status: 'provisional',
+      note: 'waiting for enrollments from school',
+    });
     expect(report.metrics.capability_score).toMatchObject({ value: 1 });
     expect(report.metrics.capability_score?.status).toBeUndefined();
     // Incomplete data is never compared: a lift would measure the missing delivery.
@@ -261,8 +325,20 @@ describe('buildReport: targets and expected deliveries', () => {
   it('is final once every expected partner delivered for the period', () => {
     // Prepare
     const coop = cooperation({ expects: { enrollments: ['platform', 'school'] } });
-    const files = [...FILES, fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-12'] })];
-    const aggregates = [...AGGREGATES, aggregate({ day: '2026-11-12', fileId: KEY.school, generation: 'g1', partnerId: 'school', m: enrollmentMeasures(5, 5) })];
+    const files = [
+      ...FILES,
+      fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-12'] }),
+    ];
+    const aggregates = [
+      ...AGGREGATES,
+      aggregate({
+        day: '2026-11-12',
+        fileId: KEY.school,
+        generation: 'g1',
+        partnerId: 'school',
+        m: enrollmentMeasures(5, 5),
+      }),
+    ];
     // Act
     const report = buildReport(inputs(coop, { files, aggregates }));
     // Assess
@@ -288,8 +364,20 @@ describe('buildReport: what a comparison needs', () => {
   it('never compares with a provisional earlier period', () => {
     // Prepare: school is expected to deliver enrollments; it did in W46 but not in W45
     const coop = cooperation({ expects: { enrollments: ['platform', 'school'] } });
-    const files = [...FILES, fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-12'] })];
-    const aggregates = [...AGGREGATES, aggregate({ day: '2026-11-12', fileId: KEY.school, generation: 'g1', partnerId: 'school', m: enrollmentMeasures(5, 5) })];
+    const files = [
+      ...FILES,
+      fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-12'] }),
+    ];
+    const aggregates = [
+      ...AGGREGATES,
+      aggregate({
+        day: '2026-11-12',
+        fileId: KEY.school,
+        generation: 'g1',
+        partnerId: 'school',
+        m: enrollmentMeasures(5, 5),
+      }),
+    ];
     // Act
     const report = buildReport(inputs(coop, { files, aggregates }));
     // Assess
@@ -302,10 +390,26 @@ describe('buildReport: what a comparison needs', () => {
   it('keeps referral conversions maturing, unjudged, until the conversion window after the period has closed', () => {
     // Prepare: referral data in W46 (ends 2026-11-15), a target on the conversion rate, a 14-day window
     const coop = cooperation({ targets: { referral_conversion_rate: { min: 0.1 } } });
-    const files = [...FILES, fileRecord({ key: 'inbox/coop/school/referrals/r.csv', partnerId: 'school', dataset: 'referrals', generation: 'g1', days: ['2026-11-10'] })];
+    const files = [
+      ...FILES,
+      fileRecord({
+        key: 'inbox/coop/school/referrals/r.csv',
+        partnerId: 'school',
+        dataset: 'referrals',
+        generation: 'g1',
+        days: ['2026-11-10'],
+      }),
+    ];
     const aggregates = [
       ...AGGREGATES,
-      aggregate({ day: '2026-11-10', dataset: 'referrals', fileId: 'inbox/coop/school/referrals/r.csv', generation: 'g1', partnerId: 'school', m: { rows: 50, conversions: 20, revenue: 0, revenue_sq: 0 } }),
+      aggregate({
+        day: '2026-11-10',
+        dataset: 'referrals',
+        fileId: 'inbox/coop/school/referrals/r.csv',
+        generation: 'g1',
+        partnerId: 'school',
+        m: { rows: 50, conversions: 20, revenue: 0, revenue_sq: 0 },
+      }),
     ];
     // Act: as of the day the window closes (11-29) and the day after
     const open = buildReport(inputs(coop, { files, aggregates, asOf: '2026-11-29T12:00:00+08:00' }));
@@ -324,15 +428,33 @@ describe('buildReport: a targeted metric with no data from an expected partner',
     const { cooperationSchema } = await import('../../../shared/config/schema');
     const { periodOfLabel } = await import('../../../shared/time/periods');
     const cooperation = cooperationSchema.parse({
-      id: 'coop', name: 'C', type: 'joint_course', owner: 'platform', partners: ['platform', 'school'], timezone: 'UTC',
-      starts: '2026-01-01', schedule: 'weekly', targets: { avg_rating: { min: 4 } }, expects: { feedback: ['school'] },
+      id: 'coop',
+      name: 'C',
+      type: 'joint_course',
+      owner: 'platform',
+      partners: ['platform', 'school'],
+      timezone: 'UTC',
+      starts: '2026-01-01',
+      schedule: 'weekly',
+      targets: { avg_rating: { min: 4 } },
+      expects: { feedback: ['school'] },
     });
     // Act
     const report = buildReport({
-      cooperation, period: periodOfLabel('2026-W46', 'UTC')!, asOf: '2026-11-16T06:00:00Z', files: [], aggregates: [], fileIdOf: (k) => k, crossliftVersion: 't',
+      cooperation,
+      period: periodOfLabel('2026-W46', 'UTC')!,
+      asOf: '2026-11-16T06:00:00Z',
+      files: [],
+      aggregates: [],
+      fileIdOf: (k) => k,
+      crossliftVersion: 't',
     });
     // Assess
     expect(report.state).toBe('provisional');
-    expect(report.metrics.avg_rating).toMatchObject({ value: null, status: 'provisional', note: 'waiting for feedback from school' });
+    expect(report.metrics.avg_rating).toMatchObject({
+      value: null,
+      status: 'provisional',
+      note: 'waiting for feedback from school',
+    });
   });
 });

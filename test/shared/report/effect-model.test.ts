@@ -22,7 +22,7 @@ const EXAMPLE: EffectModelInput = {
 };
 
 describe('effect model: the published example', () => {
-  it('gives S = 0.1, S\' = 0.2, A_C = 100, A_A = 270 and M = 2970', () => {
+  it("gives S = 0.1, S' = 0.2, A_C = 100, A_A = 270 and M = 2970", () => {
     // Prepare: by hand
     //   S  = 1,000,000 / 10,000,000 = 0.1;  S' = 100,000 / 500,000 = 0.2
     //   A_C = 0.8*100 + 0.2*100 + 0*100 = 100;  A_A = 0.5*200 + 0.3*300 + 0.2*400 = 270

@@ -3,7 +3,7 @@ import type { ReportImpact } from '../../../shared/report/impact-section';
 import { METRIC_NAMES, metricDefinition, type MetricName } from '../../../shared/report/metrics';
 
 /** A value of the metric's unit, so formatted values look like real ones. */
-const valueOf = (name: MetricName, i: number) => {
+const sampleValue = (name: MetricName, i: number) => {
   switch (metricDefinition(name).unit) {
     case 'percent':
       return 0.2 + (i % 5) * 0.1;
@@ -20,7 +20,7 @@ const valueOf = (name: MetricName, i: number) => {
 
 /** A metric with an interval, a comparison and, when given, a target and status. */
 export const metric = (name: MetricName, i: number, extra: Partial<ReportMetric> = {}): ReportMetric => {
-  const value = valueOf(name, i);
+  const value = sampleValue(name, i);
   return {
     value,
     n: 120,
@@ -33,32 +33,41 @@ export const metric = (name: MetricName, i: number, extra: Partial<ReportMetric>
   };
 };
 
-export const impact = (outcome: string, days = 56): ReportImpact => ({
-  status: 'effect',
-  withControls: true,
-  period: { from: '2026-11-16', to: '2026-11-22', days: 7, actual: 977, counterfactual: 863.2, effect: 113.8, ci: [55.3, 174.3] },
-  cumulative: {
-    from: '2026-10-05',
-    to: '2026-11-22',
-    days: 49,
-    actual: 6870,
-    counterfactual: 6037.5,
-    effect: 832.5,
-    ci: [525.4, 1153.2],
-    since: '2026-10-05',
-    relativeEffect: 0.138,
-    pValue: 1.2e-5,
-  },
-  fit: { preperiodDays: 126, from: '2026-06-01', to: '2026-10-04', mape: 0.031, autocorrelation: 0.46 },
-  placebo: { checks: 7, detections: 1, falsePositiveRate: 0.14 },
-  outcome,
-  controls: ['beacon-academy/other_courses_enrollments'],
-  daily: Array.from({ length: days }, (_, d) => {
-    const day = new Date(Date.UTC(2026, 8, 28 + d)).toISOString().slice(0, 10);
-    const cf = 120 + (d % 7) * 3;
-    return { day, actual: cf + 15 + (d % 5), counterfactual: cf, low: cf - 9, high: cf + 9 };
-  }),
-} as unknown as ReportImpact);
+export const impact = (outcome: string, days = 56): ReportImpact =>
+  ({
+    status: 'effect',
+    withControls: true,
+    period: {
+      from: '2026-11-16',
+      to: '2026-11-22',
+      days: 7,
+      actual: 977,
+      counterfactual: 863.2,
+      effect: 113.8,
+      ci: [55.3, 174.3],
+    },
+    cumulative: {
+      from: '2026-10-05',
+      to: '2026-11-22',
+      days: 49,
+      actual: 6870,
+      counterfactual: 6037.5,
+      effect: 832.5,
+      ci: [525.4, 1153.2],
+      since: '2026-10-05',
+      relativeEffect: 0.138,
+      pValue: 1.2e-5,
+    },
+    fit: { preperiodDays: 126, from: '2026-06-01', to: '2026-10-04', mape: 0.031, autocorrelation: 0.46 },
+    placebo: { checks: 7, detections: 1, falsePositiveRate: 0.14 },
+    outcome,
+    controls: ['beacon-academy/other_courses_enrollments'],
+    daily: Array.from({ length: days }, (_, d) => {
+      const day = new Date(Date.UTC(2026, 8, 28 + d)).toISOString().slice(0, 10);
+      const cf = 120 + (d % 7) * 3;
+      return { day, actual: cf + 15 + (d % 5), counterfactual: cf, low: cf - 9, high: cf + 9 };
+    }),
+  }) as unknown as ReportImpact;
 
 export const manifestFile = (key: string, extra: Partial<ManifestFile> = {}): ManifestFile => ({
   key,
@@ -84,7 +93,9 @@ export const sampleReport = (overrides: Partial<Report> = {}): Report => {
     event_attendance_rate: { target: { min: 0.5 }, status: 'insufficient_data', n: 2 },
     referral_conversions: { status: 'maturing' },
   };
-  const metrics = Object.fromEntries(METRIC_NAMES.map((name, i) => [name, metric(name, i, statuses[name] ?? {})])) as Report['metrics'];
+  const metrics = Object.fromEntries(
+    METRIC_NAMES.map((name, i) => [name, metric(name, i, statuses[name] ?? {})]),
+  ) as Report['metrics'];
   return {
     cooperationId: 'joint-course',
     cooperationName: 'Zhixue x Beacon joint AI course',
@@ -102,13 +113,25 @@ export const sampleReport = (overrides: Partial<Report> = {}): Report => {
     metrics,
     missing: {},
     comparisonBasis: { kind: 'previous_period', label: '2026-W46', state: 'final' },
-    verdict: { kind: 'attention', total: 5, met: 2, metByPointOnly: 1, notMet: 1, inconclusiveBelow: 1, inconclusiveAbove: 0, insufficient: 1 },
+    verdict: {
+      kind: 'attention',
+      total: 5,
+      met: 2,
+      metByPointOnly: 1,
+      notMet: 1,
+      inconclusiveBelow: 1,
+      inconclusiveAbove: 0,
+      insufficient: 1,
+    },
     liftTests: 0,
     impact: [],
     manifest: {
       files: [
         manifestFile('inbox/joint-course/zhixue/enrollments/enrollments-2026-w47.csv'),
-        manifestFile('inbox/joint-course/zhixue/enrollments/enrollments-2026-w46.csv', { receivedAt: '2026-11-16T01:30:00.000Z', lastDay: '2026-11-17' }),
+        manifestFile('inbox/joint-course/zhixue/enrollments/enrollments-2026-w46.csv', {
+          receivedAt: '2026-11-16T01:30:00.000Z',
+          lastDay: '2026-11-17',
+        }),
         manifestFile('inbox/joint-course/beacon-academy/feedback/feedback-2026-w47.json'),
       ],
       metricsVersion: '2',

@@ -12,7 +12,10 @@ export const cooperation = (overrides: Record<string, unknown> = {}): Cooperatio
   cooperationSchema.parse({ ...JOINT_COURSE, ...overrides });
 
 /** Totals of one dataset from its per-day measures, summed here. */
-export const datasetTotals = (days: Record<string, Record<string, number>>, partners: string[] = ['platform']): DatasetTotals => {
+export const datasetTotals = (
+  days: Record<string, Record<string, number>>,
+  partners: string[] = ['platform'],
+): DatasetTotals => {
   const totals: Record<string, number> = {};
   for (const m of Object.values(days)) for (const [k, v] of Object.entries(m)) totals[k] = (totals[k] ?? 0) + v;
   return { days: new Map(Object.entries(days)), totals, partners: new Set(partners) };
@@ -48,7 +51,9 @@ export const fileRecord = (overrides: Partial<FileRecord> & Pick<FileRecord, 'ke
   ...overrides,
 });
 
-export const aggregate = (overrides: Partial<DayAggregate> & Pick<DayAggregate, 'day' | 'fileId' | 'generation' | 'm'>): DayAggregate => ({
+export const aggregate = (
+  overrides: Partial<DayAggregate> & Pick<DayAggregate, 'day' | 'fileId' | 'generation' | 'm'>,
+): DayAggregate => ({
   dataset: 'enrollments',
   partnerId: 'platform',
   ...overrides,

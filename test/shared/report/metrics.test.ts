@@ -20,8 +20,22 @@ describe('computeMetrics: enrollments', () => {
     // Prepare: 10 rows, 2 refunded, 8 kept, 6 of them through a partner channel
     const totals = totalsOf({
       enrollments: datasetTotals({
-        '2026-11-09': { rows: 6, enrollments: 5, revenue: 500, revenue_sq: 50_000, partner_enrollments: 4, refunded: 1 },
-        '2026-11-10': { rows: 4, enrollments: 3, revenue: 300, revenue_sq: 30_000, partner_enrollments: 2, refunded: 1 },
+        '2026-11-09': {
+          rows: 6,
+          enrollments: 5,
+          revenue: 500,
+          revenue_sq: 50_000,
+          partner_enrollments: 4,
+          refunded: 1,
+        },
+        '2026-11-10': {
+          rows: 4,
+          enrollments: 3,
+          revenue: 300,
+          revenue_sq: 30_000,
+          partner_enrollments: 2,
+          refunded: 1,
+        },
       }),
     });
     // Act
@@ -29,7 +43,12 @@ describe('computeMetrics: enrollments', () => {
     // Assess
     expect(values.enrollments).toEqual({ kind: 'count', value: 8, n: 10 });
     expect(values.revenue).toEqual({ kind: 'sum', value: 800, n: 8 });
-    expect(values.partner_enrollment_share).toMatchObject({ kind: 'proportion', value: 0.75, n: 8, basis: { type: 'proportion', successes: 6, n: 8 } });
+    expect(values.partner_enrollment_share).toMatchObject({
+      kind: 'proportion',
+      value: 0.75,
+      n: 8,
+      basis: { type: 'proportion', successes: 6, n: 8 },
+    });
     const [low, high] = wilsonRoots(6, 8);
     expect(values.partner_enrollment_share!.ci![0]).toBeCloseTo(low, 10);
     expect(values.partner_enrollment_share!.ci![1]).toBeCloseTo(high, 10);
@@ -40,7 +59,9 @@ describe('computeMetrics: enrollments', () => {
   it('says why the partner share is missing when every enrollment was refunded', () => {
     // Prepare
     const totals = totalsOf({
-      enrollments: datasetTotals({ '2026-11-09': { rows: 3, enrollments: 0, revenue: 0, revenue_sq: 0, partner_enrollments: 0, refunded: 3 } }),
+      enrollments: datasetTotals({
+        '2026-11-09': { rows: 3, enrollments: 0, revenue: 0, revenue_sq: 0, partner_enrollments: 0, refunded: 3 },
+      }),
     });
     // Act
     const { values, missing } = computeMetrics(totals, cooperation());
@@ -55,7 +76,9 @@ describe('computeMetrics: enrollments', () => {
 describe('computeMetrics: referrals, campaigns, feedback, events', () => {
   it('computes referral counts, conversion rate and revenue', () => {
     // Prepare
-    const totals = totalsOf({ referrals: datasetTotals({ '2026-11-09': { rows: 50, conversions: 10, revenue: 1000, revenue_sq: 150_000 } }) });
+    const totals = totalsOf({
+      referrals: datasetTotals({ '2026-11-09': { rows: 50, conversions: 10, revenue: 1000, revenue_sq: 150_000 } }),
+    });
     // Act
     const { values } = computeMetrics(totals, cooperation());
     // Assess
@@ -109,7 +132,9 @@ describe('computeMetrics: referrals, campaigns, feedback, events', () => {
   it('reports missing ad rates instead of dividing by zero', () => {
     // Prepare: a day with no impressions, clicks, conversions or spend
     const totals = totalsOf({
-      campaigns: datasetTotals({ '2026-11-09': { rows: 1, impressions: 0, clicks: 0, conversions: 0, spend: 0, revenue: 0 } }),
+      campaigns: datasetTotals({
+        '2026-11-09': { rows: 1, impressions: 0, clicks: 0, conversions: 0, spend: 0, revenue: 0 },
+      }),
     });
     // Act
     const { values, missing } = computeMetrics(totals, cooperation());
@@ -133,7 +158,14 @@ describe('computeMetrics: referrals, campaigns, feedback, events', () => {
     const half = T975_9 * Math.sqrt(variance / 10);
     const totals = totalsOf({
       feedback: datasetTotals({
-        '2026-11-09': { rows: 10, rating: sum, rating_sq: ratings.reduce((s, r) => s + r * r, 0), nps_n: 5, promoters: 3, detractors: 1 },
+        '2026-11-09': {
+          rows: 10,
+          rating: sum,
+          rating_sq: ratings.reduce((s, r) => s + r * r, 0),
+          nps_n: 5,
+          promoters: 3,
+          detractors: 1,
+        },
       }),
     });
     // Act
@@ -150,7 +182,11 @@ describe('computeMetrics: referrals, campaigns, feedback, events', () => {
 
   it('says NPS is missing when nobody answered it', () => {
     // Prepare
-    const totals = totalsOf({ feedback: datasetTotals({ '2026-11-09': { rows: 2, rating: 9, rating_sq: 41, nps_n: 0, promoters: 0, detractors: 0 } }) });
+    const totals = totalsOf({
+      feedback: datasetTotals({
+        '2026-11-09': { rows: 2, rating: 9, rating_sq: 41, nps_n: 0, promoters: 0, detractors: 0 },
+      }),
+    });
     // Act
     const { values, missing } = computeMetrics(totals, cooperation());
     // Assess
@@ -161,7 +197,9 @@ describe('computeMetrics: referrals, campaigns, feedback, events', () => {
 
   it('computes event counts and the attendance rate', () => {
     // Prepare
-    const totals = totalsOf({ events: datasetTotals({ '2026-11-09': { rows: 3, registrations: 200, attendees: 120, new_users: 40 } }) });
+    const totals = totalsOf({
+      events: datasetTotals({ '2026-11-09': { rows: 3, registrations: 200, attendees: 120, new_users: 40 } }),
+    });
     // Act
     const { values } = computeMetrics(totals, cooperation());
     // Assess
@@ -178,18 +216,25 @@ describe('computeMetrics: the effect model', () => {
   const fullTotals = () =>
     totalsOf({
       // user scale U = mean over days of the day's score sum = (300 + 500) / 2 = 400; 4 activity rows
-      activity: datasetTotals({ '2026-11-09': { rows: 2, score: 300, score_sq: 0 }, '2026-11-10': { rows: 2, score: 500, score_sq: 0 } }),
+      activity: datasetTotals({
+        '2026-11-09': { rows: 2, score: 300, score_sq: 0 },
+        '2026-11-10': { rows: 2, score: 500, score_sq: 0 },
+      }),
       // brand influence B = (40 + 60 + 80) / 3 = 60
       brand: datasetTotals({
         '2026-11-09': { rows: 1, influence: 40, influence_sq: 1600, followers: 0, mentions: 0 },
         '2026-11-10': { rows: 1, influence: 60, influence_sq: 3600, followers: 0, mentions: 0 },
         '2026-11-11': { rows: 1, influence: 80, influence_sq: 6400, followers: 0, mentions: 0 },
       }),
-      enrollments: datasetTotals({ '2026-11-09': { rows: 12, enrollments: 10, revenue: 0, revenue_sq: 0, partner_enrollments: 0, refunded: 2 } }),
-      feedback: datasetTotals({ '2026-11-09': { rows: 20, rating: 80, rating_sq: 330, nps_n: 0, promoters: 0, detractors: 0 } }),
+      enrollments: datasetTotals({
+        '2026-11-09': { rows: 12, enrollments: 10, revenue: 0, revenue_sq: 0, partner_enrollments: 0, refunded: 2 },
+      }),
+      feedback: datasetTotals({
+        '2026-11-09': { rows: 20, rating: 80, rating_sq: 330, nps_n: 0, promoters: 0, detractors: 0 },
+      }),
     });
 
-  it('computes U, B, S, S\', A_C, A_A and M by the published formulas', () => {
+  it("computes U, B, S, S', A_C, A_A and M by the published formulas", () => {
     // Prepare: market T = 8000, T' = 600; capability 80/70/60 with alpha 0.8/0.2/0 -> A_C = 64 + 14 = 78;
     // records [4 activity rows, 10 kept enrollments, 20 feedback rows] with beta 0.5/0.3/0.2 -> A_A = 2 + 3 + 4 = 9;
     // M = (400 + 60) / 8000 * 78 * 9 = 40.365
@@ -208,7 +253,15 @@ describe('computeMetrics: the effect model', () => {
     expect(values.recommendation_score!.value).toBeCloseTo(9, 12);
     expect(values.recommendation_score!.n).toBe(34);
     expect(values.effect_score!.value).toBeCloseTo(40.365, 9);
-    for (const name of ['user_scale', 'brand_influence', 'market_share', 'brand_share', 'capability_score', 'recommendation_score', 'effect_score'] as const) {
+    for (const name of [
+      'user_scale',
+      'brand_influence',
+      'market_share',
+      'brand_share',
+      'capability_score',
+      'recommendation_score',
+      'effect_score',
+    ] as const) {
       expect(missing[name]).toBeUndefined();
     }
   });
@@ -266,9 +319,17 @@ describe('computeMetrics: missing data', () => {
 
   it('puts every metric in exactly one of values and missing, with finite values and non-empty reasons (property)', () => {
     const measureArb = (names: string[]) =>
-      fc.dictionary(fc.constantFrom('2026-11-09', '2026-11-10', '2026-11-11'), fc.tuple(...names.map(() => fc.nat(1000))), { minKeys: 1 }).map((days) =>
-        Object.fromEntries(Object.entries(days).map(([d, vs]) => [d, Object.fromEntries(names.map((n, i) => [n, vs[i]!]))])),
-      );
+      fc
+        .dictionary(
+          fc.constantFrom('2026-11-09', '2026-11-10', '2026-11-11'),
+          fc.tuple(...names.map(() => fc.nat(1000))),
+          { minKeys: 1 },
+        )
+        .map((days) =>
+          Object.fromEntries(
+            Object.entries(days).map(([d, vs]) => [d, Object.fromEntries(names.map((n, i) => [n, vs[i]!]))]),
+          ),
+        );
     const arb = fc.record(
       {
         enrollments: measureArb(['rows', 'enrollments', 'revenue', 'revenue_sq', 'partner_enrollments', 'refunded']),
@@ -286,7 +347,10 @@ describe('computeMetrics: missing data', () => {
         // Prepare
         const totals = totalsOf(Object.fromEntries(Object.entries(data).map(([k, days]) => [k, datasetTotals(days)])));
         const coop = configured
-          ? cooperation({ market: { totalUsers: 1000, totalBrand: 100 }, model: { capability: { storage: 1, processing: 2, analysis: 3 } } })
+          ? cooperation({
+              market: { totalUsers: 1000, totalBrand: 100 },
+              model: { capability: { storage: 1, processing: 2, analysis: 3 } },
+            })
           : cooperation();
         // Act
         const { values, missing } = computeMetrics(totals, coop);
@@ -308,7 +372,12 @@ describe('computeMetrics: missing data', () => {
 });
 
 describe('judge', () => {
-  const proportion = (value: number, n: number, ci: [number, number]): MetricValue => ({ kind: 'proportion', value, n, ci });
+  const proportion = (value: number, n: number, ci: [number, number]): MetricValue => ({
+    kind: 'proportion',
+    value,
+    n,
+    ci,
+  });
 
   it('judges a count by its point value (no interval)', () => {
     // Prepare
@@ -352,7 +421,7 @@ describe('judge', () => {
     expect(pointAt.status).toBe('met');
   });
 
-  it('needs the minimum sample of the metric kind, or the target\'s own', () => {
+  it("needs the minimum sample of the metric kind, or the target's own", () => {
     // Prepare: proportions need 30 by default
     const metric = proportion(0.1, 29, [0.02, 0.27]);
     // Act
@@ -402,7 +471,8 @@ describe('the metric registry', () => {
     expect(values).toEqual({});
     for (const name of METRIC_NAMES) {
       const first = metricDefinition(name).datasets[0];
-      if (first && metricDefinition(name).datasets.length === 1) expect(missing[name]).toBe(`no ${first} data in this period`);
+      if (first && metricDefinition(name).datasets.length === 1)
+        expect(missing[name]).toBe(`no ${first} data in this period`);
     }
   });
 

@@ -14,9 +14,14 @@ import { normalCdf } from './fixtures';
 import { lnGamma } from '../../support/reference-distributions';
 
 /** Published two-sided 95% Student t quantiles t_{0.975, df} (any statistics table). */
-const T975: Record<number, number> = { 1: 12.706205, 4: 2.776445, 6: 2.446912, 9: 2.262157, 18: 2.100922, 30: 2.042272 };
-
-
+const T975: Record<number, number> = {
+  1: 12.706205,
+  4: 2.776445,
+  6: 2.446912,
+  9: 2.262157,
+  18: 2.100922,
+  30: 2.042272,
+};
 
 /** integral from 0 to t of the Student t density with df degrees of freedom, by Simpson's rule. */
 const integrateTDensity = (t: number, df: number) => {
@@ -77,19 +82,22 @@ describe('wilsonInterval', () => {
 
   it('equals the quadratic roots and contains the observed share (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 100_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))), ([x, n]) => {
-        // Prepare
-        const [low, high] = wilsonRoots(x, n);
-        // Act
-        const ci = wilsonInterval(x, n)!;
-        // Assess
-        expect(ci[0]).toBeCloseTo(Math.max(0, low), 9);
-        expect(ci[1]).toBeCloseTo(Math.min(1, high), 9);
-        expect(ci[0]).toBeLessThanOrEqual(x / n + 1e-12);
-        expect(ci[1]).toBeGreaterThanOrEqual(x / n - 1e-12);
-        expect(ci[0]).toBeGreaterThanOrEqual(0);
-        expect(ci[1]).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 100_000 }).chain((n) => fc.tuple(fc.integer({ min: 0, max: n }), fc.constant(n))),
+        ([x, n]) => {
+          // Prepare
+          const [low, high] = wilsonRoots(x, n);
+          // Act
+          const ci = wilsonInterval(x, n)!;
+          // Assess
+          expect(ci[0]).toBeCloseTo(Math.max(0, low), 9);
+          expect(ci[1]).toBeCloseTo(Math.min(1, high), 9);
+          expect(ci[0]).toBeLessThanOrEqual(x / n + 1e-12);
+          expect(ci[1]).toBeGreaterThanOrEqual(x / n - 1e-12);
+          expect(ci[0]).toBeGreaterThanOrEqual(0);
+          expect(ci[1]).toBeLessThanOrEqual(1);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -153,7 +161,12 @@ describe('meanAndVariance and tInterval', () => {
   it('is undefined for n < 2 or a non-finite variance', () => {
     // Prepare: nothing
     // Act
-    const results = [tInterval(1, 5, 4), tInterval(0, 0, 0), tInterval(10, 5, Number.NaN), tInterval(10, 5, Number.POSITIVE_INFINITY)];
+    const results = [
+      tInterval(1, 5, 4),
+      tInterval(0, 0, 0),
+      tInterval(10, 5, Number.NaN),
+      tInterval(10, 5, Number.POSITIVE_INFINITY),
+    ];
     // Assess
     expect(results).toEqual([undefined, undefined, undefined, undefined]);
   });
@@ -162,7 +175,11 @@ describe('meanAndVariance and tInterval', () => {
 describe('npsWithInterval', () => {
   /** Population variance of the +1/0/-1 answers, computed two-pass from the answers themselves. */
   const reference = (promoters: number, passives: number, detractors: number) => {
-    const answers = [...Array(promoters).fill(1), ...Array(passives).fill(0), ...Array(detractors).fill(-1)] as number[];
+    const answers = [
+      ...Array(promoters).fill(1),
+      ...Array(passives).fill(0),
+      ...Array(detractors).fill(-1),
+    ] as number[];
     const n = answers.length;
     const mean = answers.reduce((s, a) => s + a, 0) / n;
     const variance = answers.reduce((s, a) => s + (a - mean) ** 2, 0) / n;

@@ -39,12 +39,25 @@ describe('sumAggregates', () => {
     const aggregates: DayAggregate[] = [
       aggregate({ day: '2026-11-09', fileId: 'id:a.csv', generation: 'g2', m: { rows: 3, enrollments: 3 } }),
       aggregate({ day: '2026-11-09', fileId: 'id:a.csv', generation: 'g1', m: { rows: 100, enrollments: 100 } }), // stale
-      aggregate({ day: '2026-11-09', fileId: 'id:b.csv', generation: 'g1', partnerId: 'school', m: { rows: 2, enrollments: 1, refunded: 1 } }),
+      aggregate({
+        day: '2026-11-09',
+        fileId: 'id:b.csv',
+        generation: 'g1',
+        partnerId: 'school',
+        m: { rows: 2, enrollments: 1, refunded: 1 },
+      }),
       aggregate({ day: '2026-11-15', fileId: 'id:a.csv', generation: 'g2', m: { rows: 1, enrollments: 1 } }),
       aggregate({ day: '2026-11-16', fileId: 'id:a.csv', generation: 'g2', m: { rows: 50, enrollments: 50 } }), // after
       aggregate({ day: '2026-11-08', fileId: 'id:a.csv', generation: 'g2', m: { rows: 50, enrollments: 50 } }), // before
       aggregate({ day: '2026-11-10', fileId: 'id:z.csv', generation: 'g1', m: { rows: 9, enrollments: 9 } }), // not counted
-      aggregate({ day: '2026-11-10', fileId: 'id:b.csv', generation: 'g1', dataset: 'feedback', partnerId: 'school', m: { rows: 4, rating: 18 } }),
+      aggregate({
+        day: '2026-11-10',
+        fileId: 'id:b.csv',
+        generation: 'g1',
+        dataset: 'feedback',
+        partnerId: 'school',
+        m: { rows: 4, rating: 18 },
+      }),
     ];
     // Act
     const totals = sumAggregates(aggregates, active, '2026-11-09', '2026-11-15');
@@ -77,24 +90,33 @@ describe('sumAggregates', () => {
       rows: fc.nat(100),
     });
     fc.assert(
-      fc.property(fc.array(aggArb, { maxLength: 40 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 0, max: 10 }), (items, from, length) => {
-        // Prepare: a and b are counted at g2; c at g1
-        const active = new Map([
-          ['a', 'g2'],
-          ['b', 'g2'],
-          ['c', 'g1'],
-        ]);
-        const fromDay = `2026-11-${String(from).padStart(2, '0')}`;
-        const toDay = `2026-11-${String(Math.min(from + length, 30)).padStart(2, '0')}`;
-        const counted = items.filter((i) => i.day >= fromDay && i.day <= toDay && active.get(i.file) === i.generation);
-        const expected = counted.reduce((s, i) => s + i.rows, 0);
-        const aggregates = items.map((i) => aggregate({ day: i.day, fileId: i.file, generation: i.generation, m: { rows: i.rows } }));
-        // Act
-        const totals = sumAggregates(aggregates, active, fromDay, toDay);
-        // Assess
-        expect(totals.get('enrollments')?.totals.rows).toBe(counted.length > 0 ? expected : undefined);
-        expect(totals.get('enrollments')?.days.size ?? 0).toBe(new Set(counted.map((i) => i.day)).size);
-      }),
+      fc.property(
+        fc.array(aggArb, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 0, max: 10 }),
+        (items, from, length) => {
+          // Prepare: a and b are counted at g2; c at g1
+          const active = new Map([
+            ['a', 'g2'],
+            ['b', 'g2'],
+            ['c', 'g1'],
+          ]);
+          const fromDay = `2026-11-${String(from).padStart(2, '0')}`;
+          const toDay = `2026-11-${String(Math.min(from + length, 30)).padStart(2, '0')}`;
+          const counted = items.filter(
+            (i) => i.day >= fromDay && i.day <= toDay && active.get(i.file) === i.generation,
+          );
+          const expected = counted.reduce((s, i) => s + i.rows, 0);
+          const aggregates = items.map((i) =>
+            aggregate({ day: i.day, fileId: i.file, generation: i.generation, m: { rows: i.rows } }),
+          );
+          // Act
+          const totals = sumAggregates(aggregates, active, fromDay, toDay);
+          // Assess
+          expect(totals.get('enrollments')?.totals.rows).toBe(counted.length > 0 ? expected : undefined);
+          expect(totals.get('enrollments')?.days.size ?? 0).toBe(new Set(counted.map((i) => i.day)).size);
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -31,7 +31,9 @@ describe('runtimes from the environment', () => {
     expect(runtime.ses).not.toBeInstanceOf(SESv2Client);
     const mock = mockClient(SESv2Client);
     try {
-      mock.on(GetSuppressedDestinationCommand).resolves({ SuppressedDestination: { EmailAddress: 'a@b.example', Reason: 'BOUNCE', LastUpdateTime: new Date() } });
+      mock.on(GetSuppressedDestinationCommand).resolves({
+        SuppressedDestination: { EmailAddress: 'a@b.example', Reason: 'BOUNCE', LastUpdateTime: new Date() },
+      });
       const out = await runtime.ses.send(new GetSuppressedDestinationCommand({ EmailAddress: 'a@b.example' }));
       expect(out.SuppressedDestination?.Reason).toBe('BOUNCE');
       expect(mock.calls()).toHaveLength(1);

@@ -23,19 +23,25 @@ describe('putDayAggregates', () => {
     const mock = mockClient(db);
     const written: string[] = [];
     let call = 0;
-    mock.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, { PutRequest: { Item: { sk: string } } }[]> }) => {
-      call += 1;
-      const requests = input.RequestItems.t!;
-      const leave = call === 1 ? 10 : call === 2 ? 3 : 0;
-      const done = requests.slice(0, requests.length - leave);
-      written.push(...done.map((r) => r.PutRequest.Item.sk));
-      return { UnprocessedItems: leave ? { t: requests.slice(requests.length - leave) } : {} };
-    });
+    mock
+      .on(BatchWriteCommand)
+      .callsFake((input: { RequestItems: Record<string, { PutRequest: { Item: { sk: string } } }[]> }) => {
+        call += 1;
+        const requests = input.RequestItems.t!;
+        const leave = call === 1 ? 10 : call === 2 ? 3 : 0;
+        const done = requests.slice(0, requests.length - leave);
+        written.push(...done.map((r) => r.PutRequest.Item.sk));
+        return { UnprocessedItems: leave ? { t: requests.slice(requests.length - leave) } : {} };
+      });
     const delays: number[] = [];
 
     // Act
     await putDayAggregates(
-      { db, tableName: 't', backoff: { attempts: 10, baseMs: 10, capMs: 100, sleep: async (ms) => void delays.push(ms) } },
+      {
+        db,
+        tableName: 't',
+        backoff: { attempts: 10, baseMs: 10, capMs: 100, sleep: async (ms) => void delays.push(ms) },
+      },
       'c',
       aggregates(25),
     );
@@ -50,15 +56,27 @@ describe('putDayAggregates', () => {
   it('fails loudly (for the Lambda retry) when items stay unprocessed, instead of dropping them', async () => {
     const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' }));
     const mock = mockClient(db);
-    mock.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: input.RequestItems }));
+    mock
+      .on(BatchWriteCommand)
+      .callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({ UnprocessedItems: input.RequestItems }));
     await expect(
-      putDayAggregates({ db, tableName: 't', backoff: { attempts: 3, baseMs: 1, capMs: 1, sleep: async () => undefined } }, 'c', aggregates(2)),
+      putDayAggregates(
+        { db, tableName: 't', backoff: { attempts: 3, baseMs: 1, capMs: 1, sleep: async () => undefined } },
+        'c',
+        aggregates(2),
+      ),
     ).rejects.toMatchObject({ name: 'StorageError', details: { unprocessed: 2 } });
   });
 
   it('surfaces a throttling error that outlived the SDK retries, so the invocation fails and is retried, never dropping the batch', async () => {
     // Prepare: the first call is throttled.
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 3 }));
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        maxAttempts: 3,
+      }),
+    );
     const mock = mockClient(db);
     const throttle = Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
       name: 'ProvisionedThroughputExceededException',

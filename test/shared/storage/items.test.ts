@@ -28,8 +28,18 @@ describe('zod-checked reads', () => {
   it('refuses a day aggregate whose measures are not numbers', async () => {
     // Prepare
     const db = documentClient();
-    const item = { pk: 'COOP#c#DAY', sk: 'x', day: '2026-11-09', dataset: 'enrollments', partnerId: 'p', fileId: 'f', generation: 'g' };
-    mockClient(db).on(QueryCommand).resolves({ Items: [{ ...item, m: { rows: 'x' } }] });
+    const item = {
+      pk: 'COOP#c#DAY',
+      sk: 'x',
+      day: '2026-11-09',
+      dataset: 'enrollments',
+      partnerId: 'p',
+      fileId: 'f',
+      generation: 'g',
+    };
+    mockClient(db)
+      .on(QueryCommand)
+      .resolves({ Items: [{ ...item, m: { rows: 'x' } }] });
     // Act
     const read = queryDayAggregates({ db, tableName: 't' }, 'c', '2026-11-09', '2026-11-15');
     // Assess
@@ -38,7 +48,18 @@ describe('zod-checked reads', () => {
 });
 
 describe('isCounted', () => {
-  const base = { cooperationId: 'c', key: 'k', partnerId: 'p', sequencer: '0', rows: 0, rejectedRows: 0, errorCount: 0, errors: [], days: [], updatedAt: '' };
+  const base = {
+    cooperationId: 'c',
+    key: 'k',
+    partnerId: 'p',
+    sequencer: '0',
+    rows: 0,
+    rejectedRows: 0,
+    errorCount: 0,
+    errors: [],
+    days: [],
+    updatedAt: '',
+  };
   it.each([
     ['accepted', 'g', 'enrollments', true],
     ['partial', 'g', 'enrollments', true],
@@ -49,7 +70,12 @@ describe('isCounted', () => {
     ['deleted', undefined, 'enrollments', false],
   ] as const)('%s with generation %s and dataset %s counts: %s', (status, generation, dataset, expected) => {
     // Prepare
-    const record = { ...base, status, ...(generation ? { generation } : {}), ...(dataset ? { dataset } : {}) } as FileRecord;
+    const record = {
+      ...base,
+      status,
+      ...(generation ? { generation } : {}),
+      ...(dataset ? { dataset } : {}),
+    } as FileRecord;
     // Act / Assess
     expect(isCounted(record)).toBe(expected);
   });

@@ -68,7 +68,12 @@ describe('DayResolver.dayOf: accepted shapes', () => {
     ['2026-11-14T13:00:00-11:00', '2026-11-15'],
   ])('converts offset date-time %s to its Asia/Shanghai day %s', (value, day) => {
     // Prepare: expected day = UTC instant + 8 h, computed by hand for each case.
-    const expectedEpoch = Date.parse(value.replace(/z$/, 'Z').replace(/([+-]\d{2})(\d{2})$/, '$1:$2').replace(/([+-]\d{2})$/, '$1:00'));
+    const expectedEpoch = Date.parse(
+      value
+        .replace(/z$/, 'Z')
+        .replace(/([+-]\d{2})(\d{2})$/, '$1:$2')
+        .replace(/([+-]\d{2})$/, '$1:00'),
+    );
     // Act
     const parsed = okDay(shanghai, value);
     // Assess
@@ -79,7 +84,14 @@ describe('DayResolver.dayOf: accepted shapes', () => {
   it('accepts the calendar edges: leap days, 1970-01-01, 9999-12-31 and 23:59:59', () => {
     // Prepare
     const utc = new DayResolver('UTC');
-    const cases = ['2024-02-29', '2000-02-29', '1970-01-01', '9999-12-31', '2026-12-31T23:59:59', '2026-01-01T00:00:00Z'];
+    const cases = [
+      '2024-02-29',
+      '2000-02-29',
+      '1970-01-01',
+      '9999-12-31',
+      '2026-12-31T23:59:59',
+      '2026-01-01T00:00:00Z',
+    ];
     // Act
     const days = cases.map((v) => okDay(utc, v).day);
     // Assess
@@ -108,27 +120,32 @@ describe('DayResolver.dayOf: refused values', () => {
     expect(parsed).toEqual({ ok: false, reason: 'expected a real calendar date between 1970 and 9999' });
   });
 
-  it.each(['2026-11-15T24:00:00', '2026-11-15T24:00', '2026-11-15T23:60:00', '2026-11-15T23:59:60', '2026-11-15T25:00:00Z'])(
-    'refuses the time of day in %s',
-    (value) => {
-      // Prepare: nothing beyond the value
-      // Act
-      const parsed = resolver.dayOf(value);
-      // Assess
-      expect(parsed).toEqual({ ok: false, reason: 'expected a time of day between 00:00:00 and 23:59:59' });
-    },
-  );
+  it.each([
+    '2026-11-15T24:00:00',
+    '2026-11-15T24:00',
+    '2026-11-15T23:60:00',
+    '2026-11-15T23:59:60',
+    '2026-11-15T25:00:00Z',
+  ])('refuses the time of day in %s', (value) => {
+    // Prepare: nothing beyond the value
+    // Act
+    const parsed = resolver.dayOf(value);
+    // Assess
+    expect(parsed).toEqual({ ok: false, reason: 'expected a time of day between 00:00:00 and 23:59:59' });
+  });
 
-  it.each(['2026-11-15T10:00:00+19:00', '2026-11-15T10:00:00-19:00', '2026-11-15T10:00:00+05:60', '2026-11-15T10:00:00+99'])(
-    'refuses the UTC offset in %s',
-    (value) => {
-      // Prepare: nothing beyond the value
-      // Act
-      const parsed = resolver.dayOf(value);
-      // Assess
-      expect(parsed).toEqual({ ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' });
-    },
-  );
+  it.each([
+    '2026-11-15T10:00:00+19:00',
+    '2026-11-15T10:00:00-19:00',
+    '2026-11-15T10:00:00+05:60',
+    '2026-11-15T10:00:00+99',
+  ])('refuses the UTC offset in %s', (value) => {
+    // Prepare: nothing beyond the value
+    // Act
+    const parsed = resolver.dayOf(value);
+    // Assess
+    expect(parsed).toEqual({ ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' });
+  });
 
   it.each([
     '99999-01-01',
@@ -272,9 +289,7 @@ describe('DayResolver.dayOf agrees with luxon for instants with offsets (propert
   const instant = fc.oneof(
     fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2100, 0, 1) }),
     fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(9998, 0, 1) }),
-    fc
-      .tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -30 * HOUR, max: 30 * HOUR }))
-      .map(([t, d]) => t + d),
+    fc.tuple(fc.constantFrom(...TRANSITIONS), fc.integer({ min: -30 * HOUR, max: 30 * HOUR })).map(([t, d]) => t + d),
   );
   const offsetMinutes = fc.oneof(
     fc.integer({ min: -18 * 60, max: 18 * 60 }),
@@ -292,7 +307,8 @@ describe('DayResolver.dayOf agrees with luxon for instants with offsets (propert
         const sign = off < 0 ? '-' : '+';
         const abs = Math.abs(off);
         const hhmm = `${pad(Math.floor(abs / 60))}${how === 'compact' ? '' : ':'}${pad(abs % 60)}`;
-        const time = how === 'noSeconds' ? wall.slice(0, 16) : how === 'fraction' ? wall.slice(0, 23) : wall.slice(0, 19);
+        const time =
+          how === 'noSeconds' ? wall.slice(0, 16) : how === 'fraction' ? wall.slice(0, 23) : wall.slice(0, 19);
         const value = `${time}${how === 'z' ? 'Z' : `${sign}${hhmm}`}`;
         const expected = DateTime.fromISO(value).setZone(zone).toISODate();
         // Act
@@ -308,17 +324,23 @@ describe('DayResolver.dayOf agrees with luxon for instants with offsets (propert
 
   it('gives a local date-time its own date and an epochMs within a day of the naive UTC reading', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ZONES), fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2100, 0, 1) }), (zone, epoch) => {
-        // Prepare
-        const value = new Date(epoch - (epoch % 1000)).toISOString().slice(0, 19);
-        const zoneOffsetMinutes = DateTime.fromISO(value, { zone }).offset;
-        // Act
-        const parsed = resolvers.get(zone)!.dayOf(value);
-        // Assess: the day is the written one; away from DST changes epochMs is the wall time minus luxon's offset.
-        expect(parsed.ok && parsed.day).toBe(value.slice(0, 10));
-        const naive = Date.parse(`${value}Z`);
-        expect(Math.abs((parsed.ok ? parsed.epochMs : 0) - (naive - zoneOffsetMinutes * 60_000))).toBeLessThanOrEqual(2 * HOUR);
-      }),
+      fc.property(
+        fc.constantFrom(...ZONES),
+        fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        (zone, epoch) => {
+          // Prepare
+          const value = new Date(epoch - (epoch % 1000)).toISOString().slice(0, 19);
+          const zoneOffsetMinutes = DateTime.fromISO(value, { zone }).offset;
+          // Act
+          const parsed = resolvers.get(zone)!.dayOf(value);
+          // Assess: the day is the written one; away from DST changes epochMs is the wall time minus luxon's offset.
+          expect(parsed.ok && parsed.day).toBe(value.slice(0, 10));
+          const naive = Date.parse(`${value}Z`);
+          expect(Math.abs((parsed.ok ? parsed.epochMs : 0) - (naive - zoneOffsetMinutes * 60_000))).toBeLessThanOrEqual(
+            2 * HOUR,
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -327,19 +349,31 @@ describe('DayResolver.dayOf agrees with luxon for instants with offsets (propert
 describe('DayResolver.dayOf: the fast reader agrees with the regex reading (property)', () => {
   // dayOf tries a hand-written reader first and falls back to the regex path, which words the
   // reasons. Whatever the input, the answer must be the one the regex path alone gives.
-  const resolvers = ['Europe/Berlin', 'America/New_York', 'Asia/Shanghai', 'Asia/Kathmandu'].map((z) => new DayResolver(z));
-  const slowDayOf = (r: DayResolver, value: string) => (r as unknown as { slowDayOf(v: string): unknown }).slowDayOf(value);
+  const resolvers = ['Europe/Berlin', 'America/New_York', 'Asia/Shanghai', 'Asia/Kathmandu'].map(
+    (z) => new DayResolver(z),
+  );
+  const slowDayOf = (r: DayResolver, value: string) =>
+    (r as unknown as { slowDayOf(v: string): unknown }).slowDayOf(value);
 
   // Each piece is usually valid and sometimes slightly off, so valid and invalid values both come up often.
-  const mostly = <T,>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
+  const mostly = <T>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<T>) =>
+    fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: bad, weight: 1 });
   const twoDigits = (min: number, max: number) => fc.integer({ min, max }).map((n) => pad(n));
-  const odd = fc.oneof(fc.integer({ min: 0, max: 99 }).map((n) => pad(n)), fc.constantFrom('', '0', '000', 'ab', ' 1', '1 '));
-  const year = mostly(fc.integer({ min: 1970, max: 9999 }).map(String), fc.constantFrom('1969', '99999', '197', '0000', '10000', '2o26'));
+  const odd = fc.oneof(
+    fc.integer({ min: 0, max: 99 }).map((n) => pad(n)),
+    fc.constantFrom('', '0', '000', 'ab', ' 1', '1 '),
+  );
+  const year = mostly(
+    fc.integer({ min: 1970, max: 9999 }).map(String),
+    fc.constantFrom('1969', '99999', '197', '0000', '10000', '2o26'),
+  );
   const sep = (good: string, ...bad: string[]) => mostly(fc.constant(good), fc.constantFrom(...bad));
   const offset = mostly(
     fc.oneof(
       fc.constantFrom('', 'Z', 'z'),
-      fc.tuple(fc.constantFrom('+', '-'), twoDigits(0, 18), fc.constantFrom(':', ''), twoDigits(0, 59)).map((p) => p.join('')),
+      fc
+        .tuple(fc.constantFrom('+', '-'), twoDigits(0, 18), fc.constantFrom(':', ''), twoDigits(0, 59))
+        .map((p) => p.join('')),
       fc.tuple(fc.constantFrom('+', '-'), twoDigits(0, 18)).map((p) => p.join('')),
     ),
     fc.constantFrom('+', '-', '+19:00', '+05:60', '+5', '+05:3', '+05:300', 'Zz', ' Z', '+18:59', '-99', 'GMT'),
@@ -352,14 +386,30 @@ describe('DayResolver.dayOf: the fast reader agrees with the regex reading (prop
         mostly(twoDigits(0, 23), odd),
         sep(':', '', '.'),
         mostly(twoDigits(0, 59), odd),
-        fc.option(fc.tuple(sep(':', '.', ''), mostly(twoDigits(0, 59), odd)).map((p) => p.join('')), { nil: '' }),
-        fc.option(fc.tuple(sep('.', ',', ''), fc.string({ unit: fc.constantFrom('0', '5', '9'), minLength: 0, maxLength: 11 })).map((p) => p.join('')), { nil: '' }),
+        fc.option(
+          fc.tuple(sep(':', '.', ''), mostly(twoDigits(0, 59), odd)).map((p) => p.join('')),
+          { nil: '' },
+        ),
+        fc.option(
+          fc
+            .tuple(sep('.', ',', ''), fc.string({ unit: fc.constantFrom('0', '5', '9'), minLength: 0, maxLength: 11 }))
+            .map((p) => p.join('')),
+          { nil: '' },
+        ),
         offset,
       )
       .map((parts) => parts.join('')),
   );
   const value = fc
-    .tuple(year, sep('-', '/', ''), mostly(twoDigits(1, 12), odd), sep('-', '/'), mostly(twoDigits(1, 31), odd), time, mostly(fc.constant(''), fc.constantFrom(' ', 'x', '\n')))
+    .tuple(
+      year,
+      sep('-', '/', ''),
+      mostly(twoDigits(1, 12), odd),
+      sep('-', '/'),
+      mostly(twoDigits(1, 31), odd),
+      time,
+      mostly(fc.constant(''), fc.constantFrom(' ', 'x', '\n')),
+    )
     .map((parts) => parts.join(''));
 
   it('returns exactly what the regex path returns, for valid and invalid values alike', () => {
@@ -470,7 +520,10 @@ describe('DayResolver edges found by review', () => {
     const utc = new DayResolver('UTC');
     const shanghai = new DayResolver('Asia/Shanghai');
     // Act / Assess: by the ISO 8601 limits and the documented 1970..9999 range.
-    expect(utc.dayOf('2026-11-15T10:00:00+18:30')).toEqual({ ok: false, reason: 'expected a UTC offset between -18:00 and +18:00' });
+    expect(utc.dayOf('2026-11-15T10:00:00+18:30')).toEqual({
+      ok: false,
+      reason: 'expected a UTC offset between -18:00 and +18:00',
+    });
     expect(utc.dayOf('2026-11-15T10:00:00-18:59').ok).toBe(false);
     expect(utc.dayOf('2026-11-15T10:00:00+18:00').ok).toBe(true);
     expect(shanghai.dayOf('9999-12-31T23:00:00-18:00').ok).toBe(false);

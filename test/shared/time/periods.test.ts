@@ -123,7 +123,11 @@ describe('periodOfDay: weekly ISO weeks', () => {
     // Act
     const period = periodOfDay(day, 'weekly', 'America/New_York');
     // Assess
-    expect(period).toMatchObject({ start: '2026-10-26T00:00:00-04:00', end: '2026-11-02T00:00:00-05:00', endDay: '2026-11-01' });
+    expect(period).toMatchObject({
+      start: '2026-10-26T00:00:00-04:00',
+      end: '2026-11-02T00:00:00-05:00',
+      endDay: '2026-11-01',
+    });
     expect(hoursOf(period)).toBe(169);
   });
 
@@ -187,7 +191,11 @@ describe('periodOfDay: monthly', () => {
     // Act
     const period = periodOfDay(day, 'monthly', 'Europe/Berlin');
     // Assess
-    expect(period).toMatchObject({ label: '2026-03', start: '2026-03-01T00:00:00+01:00', end: '2026-04-01T00:00:00+02:00' });
+    expect(period).toMatchObject({
+      label: '2026-03',
+      start: '2026-03-01T00:00:00+01:00',
+      end: '2026-04-01T00:00:00+02:00',
+    });
     expect(hoursOf(period)).toBe(31 * 24 - 1);
   });
 });
@@ -248,7 +256,11 @@ describe('lastCompletePeriod', () => {
     // Act
     const period = lastCompletePeriod(at, 'weekly', 'Europe/Berlin');
     // Assess
-    expect(period).toMatchObject({ label: '2026-W43', start: '2026-10-19T00:00:00+02:00', end: '2026-10-26T00:00:00+01:00' });
+    expect(period).toMatchObject({
+      label: '2026-W43',
+      start: '2026-10-19T00:00:00+02:00',
+      end: '2026-10-26T00:00:00+01:00',
+    });
   });
 
   it('crosses the ISO week-year: at Monday 2027-01-04 00:00 the complete week is 2026-W53', () => {
@@ -324,7 +336,15 @@ describe('completePeriodsSince', () => {
     // Act
     const periods = completePeriodsSince(from, at, 'weekly', 'Asia/Shanghai');
     // Assess
-    expect(periods.map((p) => p.label)).toEqual(['2026-W41', '2026-W42', '2026-W43', '2026-W44', '2026-W45', '2026-W46', '2026-W47']);
+    expect(periods.map((p) => p.label)).toEqual([
+      '2026-W41',
+      '2026-W42',
+      '2026-W43',
+      '2026-W44',
+      '2026-W45',
+      '2026-W46',
+      '2026-W47',
+    ]);
     for (let i = 1; i < periods.length; i += 1) expect(periods[i]!.start).toBe(periods[i - 1]!.end);
   });
 
@@ -352,8 +372,19 @@ describe('completePeriodsSince', () => {
     // Act
     const periods = completePeriodsSince(from, '2027-04-01T00:00:00+02:00', 'monthly', 'Europe/Berlin');
     // Assess
-    expect(periods.map((p) => p.label)).toEqual(['2026-09', '2026-10', '2026-11', '2026-12', '2027-01', '2027-02', '2027-03']);
-    expect(periods.find((p) => p.label === '2026-10')).toMatchObject({ start: '2026-10-01T00:00:00+02:00', end: '2026-11-01T00:00:00+01:00' });
+    expect(periods.map((p) => p.label)).toEqual([
+      '2026-09',
+      '2026-10',
+      '2026-11',
+      '2026-12',
+      '2027-01',
+      '2027-02',
+      '2027-03',
+    ]);
+    expect(periods.find((p) => p.label === '2026-10')).toMatchObject({
+      start: '2026-10-01T00:00:00+02:00',
+      end: '2026-11-01T00:00:00+01:00',
+    });
   });
 });
 
@@ -374,16 +405,25 @@ describe('periodOfLabel', () => {
     expect(period?.startDay).toBe(startDay);
   });
 
-  it.each(['2027-W53', '2026-W54', '2026-W00', '2026-13', '2026-00', '2026-W1', '2026-1', 'W46', '2026-11-01', '', 'last week'])(
-    'refuses %j',
-    (label) => {
-      // Prepare: 2027 starts on a Friday and is not a leap year, so it has only 52 ISO weeks
-      // Act
-      const period = periodOfLabel(label, 'Europe/Berlin');
-      // Assess
-      expect(period).toBeUndefined();
-    },
-  );
+  it.each([
+    '2027-W53',
+    '2026-W54',
+    '2026-W00',
+    '2026-13',
+    '2026-00',
+    '2026-W1',
+    '2026-1',
+    'W46',
+    '2026-11-01',
+    '',
+    'last week',
+  ])('refuses %j', (label) => {
+    // Prepare: 2027 starts on a Friday and is not a leap year, so it has only 52 ISO weeks
+    // Act
+    const period = periodOfLabel(label, 'Europe/Berlin');
+    // Assess
+    expect(period).toBeUndefined();
+  });
 
   it('round-trips every period through its label (property)', () => {
     fc.assert(

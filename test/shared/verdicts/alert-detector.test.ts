@@ -390,6 +390,6 @@ describe('the alert rule over simulated years (ratings, target >= 4.0, sd 0.9, n
     }
     // Assess: it fires only when the earlier weeks had already banked most of the evidence
     expect(firedOnSpike / (runs - fired)).toBeLessThan(0.03);
-    console.info(`fired on the spike week: ${(100 * firedOnSpike / (runs - fired)).toFixed(2)}%`);
+    console.info(`fired on the spike week: ${((100 * firedOnSpike) / (runs - fired)).toFixed(2)}%`);
   });
 });

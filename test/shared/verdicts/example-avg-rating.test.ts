@@ -25,7 +25,11 @@ const weeklyRatings = () => {
   const summary = (ratings: readonly number[]) => {
     const n = ratings.length;
     const sum = ratings.reduce((s, r) => s + r, 0);
-    const { mean, variance } = meanAndVariance(n, sum, ratings.reduce((s, r) => s + r * r, 0));
+    const { mean, variance } = meanAndVariance(
+      n,
+      sum,
+      ratings.reduce((s, r) => s + r * r, 0),
+    );
     return { value: mean, n, ci: tInterval(n, mean, variance)!, df: n - 1 };
   };
   return {
