@@ -14,7 +14,7 @@
  * RSS is measured in a child process ingesting a large generated file of each CSV shape. The
  * built CLI's whole-process start-up and `validate` times are compared with `node -e 0` and a
  * whole-process DuckDB (bench/startup.ts); the pipeline figures come from bench/pipeline.ts.
- * --write-docs puts the table into docs/performance.md.
+ * --write-docs puts the table into docs/performance.md; --save FILE also writes the JSON report there.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -401,6 +401,8 @@ const main = async () => {
       startup,
       pipeline,
     };
+    const save = option('--save');
+    if (save) writeFileSync(save, `${JSON.stringify(report)}\n`);
     if (JSON_OUT) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
     } else {
