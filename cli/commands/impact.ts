@@ -2,7 +2,7 @@ import { impactLine } from '../../shared/report/render-impact';
 import { lastCompletePeriod, periodOfLabel } from '../../shared/time/periods';
 import { UsageError, writeJson, writeResult } from '../output';
 import { runLocal } from '../run';
-import { exitOnInterrupt, loadDataFolder, logLevel, runProgress } from './local';
+import { cooperationOf, exitOnInterrupt, loadDataFolder, logLevel, runProgress } from './local';
 
 export interface ImpactFlags {
   readonly data: string;
@@ -20,12 +20,7 @@ export interface ImpactFlags {
  */
 export const impactCommand = async (flags: ImpactFlags): Promise<number> => {
   const config = loadDataFolder(flags.data);
-  const cooperation = config.cooperations.find((c) => c.id === flags.cooperation);
-  if (!cooperation) {
-    throw new UsageError(
-      `unknown cooperation "${flags.cooperation}": the config has ${config.cooperations.map((c) => c.id).join(', ')}`,
-    );
-  }
+  const cooperation = cooperationOf(config, flags.cooperation);
   if (cooperation.impact.length === 0) {
     throw new UsageError(
       `${cooperation.id} configures no impact estimate: add impact: [{ outcome: { partner, series } }] (docs/impact.md)`,

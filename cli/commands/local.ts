@@ -17,6 +17,17 @@ export const loadDataFolder = (dir: string): Config => {
   return loadConfigFile(findConfigFile(dir));
 };
 
+/** A cooperation of the config by id, or a usage error naming the ones it has. */
+export const cooperationOf = (config: Config, id: string) => {
+  const cooperation = config.cooperations.find((c) => c.id === id);
+  if (!cooperation) {
+    throw new UsageError(
+      `unknown cooperation "${id}": the config has ${config.cooperations.map((c) => c.id).join(', ')}`,
+    );
+  }
+  return cooperation;
+};
+
 export const logLevel = (verbose: boolean | undefined) => (verbose ? 'INFO' : 'ERROR') as 'INFO' | 'ERROR';
 
 /** `run` and `report` print the same result: one JSON document, or the readable summary. */

@@ -1,7 +1,7 @@
 import { periodRange } from '../../shared/time/periods';
 import { UsageError } from '../output';
 import { runLocal } from '../run';
-import { exitOnInterrupt, loadDataFolder, logLevel, printRunResult, runProgress } from './local';
+import { cooperationOf, exitOnInterrupt, loadDataFolder, logLevel, printRunResult, runProgress } from './local';
 
 export interface ReportFlags {
   readonly data: string;
@@ -18,12 +18,7 @@ export interface ReportFlags {
 /** `crosslift report`: recompute and store the reports of past periods of one cooperation. */
 export const reportCommand = async (flags: ReportFlags): Promise<number> => {
   const config = loadDataFolder(flags.data);
-  const cooperation = config.cooperations.find((c) => c.id === flags.cooperation);
-  if (!cooperation) {
-    throw new UsageError(
-      `unknown cooperation "${flags.cooperation}": the config has ${config.cooperations.map((c) => c.id).join(', ')}`,
-    );
-  }
+  const cooperation = cooperationOf(config, flags.cooperation);
   if (flags.period !== undefined && (flags.from !== undefined || flags.to !== undefined)) {
     throw new UsageError('give either --period LABEL, or --from LABEL and --to LABEL');
   }

@@ -1,25 +1,14 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { EFFECT_MODEL_EXAMPLE } from '../../support/effect-model-example';
 import { crosslift, tempDir } from '../../support/cli';
 
 describe('crosslift model', () => {
   it('works through the published example: M = 2970', async () => {
     // Prepare
     const input = join(tempDir(), 'model.json');
-    writeFileSync(
-      input,
-      JSON.stringify({
-        users: 1_000_000,
-        brand: 100_000,
-        marketUsers: 10_000_000,
-        marketBrand: 500_000,
-        capability: { storage: 100, processing: 100, analysis: 100 },
-        alpha: [0.8, 0.2, 0.0],
-        records: [200, 300, 400],
-        beta: [0.5, 0.3, 0.2],
-      }),
-    );
+    writeFileSync(input, JSON.stringify(EFFECT_MODEL_EXAMPLE));
     // Act
     const { code, stdout } = await crosslift(['model', '--input', input, '--json']);
     // Assess: by hand, S = 0.1, S' = 0.2, A_C = 80 + 20 + 0 = 100, A_A = 100 + 90 + 80 = 270, M = 0.11 * 100 * 270 = 2970.

@@ -65,6 +65,15 @@ const AGGREGATES: DayAggregate[] = [
 
 const W46 = periodOfLabel('2026-W46', 'Asia/Shanghai')!;
 
+/** The shared files and aggregates plus a school file of 5 enrollments (all through partners) on one day. */
+const withSchoolEnrollments = (day: string) => ({
+  files: [...FILES, fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: [day] })],
+  aggregates: [
+    ...AGGREGATES,
+    aggregate({ day, fileId: KEY.school, generation: 'g1', partnerId: 'school', m: enrollmentMeasures(5, 5) }),
+  ],
+});
+
 const inputs = (coop: Cooperation, over: Partial<ReportInputs> = {}): ReportInputs => ({
   cooperation: coop,
   period: W46,
@@ -283,20 +292,7 @@ describe('buildReport: targets and expected deliveries', () => {
       model: { capability: { storage: 1, processing: 1, analysis: 1 } },
       targets: { enrollments: { min: 1 } },
     });
-    const files = [
-      ...FILES,
-      fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-04'] }),
-    ];
-    const aggregates = [
-      ...AGGREGATES,
-      aggregate({
-        day: '2026-11-04',
-        fileId: KEY.school,
-        generation: 'g1',
-        partnerId: 'school',
-        m: enrollmentMeasures(5, 5),
-      }),
-    ];
+    const { files, aggregates } = withSchoolEnrollments('2026-11-04');
     // Act
     const report = buildReport(inputs(coop, { files, aggregates }));
     // Assess
@@ -325,20 +321,7 @@ describe('buildReport: targets and expected deliveries', () => {
   it('is final once every expected partner delivered for the period', () => {
     // Prepare
     const coop = cooperation({ expects: { enrollments: ['platform', 'school'] } });
-    const files = [
-      ...FILES,
-      fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-12'] }),
-    ];
-    const aggregates = [
-      ...AGGREGATES,
-      aggregate({
-        day: '2026-11-12',
-        fileId: KEY.school,
-        generation: 'g1',
-        partnerId: 'school',
-        m: enrollmentMeasures(5, 5),
-      }),
-    ];
+    const { files, aggregates } = withSchoolEnrollments('2026-11-12');
     // Act
     const report = buildReport(inputs(coop, { files, aggregates }));
     // Assess
@@ -364,20 +347,7 @@ describe('buildReport: what a comparison needs', () => {
   it('never compares with a provisional earlier period', () => {
     // Prepare: school is expected to deliver enrollments; it did in W46 but not in W45
     const coop = cooperation({ expects: { enrollments: ['platform', 'school'] } });
-    const files = [
-      ...FILES,
-      fileRecord({ key: KEY.school, partnerId: 'school', generation: 'g1', days: ['2026-11-12'] }),
-    ];
-    const aggregates = [
-      ...AGGREGATES,
-      aggregate({
-        day: '2026-11-12',
-        fileId: KEY.school,
-        generation: 'g1',
-        partnerId: 'school',
-        m: enrollmentMeasures(5, 5),
-      }),
-    ];
+    const { files, aggregates } = withSchoolEnrollments('2026-11-12');
     // Act
     const report = buildReport(inputs(coop, { files, aggregates }));
     // Assess

@@ -8,18 +8,10 @@ import {
   recommendationScore,
   type EffectModelInput,
 } from '../../../shared/report/effect-model';
+import { EFFECT_MODEL_EXAMPLE } from '../../support/effect-model-example';
 
 /** The published worked example of the model. */
-const EXAMPLE: EffectModelInput = {
-  users: 1_000_000,
-  brand: 100_000,
-  marketUsers: 10_000_000,
-  marketBrand: 500_000,
-  capability: { storage: 100, processing: 100, analysis: 100 },
-  alpha: [0.8, 0.2, 0.0],
-  records: [200, 300, 400],
-  beta: [0.5, 0.3, 0.2],
-};
+const EXAMPLE: EffectModelInput = EFFECT_MODEL_EXAMPLE;
 
 describe('effect model: the published example', () => {
   it("gives S = 0.1, S' = 0.2, A_C = 100, A_A = 270 and M = 2970", () => {
