@@ -4,7 +4,7 @@ import { DATASETS, type DatasetDefinition } from './definitions';
 import { DATASET_NAMES } from './names';
 
 /** The columns of a dataset's row schema, read from the zod object itself (the single source of truth). */
-export const schemaColumns = (definition: DatasetDefinition<unknown>): string[] => {
+export const schemaColumns = (definition: Pick<DatasetDefinition, 'rowSchema'>): string[] => {
   let schema = definition.rowSchema({ resolver: new DayResolver('UTC'), currency: 'CNY' }) as z.ZodType;
   // Cross-field checks wrap the object in a pipe; unwrap to reach the shape.
   while (!(schema instanceof z.ZodObject) && 'in' in (schema as unknown as { in?: unknown })) {

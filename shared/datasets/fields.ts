@@ -43,14 +43,16 @@ export interface CellWrapper {
   /** The inner plain converter: what the wrapper does with a JSON number or boolean. */
   readonly plain: FastConverter;
   /**
-   * The wrapper's plain converter returns a text unchanged when its first and last characters
-   * are printable ASCII other than space (identifiers): readers then need not look into it.
+   * The inner type is `identifier()`, which (1) accepts every text that is not blank, and
+   * (2) returns a text unchanged when its first and last characters are printable ASCII other
+   * than space. Readers use (2) not to look into such a text, and (1) to check a cell whose
+   * value nothing keeps without making it (fast-rows.ts `keep`).
    */
-  readonly solidIsItself: boolean;
+  readonly identifier: boolean;
 }
 
-/** Converters that return a text whose ends are printable ASCII other than space unchanged (identifier). */
-const solidIsItself = new WeakSet<z.ZodType>();
+/** The schemas made by `identifier()` (see CellWrapper.identifier). */
+const identifiers = new WeakSet<z.ZodType>();
 const cellWrappers = new WeakMap<z.ZodType, CellWrapper>();
 export const cellWrapperOf = (schema: z.ZodType): CellWrapper | undefined => cellWrappers.get(schema);
 
@@ -254,8 +256,9 @@ export const identifier = () => {
         ? text.slice(start, end)
         : readIdentifier(text.slice(start, end)),
   );
-  // readIdentifier(text) is text itself when trim() has nothing to remove at either end.
-  solidIsItself.add(schema);
+  // readIdentifier(text) is text itself when trim() has nothing to remove at either end, and
+  // DECLINE only for a blank text.
+  identifiers.add(schema);
   return schema;
 };
 
@@ -381,7 +384,7 @@ export const optional = <T extends z.ZodType>(schema: T) => {
     empty: undefined,
     inner: innerRange,
     plain: inner,
-    solidIsItself: solidIsItself.has(schema),
+    identifier: identifiers.has(schema),
   });
   return wrapped;
 };
@@ -413,7 +416,7 @@ export const required = <T extends z.ZodType<unknown, unknown>>(schema: T) => {
     empty: DECLINE,
     inner: innerRange as RangeConverter,
     plain: inner as FastConverter,
-    solidIsItself: solidIsItself.has(schema),
+    identifier: identifiers.has(schema),
   });
   return wrapped;
 };

@@ -72,8 +72,10 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
   let rejectedRows = 0;
   let header: readonly string[] | undefined;
   let headerChecked = options.kind.format !== 'csv';
-  // The fast path: the contract compiled to plain JS (for CSV, against the file's header).
-  let compiled = compileRows(schema);
+  // The fast path: the contract compiled to plain JS (for CSV, against the file's header),
+  // making only the values the aggregates read (identifiers are checked in place).
+  const projection = { keep: definition.reads };
+  let compiled = compileRows(schema, [], projection);
   // The last day's measures: rows of a file mostly come in day order.
   let lastDay: string | undefined;
   let lastMeasures: number[] = [];
@@ -129,7 +131,7 @@ export const analyseFile = async (source: Readable, options: AnalyseOptions): Pr
   const sink: RecordSink = {
     header(columns) {
       header = columns;
-      compiled = compileRows(schema, columns);
+      compiled = compileRows(schema, columns, projection);
     },
     cells(text, cells, line) {
       if (!headerChecked) checkHeader(forDataset);

@@ -62,17 +62,36 @@ const declineAll: CompiledRows<never> = {
   fromJsonLine: () => NOT_READ,
 };
 
+export interface CompileOptions {
+  /**
+   * The columns the caller reads (a dataset's `reads`); default: all. A column outside it whose
+   * type is an identifier (fields.ts CellWrapper.identifier) is still checked, accepted or
+   * declined exactly as its converter would, but in place and without making its value, and it
+   * is left out of the row: rows are then zod's output without those keys. An identifier needs
+   * no value to be checked (any text that is not blank passes), and the values cost most of a
+   * row's allocations (a user id, a course name); user ids then never exist as strings here.
+   */
+  readonly keep?: readonly string[];
+}
+
 /**
  * Compiles `schema` for files with the given CSV header (trimmed names; unused for JSON).
  * A schema without a fast-path plan compiles to readers that always decline (zod does all).
  */
-export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string[] = []): CompiledRows<Row> => {
+export const compileRows = <Row>(
+  schema: z.ZodType<Row>,
+  header: readonly string[] = [],
+  options: CompileOptions = {},
+): CompiledRows<Row> => {
   const plan = rowPlanOf(schema);
   if (plan === undefined) return declineAll;
   const { keys, converters, rangeConverters, wrappers, check } = plan;
   const n = keys.length;
   // Where each key sits in a CSV record; -1 when the header lacks it (the key is then absent).
   const index = keys.map((key) => header.indexOf(key));
+  // Columns checked without their value and left out of the row (see CompileOptions.keep).
+  const { keep } = options;
+  const dropped = keys.map((key, i) => keep !== undefined && !keep.includes(key) && wrappers[i]?.identifier === true);
 
   // zod keeps a key whose value came out undefined only when the input has that key.
   const finish = (row: Record<string, unknown>): Row | Declined =>
@@ -84,17 +103,17 @@ export const compileRows = <Row>(schema: z.ZodType<Row>, header: readonly string
       const key = keys[i]!;
       const value = (converters[i] as FastConverter)(values[key]);
       if (value === DECLINE) return DECLINE;
-      if (value !== undefined || key in values) row[key] = value;
+      if (!dropped[i] && (value !== undefined || key in values)) row[key] = value;
     }
     return finish(row);
   };
   return {
-    fromObject: plainKeys(keys) ? compileObjectReader<Row>(keys, converters, finish) : fromObject,
+    fromObject: plainKeys(keys) ? compileObjectReader<Row>(keys, converters, finish, dropped) : fromObject,
     fromJsonLine: plainKeys(keys)
-      ? compileJsonLineReader<Row>(keys, converters, rangeConverters, finish, wrappers)
+      ? compileJsonLineReader<Row>(keys, converters, rangeConverters, finish, wrappers, dropped)
       : () => NOT_READ,
-    fromFields: compileFieldReader(keys, converters, rangeConverters, index, check, false),
-    fromCells: compileFieldReader(keys, converters, rangeConverters, index, check, true, wrappers),
+    fromFields: compileFieldReader(keys, converters, rangeConverters, index, check, false, dropped),
+    fromCells: compileFieldReader(keys, converters, rangeConverters, index, check, true, dropped, wrappers),
   };
 };
 
@@ -111,11 +130,14 @@ const compileObjectReader = <Row>(
   keys: readonly string[],
   converters: readonly FastConverter[],
   finish: (row: Record<string, unknown>) => Row | Declined,
+  dropped: readonly boolean[],
 ): ((values: Record<string, unknown>) => Row | Declined) => {
   const body = [
     ...keys.map((key, i) => `const v${i} = u${i}(o.${key}); if (v${i} === D) return D;`),
     'const row = {};',
-    ...keys.map((key, i) => `if (v${i} !== undefined || ${JSON.stringify(key)} in o) row.${key} = v${i};`),
+    ...keys.flatMap((key, i) =>
+      dropped[i] ? [] : [`if (v${i} !== undefined || ${JSON.stringify(key)} in o) row.${key} = v${i};`],
+    ),
     'return finish(row);',
   ];
   const factory = new Function(
@@ -139,6 +161,7 @@ const compileJsonLineReader = <Row>(
   ranges: readonly RangeConverter[],
   finish: (row: Record<string, unknown>) => Row | Declined,
   wrappers: readonly (CellWrapper | undefined)[],
+  dropped: readonly boolean[],
 ): ((text: string, start: number, end: number) => Row | Declined | NotRead) => {
   const reader = new JsonLineReader(keys);
   // kinds: 0 absent, 1 string (its range), 2 number, 3 true, 4 false, 5 null (json-line.ts JsonKind).
@@ -146,11 +169,13 @@ const compileJsonLineReader = <Row>(
     const plainValue = `k${i} === 0 ? undefined : k${i} === 2 ? N[${i}] : k${i} === 3 ? true : k${i} === 4 ? false : null`;
     if (wrappers[i] === undefined)
       return `const v${i} = k${i} === 1 ? r${i}(t, A[${i}], B[${i}]) : u${i}(${plainValue});`;
-    // required / optional written out (fields.ts CellWrapper), as for CSV cells.
+    // required / optional written out (fields.ts CellWrapper), as for CSV cells; a dropped
+    // identifier starting with a printable character passes without being sliced.
     const empty = wrappers[i]!.empty === undefined ? 'undefined' : 'D';
+    const solid = dropped[i] ? 'true' : `w${i}(t, a, b)`;
     return (
       `let v${i}; if (k${i} === 1) { const a = A[${i}], b = B[${i}]; if (a === b) v${i} = ${empty}; ` +
-      `else { const f = t.charCodeAt(a); v${i} = f > 32 && f < 127 ? w${i}(t, a, b) : u${i}(t.slice(a, b)); } } ` +
+      `else { const f = t.charCodeAt(a); v${i} = f > 32 && f < 127 ? ${solid} : u${i}(t.slice(a, b)); } } ` +
       `else if (k${i} === 0 || k${i} === 5) v${i} = ${empty}; else v${i} = p${i}(k${i} === 2 ? N[${i}] : k${i} === 3);`
     );
   };
@@ -159,7 +184,7 @@ const compileJsonLineReader = <Row>(
     'const K = R.kinds, A = R.starts, B = R.ends, N = R.numbers;',
     ...keys.map((_, i) => `const k${i} = K[${i}]; ${value(i)} if (v${i} === D) return D;`),
     'const row = {};',
-    ...keys.map((key, i) => `if (v${i} !== undefined || k${i} !== 0) row.${key} = v${i};`),
+    ...keys.flatMap((key, i) => (dropped[i] ? [] : [`if (v${i} !== undefined || k${i} !== 0) row.${key} = v${i};`])),
     'return finish(row);',
   ];
   // Code from the schema's own keys (checked to be plain identifiers), never from file content.
@@ -199,6 +224,7 @@ const compileFieldReader = <Row>(
   index: readonly number[],
   check: ((row: Record<string, unknown>) => unknown) | undefined,
   inPlace: boolean,
+  dropped: readonly boolean[],
   wrappers: readonly (CellWrapper | undefined)[] = [],
 ): ((a: any, b?: any) => Row | Declined) => {
   const finish = (row: Record<string, unknown>) =>
@@ -216,7 +242,7 @@ const compileFieldReader = <Row>(
               ? cellValue(ranges[i]!, fast[i]!, a as string, b as number[], at)
               : fast[i]!((a as string[])[at]);
         if (value === DECLINE) return DECLINE;
-        if (value !== undefined || at >= 0) row[keys[i]!] = value;
+        if (!dropped[i] && (value !== undefined || at >= 0)) row[keys[i]!] = value;
       }
       return finish(row);
     };
@@ -235,7 +261,16 @@ const compileFieldReader = <Row>(
     // quoted cell with doubled quotes whose ends are printable (its unescaped text's ends are
     // the same characters) is an identifier as it stands: no trim that would read into it.
     const empty = wrappers[i]!.empty === undefined ? 'undefined' : 'D';
-    const unescaped = wrappers[i]!.solidIsItself
+    if (dropped[i]) {
+      // An identifier nothing keeps: a cell with doubled quotes holds a quote, so it is not
+      // blank; one starting with a printable character is not either; the rest (rare) is sliced
+      // for the wrapper's own verdict. `true` stands for "accepted": the value is never kept.
+      return (
+        `${head} let v${i}; if (s${i} < 0) v${i} = true; else if (s${i} === e${i}) v${i} = ${empty}; ` +
+        `else { const f = t.charCodeAt(s${i}); v${i} = f > 32 && f < 127 ? true : u${i}(t.slice(s${i}, e${i})); }`
+      );
+    }
+    const unescaped = wrappers[i]!.identifier
       ? `{ const a = ~s${i}, f = t.charCodeAt(a), g = t.charCodeAt(e${i} - 1); v${i} = f > 32 && f < 127 && g > 32 && g < 127 ? q(t, a, e${i}) : ${escaped}; }`
       : `v${i} = ${escaped};`;
     return (
@@ -244,8 +279,10 @@ const compileFieldReader = <Row>(
     );
   };
   const calls = keys.map((_, i) => `${call(i)} if (v${i} === D) return D;`);
-  const present = keys.flatMap((key, i) => (index[i]! >= 0 ? [`${key}: v${i}`] : []));
-  const absent = keys.flatMap((key, i) => (index[i]! < 0 ? [`if (v${i} !== undefined) row.${key} = v${i};`] : []));
+  const present = keys.flatMap((key, i) => (index[i]! >= 0 && !dropped[i] ? [`${key}: v${i}`] : []));
+  const absent = keys.flatMap((key, i) =>
+    index[i]! < 0 && !dropped[i] ? [`if (v${i} !== undefined) row.${key} = v${i};`] : [],
+  );
   const body = [...calls, `const row = {${present.join(', ')}};`, ...absent, 'return finish(row);'];
   // Code from the schema's own keys (checked to be plain identifiers above), never from file content.
   const factory = new Function(

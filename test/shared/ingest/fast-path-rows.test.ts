@@ -175,6 +175,30 @@ const agrees = (schema: z.ZodType, values: Record<string, unknown>, fast: unknow
   expect(fast).toStrictEqual(zod.data);
 };
 
+/**
+ * A record as the CSV reader hands it over: the range of each field in a longer text, inside its
+ * quotes when quoted (or when it must be), the start complemented when it holds doubled quotes.
+ */
+const recordInPlace = (fields: readonly string[], quote: readonly boolean[], around: string) => {
+  let text = `${around}\n`;
+  const cells: number[] = [];
+  fields.forEach((f, i) => {
+    if (i > 0) text += ',';
+    const quoted = quote[i] || /[",\n]/.test(f);
+    if (!quoted) {
+      cells.push(text.length, text.length + f.length);
+      text += f;
+      return;
+    }
+    const escaped = f.replaceAll('"', '""');
+    const start = text.length + 1;
+    cells.push(escaped === f ? start : ~start, start + escaped.length);
+    text += `"${escaped}"`;
+  });
+  text += `\n${around}`;
+  return { text, cells };
+};
+
 describe('fast path: every dataset has one', () => {
   it.each(DATASET_NAMES)('%s compiles every column and its cross-field check', (name) => {
     const plan = rowPlanOf(DATASETS[name].rowSchema(context));
@@ -346,24 +370,7 @@ describe('fast path in place: a CSV cell read where it lies equals the sliced ce
               ),
             ),
           ([header, fields, quote, before]) => {
-            // The record as the CSV reader hands it over: the range of each field in a longer text,
-            // inside its quotes when quoted, the start complemented when it holds doubled quotes.
-            let text = `${before}\n`;
-            const cells: number[] = [];
-            fields.forEach((f, i) => {
-              if (i > 0) text += ',';
-              const quoted = quote[i] || /[",\n]/.test(f);
-              if (!quoted) {
-                cells.push(text.length, text.length + f.length);
-                text += f;
-                return;
-              }
-              const escaped = f.replaceAll('"', '""');
-              const start = text.length + 1;
-              cells.push(escaped === f ? start : ~start, start + escaped.length);
-              text += `"${escaped}"`;
-            });
-            text += `\n${before}`;
+            const { text, cells } = recordInPlace(fields, quote, before);
             const compiled = compileRows(schema, header);
             expect(fields.map((_, i) => cellText(text, cells, i))).toEqual(fields);
             expect(compiled.fromCells(text, cells)).toStrictEqual(compiled.fromFields(fields));
@@ -387,5 +394,90 @@ describe('fast path in place: a CSV cell read where it lies equals the sliced ce
     ]) {
       expect(rangeConverterOf(schema)).toBeTypeOf('function');
     }
+  });
+});
+
+describe('keep: identifiers nothing reads are checked in place and left out of the row (property)', () => {
+  /** What the ingest leaves out, from the test's own column kinds: identifiers outside `reads`. */
+  const droppedOf = (name: DatasetName) => {
+    const reads: readonly string[] = DATASETS[name].reads;
+    return columnsOf(name).filter((c) => KINDS[c] === 'id' && !reads.includes(c));
+  };
+  /** The full row without the dropped keys (DECLINE stays DECLINE). */
+  const project = (row: unknown, dropped: readonly string[]) =>
+    row === DECLINE ? DECLINE : Object.fromEntries(Object.entries(row as object).filter(([k]) => !dropped.includes(k)));
+
+  it('reads only columns the dataset has, and leaves out the identifiers a count needs no value of', () => {
+    for (const name of DATASET_NAMES) {
+      for (const c of DATASETS[name].reads) expect(columnsOf(name)).toContain(c);
+    }
+    expect(droppedOf('enrollments')).toEqual(['user_id', 'course_id']);
+    expect(droppedOf('series')).toEqual([]);
+  });
+
+  it.each(DATASET_NAMES)('%s: CSV in place and from fields, for any header and quoting', (name) => {
+    const schema = DATASETS[name].rowSchema(context);
+    const columns = columnsOf(name);
+    const dropped = droppedOf(name);
+    fc.assert(
+      fc.property(
+        fc
+          .shuffledSubarray([...columns, 'note'], { minLength: 1 })
+          .chain((header) =>
+            fc.tuple(
+              fc.constant(header),
+              fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))),
+              fc.array(fc.boolean(), { minLength: header.length, maxLength: header.length }),
+            ),
+          ),
+        ([header, fields, quote]) => {
+          const { text, cells } = recordInPlace(fields, quote, '');
+          const all = compileRows(schema, header);
+          const kept = compileRows(schema, header, { keep: DATASETS[name].reads });
+          expect(kept.fromCells(text, cells)).toStrictEqual(project(all.fromCells(text, cells), dropped));
+          expect(kept.fromFields(fields)).toStrictEqual(project(all.fromFields(fields), dropped));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it.each(DATASET_NAMES)('%s: JSON objects', (name) => {
+    const schema = DATASETS[name].rowSchema(context);
+    const dropped = droppedOf(name);
+    const all = compileRows(schema);
+    const kept = compileRows(schema, [], { keep: DATASETS[name].reads });
+    fc.assert(
+      fc.property(
+        recordOf([...columnsOf(name), 'extra'], (k) => (k === undefined ? fc.string() : jsonFor(k))),
+        (values) => {
+          expect(kept.fromObject(values)).toStrictEqual(project(all.fromObject(values), dropped));
+        },
+      ),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('enrollments: a valid record keeps what the aggregates read, and no user or course id', () => {
+    const header = columnsOf('enrollments');
+    const fields = ['u-1', '"ml ""ops"" lab"', '2026-11-02T10:00:00+08:00', 'ad', '12.50', 'CNY', 'false'];
+    const text = fields.join(',');
+    const cells: number[] = [];
+    let at = 0;
+    for (const f of fields) {
+      const doubled = f.startsWith('"');
+      cells.push(doubled ? ~(at + 1) : at, doubled ? at + f.length - 1 : at + f.length);
+      at += f.length + 1;
+    }
+    const row = compileRows(DATASETS.enrollments.rowSchema(context), header, {
+      keep: DATASETS.enrollments.reads,
+    }).fromCells(text, cells);
+    expect(row).toStrictEqual({
+      enrolled_at: { ok: true, day: '2026-11-02', epochMs: Date.UTC(2026, 10, 2, 2) },
+      channel: 'ad',
+      amount: 12.5,
+      currency: 'CNY',
+      refunded: false,
+    });
   });
 });
