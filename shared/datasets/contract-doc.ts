@@ -50,7 +50,13 @@ export const renderDataContract = (): string => {
     for (const column of definition.columns) {
       parts.push(`| \`${column.name}\` | ${column.required ? 'yes' : 'no'} | ${column.meaning} |`);
     }
-    parts.push('', `Stored per day: ${definition.measures.map((m) => `\`${m}\``).join(', ')}.`, '');
+    const code = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
+    const onlyChecked = definition.columns.length > definition.reads.length ? ' (the other columns are only checked)' : '';
+    parts.push(
+      '',
+      `Stored per day: ${code(definition.measures)}; computed from ${code(definition.reads)}${onlyChecked}.`,
+      '',
+    );
   }
   return `${parts.join('\n')}\n`;
 };

@@ -129,9 +129,11 @@ export class JsonLineReader {
         this.order[at] = slot < 0 ? undefined : slot;
       }
       at += 1;
-      p = skip(t, keyEnd + 1, end);
+      p = keyEnd + 1;
+      if (t.charCodeAt(p) <= 32) p = skipFrom(t, p, end);
       if (p >= end || t.charCodeAt(p) !== 58) return false;
-      p = skip(t, p + 1, end);
+      p += 1;
+      if (t.charCodeAt(p) <= 32) p = skipFrom(t, p, end);
       if (p >= end) return false;
       // value
       let c = t.charCodeAt(p);
@@ -225,11 +227,12 @@ export class JsonLineReader {
         if (slot >= 0) kinds[slot] = JsonKind.Null;
         p += 4;
       } else return false; // an object, an array, or not JSON: JSON.parse decides
-      p = skip(t, p, end);
+      if (t.charCodeAt(p) <= 32) p = skipFrom(t, p, end);
       if (p >= end) return false;
       c = t.charCodeAt(p);
       if (c === 44) {
-        p = skip(t, p + 1, end);
+        p += 1;
+        if (t.charCodeAt(p) <= 32) p = skipFrom(t, p, end);
         continue;
       }
       if (c === 125) return skip(t, p + 1, end) === end;
