@@ -51,7 +51,8 @@ export const renderDataContract = (): string => {
       parts.push(`| \`${column.name}\` | ${column.required ? 'yes' : 'no'} | ${column.meaning} |`);
     }
     const code = (names: readonly string[]) => names.map((n) => `\`${n}\``).join(', ');
-    const onlyChecked = definition.columns.length > definition.reads.length ? ' (the other columns are only checked)' : '';
+    const onlyChecked =
+      definition.columns.length > definition.reads.length ? ' (the other columns are only checked)' : '';
     parts.push(
       '',
       `Stored per day: ${code(definition.measures)}; computed from ${code(definition.reads)}${onlyChecked}.`,
