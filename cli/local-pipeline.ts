@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { createIngestHandler, type IngestResult } from '../functions/ingest/handler';
 import { createFailureNoticeHandler } from '../functions/failure-notice/handler';
 import { createReconcileHandler, type ReconcileResult } from '../functions/reconcile/handler';
+import type { ReconcileOptions } from '../shared/ingest/reconcile';
 import { createReportHandler, type ReportResult } from '../functions/report/handler';
 import type { Config } from '../shared/config/schema';
 import { createLocalRuntime, type LocalRuntime } from '../shared/runtime/runtime';
@@ -20,7 +21,8 @@ export interface LocalPipeline {
   readonly runtime: LocalRuntime;
   readonly ingest: (event: unknown) => Promise<IngestResult>;
   readonly report: (event: { cooperationId: string; scheduledTime: string }) => Promise<ReportResult>;
-  readonly reconcile: () => Promise<ReconcileResult>;
+  /** The daily reconcile (throws RemovalWithheldError when it withholds removals: MASS_REMOVAL). */
+  readonly reconcile: (options?: ReconcileOptions) => Promise<ReconcileResult>;
   /**
    * What EventBridge Scheduler does: invoke the report function asynchronously, with Lambda's
    * retries; when they are exhausted, the failure record goes to the on-failure destination,
@@ -155,7 +157,8 @@ export const createLocalPipeline = (
       );
       return undefined;
     },
-    reconcile: () => reconcileHandler({ source: 'aws.scheduler' }, localContext('crosslift-reconcile') as Context),
+    reconcile: (options = {}) =>
+      reconcileHandler({ source: 'aws.scheduler', ...options }, localContext('crosslift-reconcile') as Context),
     drain: async () => {
       // Deliveries can enqueue more work while we wait (retries), so loop until quiet.
       while (pending.size > 0) await Promise.all([...pending]);

@@ -192,7 +192,11 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
     )
     .requiredOption('--data <dir>', 'data folder: crosslift.config.yaml and inbox/')
     .requiredOption('--state <dir>', 'the state folder of an earlier run or dev session')
-    .option('--json', 'print one JSON document: { repaired: [...] }')
+    .option(
+      '--allow-mass-removal',
+      'withdraw missing files even when most counted files are missing at once (else kept, exit 1)',
+    )
+    .option('--json', 'print one JSON document: { repaired: [...], withheld?: { missing, recorded } }')
     .option('--verbose', "log the handlers' JSON logs on stderr")
     .addHelpText('after', examples('crosslift reconcile --data examples/joint-course --state .crosslift/'))
     .action(async (flags: ReconcileFlags) =>

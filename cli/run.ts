@@ -263,6 +263,7 @@ export const reconcileLocal = async (options: {
   dataDir: string;
   stateDir: string;
   logLevel?: RunOptions['logLevel'];
+  allowMassRemoval?: boolean;
 }) => {
   const config = loadConfigFile(findConfigFile(options.dataDir));
   const logger = new Logger({ serviceName: 'crosslift-local', logLevel: options.logLevel ?? 'ERROR' });
@@ -270,7 +271,7 @@ export const reconcileLocal = async (options: {
   let pipeline: LocalPipeline | undefined;
   try {
     pipeline = createLocalPipeline(stack, config, logger);
-    return (await pipeline.reconcile()).repaired;
+    return (await pipeline.reconcile({ allowMassRemoval: options.allowMassRemoval })).repaired;
   } finally {
     try {
       await pipeline?.stop();

@@ -54,3 +54,9 @@ export class DeliveryPendingError extends named('DeliveryPendingError') {}
 
 /** A schedule or command named a cooperation the config does not have. */
 export class UnknownCooperationError extends named('UnknownCooperationError') {}
+
+/**
+ * Reconcile found most counted files missing from the bucket at once and did not withdraw them
+ * (a replaced or emptied bucket looks like that); details say how many. The other repairs were made.
+ */
+export class RemovalWithheldError extends named('RemovalWithheldError') {}

@@ -1,3 +1,5 @@
+import { RemovalWithheldError } from '../../shared/errors';
+import type { ReconcileOutcome } from '../../shared/ingest/reconcile';
 import { writeJson, writeResult } from '../output';
 import { reconcileLocal } from '../run';
 import { exitOnInterrupt, loadDataFolder, logLevel } from './local';
@@ -5,6 +7,7 @@ import { exitOnInterrupt, loadDataFolder, logLevel } from './local';
 export interface ReconcileFlags {
   readonly data: string;
   readonly state: string;
+  readonly allowMassRemoval?: boolean;
   readonly json?: boolean;
   readonly verbose?: boolean;
 }
@@ -13,21 +16,39 @@ export interface ReconcileFlags {
 export const reconcileCommand = async (flags: ReconcileFlags): Promise<number> => {
   loadDataFolder(flags.data);
   exitOnInterrupt();
-  const repaired = await reconcileLocal({
-    dataDir: flags.data,
-    stateDir: flags.state,
-    logLevel: logLevel(flags.verbose),
-  });
-  const line = (r: (typeof repaired)[number]) =>
+  let repaired: readonly ReconcileOutcome[];
+  let withheld: { missing: number; recorded: number } | undefined;
+  try {
+    repaired = await reconcileLocal({
+      dataDir: flags.data,
+      stateDir: flags.state,
+      logLevel: logLevel(flags.verbose),
+      allowMassRemoval: flags.allowMassRemoval,
+    });
+  } catch (error) {
+    if (!(error instanceof RemovalWithheldError)) throw error;
+    const details = error.details as { missing: number; recorded: number; repaired: ReconcileOutcome[] };
+    repaired = details.repaired;
+    withheld = { missing: details.missing, recorded: details.recorded };
+  }
+  const line = (r: ReconcileOutcome) =>
     `${r.action.padEnd(18)} ${r.key} -> ${r.status}${r.error ? ` (${r.error})` : ''}`;
-  if (flags.json) writeJson({ repaired });
+  if (flags.json) writeJson(withheld ? { repaired, withheld } : { repaired });
   else {
     writeResult(
-      repaired.length === 0
+      repaired.length === 0 && !withheld
         ? 'Nothing to repair: every object in inbox/ has its ingestion record.\n'
-        : `${repaired.map(line).join('\n')}\n`,
+        : repaired.length === 0
+          ? ''
+          : `${repaired.map(line).join('\n')}\n`,
     );
+    if (withheld) {
+      process.stderr.write(
+        `crosslift reconcile: ${withheld.missing} of ${withheld.recorded} counted files are missing from the bucket; ` +
+          'their numbers were kept. If they were deleted on purpose, run again with --allow-mass-removal.\n',
+      );
+    }
   }
-  // A repair that failed is listed with the others; the exit code says that one did.
-  return repaired.some((r) => r.status === 'error') ? 1 : 0;
+  // A repair that failed, or removals withheld, make the exit code 1.
+  return withheld || repaired.some((r) => r.status === 'error') ? 1 : 0;
 };

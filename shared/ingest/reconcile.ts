@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { CrossliftError } from '../errors';
 import { loggableError } from '../log-safe';
 import { readContentClaim, releaseStaleContent, type ClaimedContent } from '../storage/content-claims';
@@ -30,13 +31,36 @@ export interface ReconcileOutcome {
 export const CLAIM_IN_FLIGHT_MS = 15 * 60 * 1000;
 
 /**
+ * When reconcile finds more than `share` of the files it would count missing from the bucket, and
+ * at least `files` of them, it does not withdraw them. Events get lost one by one; most of the
+ * files gone at once is rather a bucket replaced (a redeploy), emptied or moved, and withdrawing
+ * would take every number out of the reports. An operator who meant it allows it once
+ * (`allowMassRemoval`; docs/deploy.md).
+ */
+export const MASS_REMOVAL = { share: 0.5, files: 10 } as const;
+
+export interface ReconcileOptions {
+  /** Withdraw missing files even beyond MASS_REMOVAL (after a deliberate mass deletion whose events were lost). */
+  readonly allowMassRemoval?: boolean;
+}
+
+/** The reconcile function's event: the schedule's (its other fields are ignored) or an operator's. */
+export const reconcileEventSchema = z.object({ allowMassRemoval: z.boolean().optional() });
+
+export interface ReconcileRun {
+  readonly repaired: ReconcileOutcome[];
+  /** Set when removals were withheld (MASS_REMOVAL): how many recorded files are missing, of how many. */
+  readonly withheld?: { readonly missing: number; readonly recorded: number };
+}
+
+/**
  * Lambda's async queue can drop S3 events under a backlog. Reconcile lists `inbox/`, compares it
  * with the ingestion records, and ingests what is missing or stale (ETag differs), removes what
- * was deleted without an event, and recounts duplicates whose original is gone. Each object is
- * repaired on its own: a failure is logged and listed (status `error`), and the others go on.
- * Runs daily in AWS and at the end of `crosslift run`.
+ * was deleted without an event (unless most files are gone at once: MASS_REMOVAL), and recounts
+ * duplicates whose original is gone. Each object is repaired on its own: a failure is logged and
+ * listed (status `error`), and the others go on. Runs daily in AWS and at the end of `crosslift run`.
  */
-export const reconcile = async (deps: IngestDeps): Promise<ReconcileOutcome[]> => {
+export const reconcile = async (deps: IngestDeps, options: ReconcileOptions = {}): Promise<ReconcileRun> => {
   // Records first, then objects: a file uploaded and ingested between the two listings is then
   // seen as present, never mistaken for one deleted without an event.
   const records = new Map<string, FileRecord>();
@@ -74,9 +98,25 @@ export const reconcile = async (deps: IngestDeps): Promise<ReconcileOutcome[]> =
     };
     await repair(object.key, record ? 'ingested_stale' : 'ingested_missing', () => ingestObject(deps, event));
   }
-  for (const record of records.values()) {
-    if (present.has(record.key) || record.status === 'deleted' || record.cooperationId === UNROUTED_COOPERATION)
-      continue;
+  const recorded = [...records.values()].filter(
+    (r) => r.status !== 'deleted' && r.cooperationId !== UNROUTED_COOPERATION,
+  );
+  const missing = recorded.filter((r) => !present.has(r.key));
+  const massRemoval = missing.length >= MASS_REMOVAL.files && missing.length > MASS_REMOVAL.share * recorded.length;
+  const withheld =
+    massRemoval && !options.allowMassRemoval ? { missing: missing.length, recorded: recorded.length } : undefined;
+  if (withheld) {
+    // A warning: the invocation then fails with RemovalWithheldError, which is the error.
+    const examples = missing.slice(0, 3).map((r) => r.key);
+    deps.log.warn(
+      'reconcile withheld the removal of files missing from the bucket: most counted files are gone at once',
+      {
+        ...withheld,
+        examples,
+      },
+    );
+  }
+  for (const record of withheld ? [] : missing) {
     const sequencer = sequencerJustAbove(record.sequencer);
     const event: ObjectEvent = { kind: 'removed', bucket: deps.bucket.bucket, key: record.key, sequencer };
     await repair(record.key, 'removed_missing', () => ingestObject(deps, event));
@@ -86,7 +126,7 @@ export const reconcile = async (deps: IngestDeps): Promise<ReconcileOutcome[]> =
   }
   const failed = outcomes.filter((o) => o.status === 'error').length;
   deps.log.info('reconcile finished', { repaired: outcomes.length - failed, failed, objects: objects.length });
-  return outcomes;
+  return withheld ? { repaired: outcomes, withheld } : { repaired: outcomes };
 };
 
 /** Contents that only duplicates hold: the key they duplicate is gone or holds other bytes now. */

@@ -1,5 +1,7 @@
 import type { MiddlewareStack } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
+import { RemovalWithheldError } from '../../shared/errors';
+import { MASS_REMOVAL } from '../../shared/ingest/reconcile';
 import { getFileRecord, listFileRecords } from '../../shared/storage/file-ledger';
 import { countedTotals, testConfig, harnessPerTest } from '../support/harness';
 
@@ -50,6 +52,76 @@ describe('reconcile', () => {
     expect(await getFileRecord(h.pipeline.runtime.table, 'coop', 'inbox/coop/school/enrollments/b.csv')).toMatchObject({
       status: 'deleted',
     });
+  });
+
+  /** An S3 event's name (the harness delivers standard S3 notifications). */
+  const eventName = (event: unknown) => (event as { Records: { eventName: string }[] }).Records[0]!.eventName;
+
+  /**
+   * `files` one-row files of 1 each, ingested; then `gone` of them deleted with their events lost
+   * (and every event after, once `lostAfter.all` is set).
+   */
+  const withDeletionsLost = async (files: number, gone: number, lostAfter = { all: false }) => {
+    const h = await start(testConfig(), {
+      deliver: (event, invoke) => {
+        if (!lostAfter.all && !eventName(event).startsWith('ObjectRemoved:')) invoke(event);
+      },
+    });
+    const key = (i: number) => `inbox/coop/school/enrollments/day-${String(i).padStart(2, '0')}.csv`;
+    // Distinct bytes per file (same bytes under two names would count once: a duplicate).
+    for (let i = 0; i < files; i += 1) await h.put(key(i), csv(1, 1).replace('u0,', `u0-${i},`));
+    await h.pipeline.drain();
+    for (let i = 0; i < gone; i += 1) await h.remove(key(i));
+    await h.pipeline.drain();
+    return h;
+  };
+
+  it('withholds removals when most counted files vanish at once, does the other repairs, and removes when allowed', async () => {
+    // Prepare: 20 files counted, then 11 gone without events (as if the bucket were replaced),
+    // and one new upload whose event is lost too.
+    expect(MASS_REMOVAL).toEqual({ share: 0.5, files: 10 });
+    const lost = { all: false };
+    const h = await withDeletionsLost(20, 11, lost);
+    lost.all = true;
+    await h.put('inbox/coop/platform/enrollments/new.csv', csv(3, 5));
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 20, revenue: 20 });
+
+    // Act
+    const refused = await h.pipeline.reconcile().catch((error: unknown) => error);
+
+    // Assess: the removals are withheld (the invocation fails, so the error alarm fires), the
+    // additive repair is made, every counted number stays.
+    expect(refused).toBeInstanceOf(RemovalWithheldError);
+    expect((refused as RemovalWithheldError).details).toMatchObject({
+      missing: 11,
+      recorded: 20,
+      repaired: [{ key: 'inbox/coop/platform/enrollments/new.csv', action: 'ingested_missing', status: 'accepted' }],
+    });
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 23, revenue: 35 });
+
+    // Act 2: an operator allows it.
+    const allowed = await h.pipeline.reconcile({ allowMassRemoval: true });
+
+    // Assess 2
+    expect(allowed.repaired).toHaveLength(11);
+    expect(allowed.repaired.every((r) => r.action === 'removed_missing' && r.status === 'deleted')).toBe(true);
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 12, revenue: 24 });
+    expect((await h.pipeline.reconcile()).repaired).toEqual([]);
+  });
+
+  it.each([
+    [20, 10, 'half the files (not more)'],
+    [12, 9, 'fewer than 10 files'],
+  ])('removes %i - %i files missing at once: %s is not a mass removal', async (files, gone) => {
+    // Prepare
+    const h = await withDeletionsLost(files, gone);
+
+    // Act
+    const run = await h.pipeline.reconcile();
+
+    // Assess
+    expect(run.repaired).toHaveLength(gone);
+    expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: files - gone });
   });
 
   it('loses to a real event that arrives after its repair', async () => {
