@@ -1,6 +1,6 @@
 import type { DatasetName } from '../datasets/names';
-import { toTargetStatus, type Report } from '../report/build-report';
-import { metricDefinition, METRIC_NAMES, type MetricName } from '../report/metrics';
+import { toTargetStatus, type Report, type ReportMetric } from '../report/build-report';
+import { metricDefinition, METRIC_NAMES, type DaySpread, type MetricKind } from '../report/metrics';
 import {
   alertParams,
   INITIAL_DETECTOR_STATE,
@@ -8,6 +8,7 @@ import {
   type AlertLine,
   type DetectorState,
 } from '../verdicts/alert-detector';
+import { targetBound } from '../verdicts/target-status';
 
 export type AlertTransition = 'firing' | 'resolved' | 'no_data';
 
@@ -23,6 +24,14 @@ export interface AlertState {
   readonly recoveryStreak?: number;
   /** The last period folded into the detector: a period is never counted twice. */
   readonly lastPeriod?: string;
+  /** A total's daily variance pooled over the periods folded in (see totalSpread). */
+  readonly dayVariance?: PooledDayVariance;
+}
+
+/** Sum of squared deviations of day totals from their period's mean, and its degrees of freedom. */
+export interface PooledDayVariance {
+  readonly squares: number;
+  readonly df: number;
 }
 
 export interface AlertDraft {
@@ -43,7 +52,7 @@ export interface AlertDraft {
 export interface AlertUpdate {
   readonly key: string;
   readonly state: 'ok' | 'firing';
-  readonly detector?: Omit<DetectorState, 'state'>;
+  readonly detector?: Omit<DetectorState, 'state'> & { readonly dayVariance?: PooledDayVariance };
   readonly draft?: AlertDraft;
 }
 
@@ -56,13 +65,46 @@ export interface AlertEvaluation {
 
 export const dataKey = (dataset: DatasetName) => `data:${dataset}`;
 
+/** Fewest days with data for a period's own daily variance to stand for the spread (before any is pooled). */
+const MIN_OWN_DAYS = 3;
+
 /**
- * The standard error the alert rule reads where a metric has no interval: a count's Poisson error,
- * sqrt(count) (at least 1). It ignores overdispersion (docs/alerts.md); sums get none, so a target
- * on a sum is reported each period (met / not met by its value) but raises no sequential alert.
+ * The standard error the alert rule reads for a total (a count or a sum), which has no interval.
+ * Days are the unit: rows of a day share its weekday, campaigns and traffic, so day totals vary
+ * more than a Poisson count would (overdispersion; a Poisson error made a count exactly at target
+ * fire in nearly every year). se = sqrt(days x daily variance), Student t with its df, where the
+ * daily variance is:
+ * - for a `min` target, pooled over the periods already folded in: day totals are skewed to the
+ *   right, so a period's low total comes with a low spread of its own, which made the rule fire on
+ *   a target exactly met in 40-70% of years; pooled, the spread does not move with the total;
+ * - for a `max` target, the period's own: a high total comes with a high spread, which keeps the
+ *   right skew from firing (pooled, 11-17% of years);
+ * - before anything is pooled, the period's own (3 or more days).
+ * A count without a day spread (its rows all on one day) falls back to Poisson's sqrt(count); a
+ * sum then has none. The rates are in docs/alerts.md (scripts/total-alerts-simulation.ts).
  */
-const alertStandardError = (name: MetricName, value: number | null, hasInterval: boolean) =>
-  !hasInterval && value !== null && metricDefinition(name).kind === 'count' ? Math.sqrt(Math.max(1, value)) : undefined;
+const totalSpread = (
+  m: ReportMetric,
+  kind: MetricKind,
+  pooled: PooledDayVariance | undefined,
+): { se: number; df?: number } | undefined => {
+  if (m.ci !== undefined || m.value === null || !m.target || (kind !== 'count' && kind !== 'sum')) return undefined;
+  const spread = m.daySpread;
+  const pooledApplies = targetBound(m.target).direction === 'min' && pooled !== undefined && pooled.df > 0;
+  if (spread && pooledApplies) return { se: Math.sqrt((spread.days * pooled.squares) / pooled.df), df: pooled.df };
+  if (spread && spread.days >= MIN_OWN_DAYS)
+    return { se: Math.sqrt(spread.days * spread.variance), df: spread.days - 1 };
+  return kind === 'count' ? { se: Math.sqrt(Math.max(1, m.value)) } : undefined;
+};
+
+/** The pool with a folded-in period's days added. */
+const pool = (pooled: PooledDayVariance | undefined, spread: DaySpread | undefined): PooledDayVariance | undefined =>
+  spread
+    ? {
+        squares: (pooled?.squares ?? 0) + (spread.days - 1) * spread.variance,
+        df: (pooled?.df ?? 0) + spread.days - 1,
+      }
+    : pooled;
 
 const detectorOf = (s: AlertState | undefined): DetectorState =>
   s
@@ -95,6 +137,7 @@ export const evaluateAlerts = (
   for (const name of targeted) {
     const m = report.metrics[name]!;
     const current = states.get(name);
+    const { kind } = metricDefinition(name);
     const provisional = report.state === 'provisional' || m.status === 'provisional' || m.status === 'maturing';
     const step = stepAlert(
       detectorOf(current),
@@ -103,10 +146,7 @@ export const evaluateAlerts = (
         value: m.value,
         ...(m.ci ? { ci: m.ci } : {}),
         ...(m.df !== undefined ? { df: m.df } : {}),
-        ...(() => {
-          const se = alertStandardError(name, m.value, m.ci !== undefined);
-          return se === undefined ? {} : { se };
-        })(),
+        ...totalSpread(m, kind, current?.dayVariance),
         target: m.target!,
         status: toTargetStatus(m),
         provisional,
@@ -115,7 +155,10 @@ export const evaluateAlerts = (
     );
     if (step.next.state === 'firing') firing.push({ metric: name, ...(step.line ? { line: step.line } : {}) });
     if (step.carried) continue;
-    const { state, ...detector } = step.next;
+    const { state, ...next } = step.next;
+    // A folded-in period's days join the pool (a total's only).
+    const dayVariance = pool(current?.dayVariance, m.ci === undefined ? m.daySpread : undefined);
+    const detector = dayVariance ? { ...next, dayVariance } : next;
     const draft: AlertDraft | undefined = step.transition
       ? {
           key: name,

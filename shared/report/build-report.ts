@@ -11,6 +11,7 @@ import {
   METRIC_NAMES,
   type MetricName,
   type MetricValue,
+  type DaySpread,
 } from './metrics';
 import { highlightsOf } from './highlights';
 import { impactSection, seriesByKey, type ReportImpact } from './impact-section';
@@ -76,6 +77,8 @@ export interface ReportMetric {
   readonly ci?: Interval;
   /** Degrees of freedom of a Student t interval (the alert rule needs them). */
   readonly df?: number;
+  /** A count's or sum's days with data and their variance (MetricValue.daySpread): the alert rule reads it. */
+  readonly daySpread?: DaySpread;
   readonly target?: Target;
   /** Present for targeted metrics, and for maturing ones. */
   readonly status?: MetricStatus;
@@ -265,6 +268,7 @@ export const buildReport = (inputs: ReportInputs): Report => {
       n: value.n,
       ...(value.ci ? { ci: value.ci } : {}),
       ...(value.df !== undefined ? { df: value.df } : {}),
+      ...(value.daySpread ? { daySpread: value.daySpread } : {}),
       ...(target ? { target } : {}),
       ...verdict,
       ...(change?.kind === 'change'

@@ -33,6 +33,18 @@ export interface MetricValue {
   /** Degrees of freedom of a Student t interval (means: n - 1; day-unit ratios: days - 1). */
   readonly df?: number;
   readonly basis?: Basis;
+  /**
+   * A total's (count's or sum's) days: how many had data and the variance of their totals. A total
+   * has no interval (it is what happened); the alert rule reads this to ask whether the level
+   * behind it is off target (shared/alerts/evaluate.ts).
+   */
+  readonly daySpread?: DaySpread;
+}
+
+/** The days of a period's total: how many had data, and the sample variance of their totals. */
+export interface DaySpread {
+  readonly days: number;
+  readonly variance: number;
 }
 
 /** How a value is shown to people. */
@@ -102,8 +114,30 @@ export const DEFAULT_MIN_SAMPLE: Record<MetricKind, number> = {
 };
 
 const noData = (dataset: DatasetName) => ({ missing: `no ${dataset} data in this period` });
-const count = (value: number, n: number): MetricValue => ({ kind: 'count', value, n });
-const sum = (value: number, n: number): MetricValue => ({ kind: 'sum', value, n });
+
+/**
+ * A period's total of a measure (a count or a sum; `n` the total of another measure), with the
+ * spread of its days when it has two or more.
+ */
+const total = <M extends string>(
+  kind: 'count' | 'sum',
+  found:
+    | { readonly days: ReadonlyMap<string, Readonly<Partial<Record<M, number>>>>; readonly totals: Record<M, number> }
+    | undefined,
+  measure: M,
+  nMeasure: M,
+): MetricValue | undefined => {
+  if (!found) return undefined;
+  const value = found.totals[measure];
+  const n = found.totals[nMeasure];
+  const daily = [...found.days.values()].map((d) => d[measure] ?? 0);
+  const days = daily.length;
+  if (days < 2) return { kind, value, n };
+  // Two passes: day totals of money can be large, and sums of squares would cancel.
+  const mean = daily.reduce((a, x) => a + x, 0) / days;
+  const variance = daily.reduce((a, x) => a + (x - mean) ** 2, 0) / (days - 1);
+  return { kind, value, n, daySpread: { days, variance } };
+};
 const model = (value: number, n: number): MetricValue => ({ kind: 'model', value, n });
 
 const proportion = (successes: number, n: number, reason: string): MetricResult =>
@@ -216,8 +250,7 @@ export const METRICS = {
     labels: labels('Enrollments', '报名人数'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'enrollments')?.totals;
-      return t && count(t.enrollments, t.rows);
+      return total('count', measuresOf(totals, 'enrollments'), 'enrollments', 'rows');
     },
   },
   revenue: {
@@ -230,8 +263,7 @@ export const METRICS = {
     labels: labels('Revenue', '收入'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'enrollments')?.totals;
-      return t && sum(t.revenue, t.enrollments);
+      return total('sum', measuresOf(totals, 'enrollments'), 'revenue', 'enrollments');
     },
   },
   partner_enrollment_share: {
@@ -272,8 +304,7 @@ export const METRICS = {
     labels: labels('Referrals', '推荐人数'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'referrals')?.totals;
-      return t && count(t.rows, t.rows);
+      return total('count', measuresOf(totals, 'referrals'), 'rows', 'rows');
     },
   },
   referral_conversions: {
@@ -287,8 +318,7 @@ export const METRICS = {
     scalesWithPeriod: true,
     matures: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'referrals')?.totals;
-      return t && count(t.conversions, t.rows);
+      return total('count', measuresOf(totals, 'referrals'), 'conversions', 'rows');
     },
   },
   referral_conversion_rate: {
@@ -317,8 +347,7 @@ export const METRICS = {
     scalesWithPeriod: true,
     matures: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'referrals')?.totals;
-      return t && sum(t.revenue, t.conversions);
+      return total('sum', measuresOf(totals, 'referrals'), 'revenue', 'conversions');
     },
   },
   ad_impressions: {
@@ -331,8 +360,7 @@ export const METRICS = {
     labels: labels('Ad impressions', '广告曝光'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'campaigns')?.totals;
-      return t && count(t.impressions, t.rows);
+      return total('count', measuresOf(totals, 'campaigns'), 'impressions', 'rows');
     },
   },
   ad_clicks: {
@@ -345,8 +373,7 @@ export const METRICS = {
     labels: labels('Ad clicks', '广告点击'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'campaigns')?.totals;
-      return t && count(t.clicks, t.rows);
+      return total('count', measuresOf(totals, 'campaigns'), 'clicks', 'rows');
     },
   },
   ad_conversions: {
@@ -359,8 +386,7 @@ export const METRICS = {
     labels: labels('Ad conversions', '广告转化'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'campaigns')?.totals;
-      return t && count(t.conversions, t.rows);
+      return total('count', measuresOf(totals, 'campaigns'), 'conversions', 'rows');
     },
   },
   ad_spend: {
@@ -373,8 +399,7 @@ export const METRICS = {
     labels: labels('Ad spend', '广告花费'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'campaigns')?.totals;
-      return t && sum(t.spend, t.rows);
+      return total('sum', measuresOf(totals, 'campaigns'), 'spend', 'rows');
     },
   },
   ad_revenue: {
@@ -387,8 +412,7 @@ export const METRICS = {
     labels: labels('Ad revenue', '广告收入'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'campaigns')?.totals;
-      return t && sum(t.revenue, t.rows);
+      return total('sum', measuresOf(totals, 'campaigns'), 'revenue', 'rows');
     },
   },
   ad_ctr: {
@@ -459,8 +483,7 @@ export const METRICS = {
     labels: labels('Feedback answers', '反馈数'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'feedback')?.totals;
-      return t && count(t.rows, t.rows);
+      return total('count', measuresOf(totals, 'feedback'), 'rows', 'rows');
     },
   },
   avg_rating: {
@@ -503,8 +526,7 @@ export const METRICS = {
     labels: labels('Event registrations', '活动报名'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'events')?.totals;
-      return t && count(t.registrations, t.rows);
+      return total('count', measuresOf(totals, 'events'), 'registrations', 'rows');
     },
   },
   event_attendees: {
@@ -517,8 +539,7 @@ export const METRICS = {
     labels: labels('Event attendees', '活动出席'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'events')?.totals;
-      return t && count(t.attendees, t.rows);
+      return total('count', measuresOf(totals, 'events'), 'attendees', 'rows');
     },
   },
   event_attendance_rate: {
@@ -546,8 +567,7 @@ export const METRICS = {
     labels: labels('New users from events', '活动新用户'),
     scalesWithPeriod: true,
     compute: ({ totals }) => {
-      const t = measuresOf(totals, 'events')?.totals;
-      return t && count(t.new_users, t.rows);
+      return total('count', measuresOf(totals, 'events'), 'new_users', 'rows');
     },
   },
   user_scale: {

@@ -20,6 +20,7 @@ const alertItemSchema = z.looseObject({
   cusum: z.number().optional(),
   recoveryStreak: z.number().optional(),
   lastPeriod: z.string().optional(),
+  dayVariance: z.object({ squares: z.number(), df: z.number() }).optional(),
 });
 
 /** One alert's stored state (a metric, or `data:<dataset>`), with the transitions not yet emailed. */
@@ -34,6 +35,8 @@ export interface StoredAlert<Transition> {
   readonly cusum?: number;
   readonly recoveryStreak?: number;
   readonly lastPeriod?: string;
+  /** A total's daily variance pooled over the periods folded in (shared/alerts/evaluate.ts). */
+  readonly dayVariance?: { readonly squares: number; readonly df: number };
 }
 
 /** Every alert state of a cooperation, by key. */

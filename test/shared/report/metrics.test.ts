@@ -41,8 +41,9 @@ describe('computeMetrics: enrollments', () => {
     // Act
     const { values, missing } = computeMetrics(totals, cooperation());
     // Assess
-    expect(values.enrollments).toEqual({ kind: 'count', value: 8, n: 10 });
-    expect(values.revenue).toEqual({ kind: 'sum', value: 800, n: 8 });
+    // Two days: 5 and 3 enrollments (variance ((5-4)^2 + (3-4)^2) / 1 = 2), 500 and 300 of revenue (20,000).
+    expect(values.enrollments).toEqual({ kind: 'count', value: 8, n: 10, daySpread: { days: 2, variance: 2 } });
+    expect(values.revenue).toEqual({ kind: 'sum', value: 800, n: 8, daySpread: { days: 2, variance: 20_000 } });
     expect(values.partner_enrollment_share).toMatchObject({
       kind: 'proportion',
       value: 0.75,
@@ -106,10 +107,16 @@ describe('computeMetrics: referrals, campaigns, feedback, events', () => {
     // Act
     const { values } = computeMetrics(totals, cooperation());
     // Assess
-    expect(values.ad_impressions).toEqual({ kind: 'count', value: 30_000, n: 5 });
+    // Day totals 10,000, 12,000, 8,000: mean 10,000, variance (0 + 4e6 + 4e6) / 2 = 4e6.
+    expect(values.ad_impressions).toEqual({
+      kind: 'count',
+      value: 30_000,
+      n: 5,
+      daySpread: { days: 3, variance: 4_000_000 },
+    });
     expect(values.ad_clicks?.value).toBe(800);
     expect(values.ad_conversions?.value).toBe(80);
-    expect(values.ad_spend).toEqual({ kind: 'sum', value: 300, n: 5 });
+    expect(values.ad_spend).toEqual({ kind: 'sum', value: 300, n: 5, daySpread: { days: 3, variance: 400 } });
     expect(values.ad_revenue?.value).toBe(760);
     // Day-unit CTR by hand: R = 800 / 30000 over k = 3 days, residuals clicks - R impressions.
     const imps = [10_000, 12_000, 8_000];
