@@ -52,7 +52,7 @@ describe('Student t (our own, replacing jStat in the bundles)', () => {
     const series = 0.5 + (t * Math.exp(lnGamma((df + 1) / 2) - lnGamma(df / 2))) / Math.sqrt(df * Math.PI);
     expect(studentTCdf(t, df)).toBeCloseTo(series, 14);
     expect(studentTCdf(-t, df)).toBeCloseTo(1 - series, 14);
-    expect(studentTCdf(0.1697327997285877, 395.9063624752642)).toBeCloseTo(0.567346513768305939, 14);
+    expect(studentTCdf(0.1697327997285877, 395.9063624752642)).toBeCloseTo(0.5673465137683059, 14);
   });
 
   it('keeps far tails positive where 1 - cdf would cancel to 0', () => {
