@@ -191,7 +191,10 @@ describe('exactly once from at-least-once events', () => {
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 19, revenue: 12 * 2 + 7 * 3 });
   });
 
-  it('leaves the totals correct when the ingest dies after any DynamoDB call and the event is retried', async () => {
+  // One ingest per possible crash point: minutes on Amazon DynamoDB Local when test:faults runs it.
+  it('leaves the totals correct when the ingest dies after any DynamoDB call and the event is retried', {
+    timeout: 180_000,
+  }, async () => {
     // Prepare: find how many DynamoDB calls one ingest of a replacing upload makes.
     const key = 'inbox/coop/platform/enrollments/a.csv';
     const countCalls = async () => {
