@@ -9,7 +9,7 @@
  * looks a year; the figure is the share of years with any false alarm (the rule's budget: 5%).
  * Daily totals: Gamma(4) money (cv 50%), Poisson counts (mean 20), overdispersed counts (Poisson
  * with a Gamma(2) mean of 20: variance 11x the mean), and normal days for reference. Standard errors compared:
- * - `poisson`: sqrt(count), what the rule uses for counts today (sums get none);
+ * - `poisson`: sqrt(count), what the rule used for counts before December 2026 (sums had none);
  * - `poisson at target`: sqrt(target), Poisson's standard error where the target holds (a score test);
  * - `own week`: days as the unit, sqrt(7) x the week's daily sd, Student t with 6 df;
  * - `pooled`: days as the unit, the daily variance pooled over the earlier weeks (the week's own
@@ -20,7 +20,7 @@
  */
 import { alertParams, INITIAL_DETECTOR_STATE, stepAlert, type DetectorState } from '../shared/verdicts/alert-detector';
 import { targetStatus, type TargetSpec } from '../shared/verdicts/target-status';
-import { seededRandom, type SeededRandom } from '../test/support/seeded-random';
+import { seededRandom } from '../test/support/seeded-random';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -30,18 +30,6 @@ const option = (name: string, fallback: number) => {
 const YEARS = option('--years', 1_000);
 const random = seededRandom(option('--seed', 5));
 const params = alertParams(6);
-
-/** Knuth's Poisson sampler (means here are < 100). */
-const poisson = (r: SeededRandom, mean: number) => {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = r.uniform();
-  while (p > limit) {
-    k += 1;
-    p *= r.uniform();
-  }
-  return k;
-};
 
 type Method = 'poisson' | 'poisson at target' | 'own week' | 'pooled' | 'crosslift';
 
@@ -95,8 +83,8 @@ const yearsWithAlarm = (day: () => number, weekly: number, direction: 'min' | 'm
 
 const SHAPES = {
   'money, Gamma(4) days': { day: () => 250 * random.gamma(4), weekly: 7_000 },
-  'counts, Poisson days': { day: () => poisson(random, 20), weekly: 140 },
-  'counts, overdispersed': { day: () => poisson(random, 10 * random.gamma(2)), weekly: 140 },
+  'counts, Poisson days': { day: () => random.poisson(20), weekly: 140 },
+  'counts, overdispersed': { day: () => random.poisson(10 * random.gamma(2)), weekly: 140 },
   'normal days (reference)': { day: () => 1_000 + 500 * random.normal(), weekly: 7_000 },
 };
 

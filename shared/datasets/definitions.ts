@@ -67,6 +67,7 @@ export interface DatasetDefinition<
 }
 
 /** What `dayOf` and `accumulate` see of a row: the columns in `reads` (any row, for the opaque DATASETS). */
+// biome-ignore lint/suspicious/noExplicitAny: DATASETS holds every dataset's definition with rows it cannot type
 type ReadOf<Row, Read extends string> = 0 extends 1 & Row ? any : { readonly [K in Read & keyof Row]: Row[K] };
 
 const define = <Row, const Measure extends string, const Read extends string>(

@@ -16,6 +16,8 @@ export interface SeededRandom {
   readonly beta: (a: number, b: number) => number;
   /** Binomial(n, p): exact by inversion for small n p, normal approximation (rounded, clamped) beyond. */
   readonly binomial: (n: number, p: number) => number;
+  /** Poisson(mean), by Knuth's product of uniforms (fine for means up to a few hundred). */
+  readonly poisson: (mean: number) => number;
 }
 
 export const seededRandom = (seed: number): SeededRandom => {
@@ -75,5 +77,15 @@ export const seededRandom = (seed: number): SeededRandom => {
     const draw = Math.round(mean + Math.sqrt(mean * (1 - p)) * normal());
     return Math.min(n, Math.max(0, draw));
   };
-  return { uniform, normal, gamma, chiSquare, beta, binomial };
+  const poisson = (mean: number) => {
+    const limit = Math.exp(-mean);
+    let k = 0;
+    let product = uniform();
+    while (product > limit) {
+      k += 1;
+      product *= uniform();
+    }
+    return k;
+  };
+  return { uniform, normal, gamma, chiSquare, beta, binomial, poisson };
 };

@@ -16,18 +16,6 @@ const DAYS = ['2026-11-09', '2026-11-10', '2026-11-11', '2026-11-12', '2026-11-1
 const settings = cooperation();
 const NO_DATASETS = { before: new Set<never>(), now: new Set<never>() };
 
-/** Knuth's Poisson sampler (the means here are < 100). */
-const poisson = (random: SeededRandom, mean: number) => {
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random.uniform();
-  while (p > limit) {
-    k += 1;
-    p *= random.uniform();
-  }
-  return k;
-};
-
 type Targets = Partial<Record<MetricName, { min: number } | { max: number }>>;
 
 /**
@@ -111,9 +99,9 @@ describe('alerts on totals over simulated years (6 targeted totals, weekly repor
 
   // Counts overdispersed (Poisson with a Gamma(2) mean: day variance ~11x the mean), money Gamma(4).
   const atTarget = (random: SeededRandom) => () => ({
-    impressions: poisson(random, 10 * random.gamma(2)),
-    clicks: poisson(random, 10 * random.gamma(2)),
-    conversions: poisson(random, 10 * random.gamma(2)),
+    impressions: random.poisson(10 * random.gamma(2)),
+    clicks: random.poisson(10 * random.gamma(2)),
+    conversions: random.poisson(10 * random.gamma(2)),
     spend: 250 * random.gamma(4),
     revenue: 250 * random.gamma(4),
   });
@@ -157,7 +145,7 @@ describe('alerts on totals over simulated years (6 targeted totals, weekly repor
     // Prepare: the same days at 70% of the targets' level.
     const random = seededRandom(23);
     const targets: Targets = { ad_revenue: { min: 7_000 }, ad_clicks: { min: 140 } };
-    const short = () => ({ clicks: poisson(random, 0.7 * 10 * random.gamma(2)), revenue: 0.7 * 250 * random.gamma(4) });
+    const short = () => ({ clicks: random.poisson(0.7 * 10 * random.gamma(2)), revenue: 0.7 * 250 * random.gamma(4) });
     const runs = 300;
     let revenueWithin8 = 0;
     let clicksWithin8 = 0;

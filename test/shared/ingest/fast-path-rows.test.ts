@@ -175,6 +175,18 @@ const agrees = (schema: z.ZodType, values: Record<string, unknown>, fast: unknow
   expect(fast).toStrictEqual(zod.data);
 };
 
+/** Any header of a dataset's columns (and an unknown `note`), a record under it, and which fields to quote. */
+const quotedRecord = (columns: readonly string[]) =>
+  fc
+    .shuffledSubarray([...columns, 'note'], { minLength: 1 })
+    .chain((header) =>
+      fc.tuple(
+        fc.constant(header),
+        fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))),
+        fc.array(fc.boolean(), { minLength: header.length, maxLength: header.length }),
+      ),
+    );
+
 /**
  * A record as the CSV reader hands it over: the range of each field in a longer text, inside its
  * quotes when quoted (or when it must be), the start complemented when it holds doubled quotes.
@@ -358,24 +370,12 @@ describe('fast path in place: a CSV cell read where it lies equals the sliced ce
       const schema = DATASETS[name].rowSchema(context);
       const columns = columnsOf(name);
       fc.assert(
-        fc.property(
-          fc
-            .shuffledSubarray([...columns, 'note'], { minLength: 1 })
-            .chain((header) =>
-              fc.tuple(
-                fc.constant(header),
-                fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))),
-                fc.array(fc.boolean(), { minLength: header.length, maxLength: header.length }),
-                around,
-              ),
-            ),
-          ([header, fields, quote, before]) => {
-            const { text, cells } = recordInPlace(fields, quote, before);
-            const compiled = compileRows(schema, header);
-            expect(fields.map((_, i) => cellText(text, cells, i))).toEqual(fields);
-            expect(compiled.fromCells(text, cells)).toStrictEqual(compiled.fromFields(fields));
-          },
-        ),
+        fc.property(fc.tuple(quotedRecord(columns), around), ([[header, fields, quote], before]) => {
+          const { text, cells } = recordInPlace(fields, quote, before);
+          const compiled = compileRows(schema, header);
+          expect(fields.map((_, i) => cellText(text, cells, i))).toEqual(fields);
+          expect(compiled.fromCells(text, cells)).toStrictEqual(compiled.fromFields(fields));
+        }),
         { numRuns: 1500 },
       );
     },
@@ -420,24 +420,13 @@ describe('keep: identifiers nothing reads are checked in place and left out of t
     const columns = columnsOf(name);
     const dropped = droppedOf(name);
     fc.assert(
-      fc.property(
-        fc
-          .shuffledSubarray([...columns, 'note'], { minLength: 1 })
-          .chain((header) =>
-            fc.tuple(
-              fc.constant(header),
-              fc.tuple(...header.map((c) => (c === 'note' ? fc.string() : textFor(KINDS[c]!)))),
-              fc.array(fc.boolean(), { minLength: header.length, maxLength: header.length }),
-            ),
-          ),
-        ([header, fields, quote]) => {
-          const { text, cells } = recordInPlace(fields, quote, '');
-          const all = compileRows(schema, header);
-          const kept = compileRows(schema, header, { keep: DATASETS[name].reads });
-          expect(kept.fromCells(text, cells)).toStrictEqual(project(all.fromCells(text, cells), dropped));
-          expect(kept.fromFields(fields)).toStrictEqual(project(all.fromFields(fields), dropped));
-        },
-      ),
+      fc.property(quotedRecord(columns), ([header, fields, quote]) => {
+        const { text, cells } = recordInPlace(fields, quote, '');
+        const all = compileRows(schema, header);
+        const kept = compileRows(schema, header, { keep: DATASETS[name].reads });
+        expect(kept.fromCells(text, cells)).toStrictEqual(project(all.fromCells(text, cells), dropped));
+        expect(kept.fromFields(fields)).toStrictEqual(project(all.fromFields(fields), dropped));
+      }),
       { numRuns: 1500 },
     );
   });
