@@ -119,6 +119,9 @@ describe('npm run bench -- --quick --json', () => {
     expect(report.startup.large.crossliftOverDuckdb.median).toBeGreaterThan(0);
     expectSameTotals(report.startup.large.totals.crosslift, report.startup.large.totals.duckdb);
     expectSameTotals(report.startup.large.totals.crosslift, report.files.csv.totals.ours);
+    expect(report.startup.largeMessy.crossliftOverDuckdb.median).toBeGreaterThan(0);
+    expectSameTotals(report.startup.largeMessy.totals.crosslift, report.startup.largeMessy.totals.duckdb);
+    expectSameTotals(report.startup.largeMessy.totals.crosslift, report.files.csvMessy.totals.ours);
     // A whole quick benchmark in a child process: ~20 s alone, several times that on a busy machine.
   }, 240_000);
 });
