@@ -101,10 +101,14 @@ export const studentTUpperTail = (t: number, df: number): number => {
   // Beyond ~1e7 degrees of freedom t and normal agree to far more digits than are shown.
   if (df > 1e7) return normalUpperTail(t);
   if (t === Number.POSITIVE_INFINITY) return 0;
-  // I_x(df/2, 1/2) at x = df / (df + t^2); near t = 0, x rounds towards 1 and loses the digits that
-  // matter, so there the complement 1 - I_y(1/2, df/2) at y = t^2 / (df + t^2) is used, exact in y.
+  // I_x(df/2, 1/2) at x = df / (df + t^2). Near t = 0, x rounds towards 1 and loses the digits
+  // that matter; there (y = t^2 / (df + t^2) below the mean of Beta(1/2, df/2), where ibeta reads
+  // I_y directly and the tail is still near 1/2, so nothing cancels) the complement
+  // 1/2 - I_y(1/2, df/2) / 2 is used. Beyond, the direct form keeps far tails in relative terms.
   const y = (t * t) / (df + t * t);
-  return y < 0.5 ? 0.5 - 0.5 * ibeta(y, 0.5, df / 2) : 0.5 * ibeta(df / (df + t * t), df / 2, 0.5);
+  return y < 1.5 / (df / 2 + 2.5)
+    ? 0.5 - 0.5 * ibeta(y, 0.5, df / 2)
+    : 0.5 * ibeta(df / (df + t * t), df / 2, 0.5);
 };
 
 /** P(T <= t) for Student's t with df degrees of freedom. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import jStat from 'jstat';
 import { describe, expect, it } from 'vitest';
-import { ibeta, logGamma, studentTCdf, studentTQuantile } from '../../../shared/verdicts/tails';
+import { ibeta, logGamma, studentTCdf, studentTQuantile, studentTUpperTail } from '../../../shared/verdicts/tails';
 import { lnGamma } from '../../support/reference-distributions';
 
 /** Published two-sided 95% Student t quantiles t_{0.975, df} (any statistics table). */
@@ -53,6 +53,12 @@ describe('Student t (our own, replacing jStat in the bundles)', () => {
     expect(studentTCdf(t, df)).toBeCloseTo(series, 14);
     expect(studentTCdf(-t, df)).toBeCloseTo(1 - series, 14);
     expect(studentTCdf(0.1697327997285877, 395.9063624752642)).toBeCloseTo(0.5673465137683059, 14);
+  });
+
+  it('keeps far tails in relative terms with many degrees of freedom (t^2 < df)', () => {
+    // Exact values (30-digit quadrature, mpmath): the complement used near 0 would cancel to 0 here.
+    expect(studentTUpperTail(10, 300) / 8.279313675556273e-21).toBeCloseTo(1, 10);
+    expect(studentTUpperTail(8, 1000) / 1.7133307411957372e-15).toBeCloseTo(1, 10);
   });
 
   it('keeps far tails positive where 1 - cdf would cancel to 0', () => {
