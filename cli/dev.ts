@@ -1,3 +1,5 @@
+import { RemovalWithheldError } from '../shared/errors';
+import { withheldRun } from '../shared/ingest/reconcile';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Cron } from 'croner';
 import { DateTime } from 'luxon';
@@ -100,7 +102,21 @@ export const startDev = async (options: DevOptions) => {
       `  schedule  ${cooperation.id}: "${cron}" in ${cooperation.timezone}, next ${inZone(job.nextRun(), cooperation.timezone)}`,
     );
   }
-  jobs.push(new Cron(RECONCILE_CRON.standard, { timezone: 'UTC' }, async () => void (await pipeline.reconcile())));
+  jobs.push(
+    new Cron(RECONCILE_CRON.standard, { timezone: 'UTC' }, async () => {
+      // A failed run must not end the sandbox: say it, and the next day's run tries again.
+      try {
+        const { repaired } = await pipeline.reconcile();
+        options.print(`reconcile repaired ${repaired.length}`);
+      } catch (error) {
+        options.print(
+          error instanceof RemovalWithheldError
+            ? `reconcile kept the numbers of ${withheldRun(error).withheld.missing} recorded files missing from the bucket (crosslift reconcile --allow-mass-removal withdraws them)`
+            : `reconcile failed: ${error instanceof Error ? error.name : 'error'}`,
+        );
+      }
+    }),
+  );
   options.print('Press Ctrl-C to stop.');
 
   return async () => {

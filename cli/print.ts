@@ -31,10 +31,15 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
     }
   }
   lines.push(
-    result.reconciled.length === 0
+    result.reconciled.length === 0 && !result.withheld
       ? 'Reconcile: every object in inbox/ has its ingestion record'
       : `Reconcile repaired ${result.reconciled.length}: ${result.reconciled.map(repairOf).join(', ')}`,
   );
+  if (result.withheld) {
+    lines.push(
+      `Reconcile kept the numbers of ${result.withheld.missing} of ${result.withheld.recorded} recorded files missing from the bucket (crosslift reconcile --allow-mass-removal withdraws them)`,
+    );
+  }
   for (const r of result.reports) {
     lines.push('');
     lines.push(

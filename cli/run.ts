@@ -1,3 +1,5 @@
+import { RemovalWithheldError } from '../shared/errors';
+import { withheldRun, type ReconcileRun, type WithheldRemovals } from '../shared/ingest/reconcile';
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -70,6 +72,8 @@ export interface RunResult {
   readonly files: RunFile[];
   /** What the final reconcile pass repaired (normally nothing: every event arrived). */
   readonly reconciled: { key: string; action: string; status: string; error?: string }[];
+  /** Removals the reconcile pass withheld: most recorded files were missing from the bucket at once. */
+  readonly withheld?: WithheldRemovals;
   readonly reports: RunReport[];
   readonly emails: RunEmail[];
   readonly alerts: { cooperationId: string; metric: string; period: string; transition: string }[];
@@ -164,7 +168,11 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
       await Promise.all(files.slice(i, i + 4).map(([path, key]) => uploadFile(pipeline!, stack, path, key)));
     }
     await pipeline.drain();
-    const { repaired: reconciled } = await pipeline.reconcile();
+    // Reconcile withholds removals when most recorded files vanished from the local bucket at once.
+    const { repaired: reconciled, withheld }: ReconcileRun = await pipeline.reconcile().catch((error: unknown) => {
+      if (error instanceof RemovalWithheldError) return withheldRun(error);
+      throw error;
+    });
 
     const alerts: RunResult['alerts'] = [];
     const reportedPeriods = (cooperation: Cooperation) =>
@@ -244,6 +252,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
     return {
       files: runFiles,
       reconciled: [...reconciled],
+      ...(withheld ? { withheld } : {}),
       reports,
       alerts,
       emails,

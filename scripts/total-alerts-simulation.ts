@@ -14,10 +14,11 @@
  * - `own week`: days as the unit, sqrt(7) x the week's daily sd, Student t with 6 df;
  * - `pooled`: days as the unit, the daily variance pooled over the earlier weeks (the week's own
  *   on the first), t with the pooled df;
- * - `crosslift`: what shared/alerts/evaluate.ts does: pooled for a `min` target, the week's own
- *   for a `max` target.
+ * - `crosslift`: the rule itself (`totalSpread` of shared/alerts/evaluate.ts): pooled for a `min`
+ *   target, the week's own for a `max` target, never below Poisson's for a count.
  * Takes about a minute on one core.
  */
+import { totalSpread } from '../shared/alerts/evaluate';
 import { alertParams, INITIAL_DETECTOR_STATE, stepAlert, type DetectorState } from '../shared/verdicts/alert-detector';
 import { targetStatus, type TargetSpec } from '../shared/verdicts/target-status';
 import { seededRandom } from '../test/support/seeded-random';
@@ -34,7 +35,13 @@ const params = alertParams(6);
 type Method = 'poisson' | 'poisson at target' | 'own week' | 'pooled' | 'crosslift';
 
 /** Whether one metric false-alarms within a year of weekly looks. */
-const alarms = (day: () => number, weekly: number, direction: 'min' | 'max', method: Method): boolean => {
+const alarms = (
+  day: () => number,
+  weekly: number,
+  direction: 'min' | 'max',
+  method: Method,
+  kind: 'count' | 'sum',
+): boolean => {
   const target: TargetSpec = direction === 'min' ? { min: weekly } : { max: weekly };
   let state: DetectorState = INITIAL_DETECTOR_STATE;
   let pooledSquares = 0;
@@ -48,9 +55,15 @@ const alarms = (day: () => number, weekly: number, direction: 'min' | 'max', met
         ? { se: Math.sqrt(Math.max(1, total)) }
         : method === 'poisson at target'
           ? { se: Math.sqrt(Math.max(1, weekly)) }
-          : method === 'own week' || pooledDf === 0 || (method === 'crosslift' && direction === 'max')
-            ? { se: Math.sqrt((7 * squares) / 6), df: 6 }
-            : { se: Math.sqrt((7 * pooledSquares) / pooledDf), df: pooledDf };
+          : method === 'crosslift'
+            ? totalSpread(
+                { value: total, n: 7, target, daySpread: { days: 7, variance: squares / 6 } },
+                kind,
+                pooledDf > 0 ? { squares: pooledSquares, df: pooledDf } : undefined,
+              )
+            : method === 'own week' || pooledDf === 0
+              ? { se: Math.sqrt((7 * squares) / 6), df: 6 }
+              : { se: Math.sqrt((7 * pooledSquares) / pooledDf), df: pooledDf };
     pooledSquares += squares;
     pooledDf += 6;
     const step = stepAlert(
@@ -58,7 +71,7 @@ const alarms = (day: () => number, weekly: number, direction: 'min' | 'max', met
       {
         period: `W${String(week).padStart(2, '0')}`,
         value: total,
-        ...spread,
+        ...(spread ?? {}),
         target,
         status: targetStatus({ value: total, n: 7 }, target, 1),
         provisional: false,
@@ -71,11 +84,17 @@ const alarms = (day: () => number, weekly: number, direction: 'min' | 'max', met
   return false;
 };
 
-const yearsWithAlarm = (day: () => number, weekly: number, direction: 'min' | 'max', method: Method) => {
+const yearsWithAlarm = (
+  day: () => number,
+  weekly: number,
+  direction: 'min' | 'max',
+  method: Method,
+  kind: 'count' | 'sum',
+) => {
   let count = 0;
   for (let year = 0; year < YEARS; year += 1) {
     let any = false;
-    for (let metric = 0; metric < 6; metric += 1) if (alarms(day, weekly, direction, method)) any = true;
+    for (let metric = 0; metric < 6; metric += 1) if (alarms(day, weekly, direction, method, kind)) any = true;
     if (any) count += 1;
   }
   return `${((100 * count) / YEARS).toFixed(1)}%`;
@@ -96,7 +115,7 @@ for (const [name, shape] of Object.entries(SHAPES)) {
     const cells = METHODS.map((m) =>
       m.startsWith('poisson') && !name.startsWith('counts')
         ? '-'
-        : yearsWithAlarm(shape.day, shape.weekly, direction, m),
+        : yearsWithAlarm(shape.day, shape.weekly, direction, m, name.startsWith('counts') ? 'count' : 'sum'),
     );
     console.log(`| ${name} | ${direction} | ${cells.join(' | ')} |`);
   }

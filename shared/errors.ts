@@ -56,7 +56,7 @@ export class DeliveryPendingError extends named('DeliveryPendingError') {}
 export class UnknownCooperationError extends named('UnknownCooperationError') {}
 
 /**
- * Reconcile found most counted files missing from the bucket at once and did not withdraw them
+ * Reconcile found most recorded files missing from the bucket at once and did not withdraw them
  * (a replaced or emptied bucket looks like that); details say how many. The other repairs were made.
  */
 export class RemovalWithheldError extends named('RemovalWithheldError') {}

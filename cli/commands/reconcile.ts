@@ -1,5 +1,5 @@
 import { RemovalWithheldError } from '../../shared/errors';
-import type { ReconcileOutcome } from '../../shared/ingest/reconcile';
+import { withheldRun, type ReconcileOutcome, type WithheldRemovals } from '../../shared/ingest/reconcile';
 import { writeJson, writeResult } from '../output';
 import { reconcileLocal } from '../run';
 import { exitOnInterrupt, loadDataFolder, logLevel } from './local';
@@ -17,7 +17,7 @@ export const reconcileCommand = async (flags: ReconcileFlags): Promise<number> =
   loadDataFolder(flags.data);
   exitOnInterrupt();
   let repaired: readonly ReconcileOutcome[];
-  let withheld: { missing: number; recorded: number } | undefined;
+  let withheld: WithheldRemovals | undefined;
   try {
     repaired = await reconcileLocal({
       dataDir: flags.data,
@@ -27,9 +27,7 @@ export const reconcileCommand = async (flags: ReconcileFlags): Promise<number> =
     });
   } catch (error) {
     if (!(error instanceof RemovalWithheldError)) throw error;
-    const details = error.details as { missing: number; recorded: number; repaired: ReconcileOutcome[] };
-    repaired = details.repaired;
-    withheld = { missing: details.missing, recorded: details.recorded };
+    ({ repaired, withheld } = withheldRun(error));
   }
   const line = (r: ReconcileOutcome) =>
     `${r.action.padEnd(18)} ${r.key} -> ${r.status}${r.error ? ` (${r.error})` : ''}`;
@@ -44,7 +42,7 @@ export const reconcileCommand = async (flags: ReconcileFlags): Promise<number> =
     );
     if (withheld) {
       process.stderr.write(
-        `crosslift reconcile: ${withheld.missing} of ${withheld.recorded} counted files are missing from the bucket; ` +
+        `crosslift reconcile: ${withheld.missing} of ${withheld.recorded} recorded files are missing from the bucket; ` +
           'their numbers were kept. If they were deleted on purpose, run again with --allow-mass-removal.\n',
       );
     }

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { EventShapeError, RemovalWithheldError } from '../../shared/errors';
-import { reconcile, reconcileEventSchema, type ReconcileOutcome } from '../../shared/ingest/reconcile';
+import { EventShapeError } from '../../shared/errors';
+import { reconcileEventSchema, runReconcileJob, type ReconcileOutcome } from '../../shared/ingest/reconcile';
 import { ingestRuntimeFromEnv } from '../../shared/runtime/from-env';
 import { lazyAsync } from '../../shared/runtime/lazy';
 import type { IngestRuntime } from '../../shared/runtime/runtime';
@@ -13,8 +13,7 @@ export interface ReconcileResult {
 
 /**
  * The daily schedule's target: catch S3 events that Lambda's async queue lost. An operator may
- * invoke it with `{"allowMassRemoval": true}`. Withheld removals fail the invocation (after the
- * other repairs), so the function's error alarm says so.
+ * invoke it with `{"allowMassRemoval": true}` (docs/deploy.md).
  */
 export const createReconcileHandler = (getRuntime: () => IngestRuntime | Promise<IngestRuntime>, logger: Logger) =>
   middy(async (event: unknown): Promise<ReconcileResult> => {
@@ -24,14 +23,8 @@ export const createReconcileHandler = (getRuntime: () => IngestRuntime | Promise
         issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
       });
     }
-    const run = await reconcile(await getRuntime(), parsed.data);
-    if (run.withheld) {
-      throw new RemovalWithheldError('most counted files are missing from the bucket; their removal was withheld', {
-        ...run.withheld,
-        repaired: run.repaired,
-      });
-    }
-    return { repaired: run.repaired };
+    const { allowMassRemoval } = parsed.data;
+    return { repaired: await runReconcileJob(await getRuntime(), { allowMassRemoval }) };
   }).use(injectLambdaContext(logger, { resetKeys: true }));
 
 const logger = new Logger({ serviceName: 'crosslift-reconcile' });

@@ -79,22 +79,29 @@ const MIN_OWN_DAYS = 3;
  *   a target exactly met in 40-70% of years; pooled, the spread does not move with the total;
  * - for a `max` target, the period's own: a high total comes with a high spread, which keeps the
  *   right skew from firing (pooled, 11-17% of years);
- * - before anything is pooled, the period's own (3 or more days).
- * A count without a day spread (its rows all on one day) falls back to Poisson's sqrt(count); a
- * sum then has none. The rates are in docs/alerts.md (scripts/total-alerts-simulation.ts).
+ * - before 2 degrees of freedom are pooled, the period's own (3 or more days).
+ * A count's standard error is never below Poisson's sqrt(count) (at least 1), which it falls back
+ * to without a day spread (its rows on one or two days); a sum then, or with days all alike, has
+ * none. The rates are in docs/alerts.md (scripts/total-alerts-simulation.ts).
  */
-const totalSpread = (
+export const totalSpread = (
   m: ReportMetric,
   kind: MetricKind,
   pooled: PooledDayVariance | undefined,
 ): { se: number; df?: number } | undefined => {
   if (m.ci !== undefined || m.value === null || !m.target || (kind !== 'count' && kind !== 'sum')) return undefined;
   const spread = m.daySpread;
-  const pooledApplies = targetBound(m.target).direction === 'min' && pooled !== undefined && pooled.df > 0;
-  if (spread && pooledApplies) return { se: Math.sqrt((spread.days * pooled.squares) / pooled.df), df: pooled.df };
-  if (spread && spread.days >= MIN_OWN_DAYS)
-    return { se: Math.sqrt(spread.days * spread.variance), df: spread.days - 1 };
-  return kind === 'count' ? { se: Math.sqrt(Math.max(1, m.value)) } : undefined;
+  const poisson = Math.sqrt(Math.max(1, m.value));
+  // A count varies at least as a Poisson count would: days all alike (all zero conversions) must
+  // not make a zero standard error, which would fire on the first shortfall. A sum whose days are
+  // all alike says nothing about its spread: no standard error.
+  const floor = (se: number, df: number) =>
+    kind === 'count' ? (se >= poisson ? { se, df } : { se: poisson }) : se > 0 ? { se, df } : undefined;
+  const pooledApplies =
+    targetBound(m.target).direction === 'min' && pooled !== undefined && pooled.df >= MIN_OWN_DAYS - 1;
+  if (spread && pooledApplies) return floor(Math.sqrt((spread.days * pooled.squares) / pooled.df), pooled.df);
+  if (spread && spread.days >= MIN_OWN_DAYS) return floor(Math.sqrt(spread.days * spread.variance), spread.days - 1);
+  return kind === 'count' ? { se: poisson } : undefined;
 };
 
 /** The pool with a folded-in period's days added. */

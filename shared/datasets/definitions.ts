@@ -54,7 +54,8 @@ export interface DatasetDefinition<
    * The columns `dayOf` and `accumulate` read (the compiler holds them to it: they see only
    * these). The ingest still checks every column, but one outside this list that needs no value
    * to be checked (an identifier such as a user id) is checked in place and never made into a
-   * value (fast-rows.ts `keep`): it costs less, and user ids never exist as strings there.
+   * value (fast-rows.ts `keep`): it costs less, and a user id sent as text is not copied into a
+   * string of its own.
    */
   readonly reads: readonly Read[];
   /**

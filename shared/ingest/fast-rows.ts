@@ -69,7 +69,10 @@ export interface CompileOptions {
    * declined exactly as its converter would, but in place and without making its value, and it
    * is left out of the row: rows are then zod's output without those keys. An identifier needs
    * no value to be checked (any text that is not blank passes), and the values cost most of a
-   * row's allocations (a user id, a course name); user ids then never exist as strings here.
+   * row's allocations (a user id, a course name); a user id given as text is then never copied
+   * into a string here (a JSON number still is, by the converter). The row's cross-field check
+   * sees the row without those keys too: no check reads an identifier, and the property tests
+   * (fast-path-rows.test.ts, "keep") would fail for one that did.
    */
   readonly keep?: readonly string[];
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CrossliftError } from '../errors';
+import { CrossliftError, RemovalWithheldError } from '../errors';
 import { loggableError } from '../log-safe';
 import { readContentClaim, releaseStaleContent, type ClaimedContent } from '../storage/content-claims';
 import { getFileRecord, isCounted, listFileRecords, sequencerJustAbove, type FileRecord } from '../storage/file-ledger';
@@ -44,13 +44,25 @@ export interface ReconcileOptions {
   readonly allowMassRemoval?: boolean;
 }
 
-/** The reconcile function's event: the schedule's (its other fields are ignored) or an operator's. */
-export const reconcileEventSchema = z.object({ allowMassRemoval: z.boolean().optional() });
+/**
+ * The reconcile function's event: the schedule's (`scheduledTime`), the local stack's (`source`)
+ * or an operator's. Strict, so a misspelt `allowMassRemoval` fails instead of being ignored.
+ */
+export const reconcileEventSchema = z.strictObject({
+  allowMassRemoval: z.boolean().optional(),
+  scheduledTime: z.string().optional(),
+  source: z.string().optional(),
+});
 
 export interface ReconcileRun {
-  readonly repaired: ReconcileOutcome[];
+  readonly repaired: readonly ReconcileOutcome[];
   /** Set when removals were withheld (MASS_REMOVAL): how many recorded files are missing, of how many. */
-  readonly withheld?: { readonly missing: number; readonly recorded: number };
+  readonly withheld?: WithheldRemovals;
+}
+
+export interface WithheldRemovals {
+  readonly missing: number;
+  readonly recorded: number;
 }
 
 /**
@@ -98,6 +110,8 @@ export const reconcile = async (deps: IngestDeps, options: ReconcileOptions = {}
     };
     await repair(object.key, record ? 'ingested_stale' : 'ingested_missing', () => ingestObject(deps, event));
   }
+  // Every record not deleted is withdrawn when its object is missing (counted or not), so the
+  // share is taken over all of them.
   const recorded = [...records.values()].filter(
     (r) => r.status !== 'deleted' && r.cooperationId !== UNROUTED_COOPERATION,
   );
@@ -109,7 +123,7 @@ export const reconcile = async (deps: IngestDeps, options: ReconcileOptions = {}
     // A warning: the invocation then fails with RemovalWithheldError, which is the error.
     const examples = missing.slice(0, 3).map((r) => r.key);
     deps.log.warn(
-      'reconcile withheld the removal of files missing from the bucket: most counted files are gone at once',
+      'reconcile withheld the removal of files missing from the bucket: most recorded files are gone at once',
       {
         ...withheld,
         examples,
@@ -127,6 +141,31 @@ export const reconcile = async (deps: IngestDeps, options: ReconcileOptions = {}
   const failed = outcomes.filter((o) => o.status === 'error').length;
   deps.log.info('reconcile finished', { repaired: outcomes.length - failed, failed, objects: objects.length });
   return withheld ? { repaired: outcomes, withheld } : { repaired: outcomes };
+};
+
+/**
+ * The reconcile job (the daily schedule, an operator, `crosslift reconcile`): reconcile, then fail
+ * with RemovalWithheldError when removals were withheld, so that the function's error alarm fires
+ * (Lambda retries it twice, withholding again, then keeps the event in the failure queue). The
+ * other repairs are made either way; the error carries them (`withheldRun`).
+ */
+export const runReconcileJob = async (deps: IngestDeps, options: ReconcileOptions = {}) => {
+  const run = await reconcile(deps, options);
+  if (run.withheld) {
+    throw new RemovalWithheldError('most recorded files are missing from the bucket; their removal was withheld', {
+      ...run.withheld,
+      repaired: run.repaired,
+    });
+  }
+  return run.repaired;
+};
+
+/** The run a RemovalWithheldError of runReconcileJob carries. */
+export const withheldRun = (error: RemovalWithheldError): Required<ReconcileRun> => {
+  const { missing, recorded, repaired } = error.details as unknown as WithheldRemovals & {
+    repaired: ReconcileOutcome[];
+  };
+  return { repaired, withheld: { missing, recorded } };
 };
 
 /** Contents that only duplicates hold: the key they duplicate is gone or holds other bytes now. */

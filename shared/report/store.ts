@@ -12,13 +12,17 @@ import type { Report } from './build-report';
 
 /**
  * What identifies a report's content: its numbers, verdicts and input contents (not when it
- * ran, nor the object versions: the same bytes uploaded again do not restate a report).
+ * ran, nor the object versions: the same bytes uploaded again do not restate a report). A total's
+ * `daySpread` is left out: it follows from the files, whose contents are in, and reports stored
+ * before it existed would otherwise all get a new revision when recomputed.
  */
 export const reportDigest = (report: Report) =>
   createHash('sha256')
     .update(
       JSON.stringify({
-        metrics: report.metrics,
+        metrics: Object.fromEntries(
+          Object.entries(report.metrics).map(([name, { daySpread: _daySpread, ...metric }]) => [name, metric]),
+        ),
         missing: report.missing,
         state: report.state,
         impact: report.impact.map((i) => [

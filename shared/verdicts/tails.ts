@@ -106,9 +106,7 @@ export const studentTUpperTail = (t: number, df: number): number => {
   // I_y directly and the tail is still near 1/2, so nothing cancels) the complement
   // 1/2 - I_y(1/2, df/2) / 2 is used. Beyond, the direct form keeps far tails in relative terms.
   const y = (t * t) / (df + t * t);
-  return y < 1.5 / (df / 2 + 2.5)
-    ? 0.5 - 0.5 * ibeta(y, 0.5, df / 2)
-    : 0.5 * ibeta(df / (df + t * t), df / 2, 0.5);
+  return y < 1.5 / (df / 2 + 2.5) ? 0.5 - 0.5 * ibeta(y, 0.5, df / 2) : 0.5 * ibeta(df / (df + t * t), df / 2, 0.5);
 };
 
 /** P(T <= t) for Student's t with df degrees of freedom. */

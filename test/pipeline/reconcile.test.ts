@@ -1,6 +1,6 @@
 import type { MiddlewareStack } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
-import { RemovalWithheldError } from '../../shared/errors';
+import { EventShapeError, RemovalWithheldError } from '../../shared/errors';
 import { MASS_REMOVAL } from '../../shared/ingest/reconcile';
 import { getFileRecord, listFileRecords } from '../../shared/storage/file-ledger';
 import { countedTotals, testConfig, harnessPerTest } from '../support/harness';
@@ -76,7 +76,7 @@ describe('reconcile', () => {
     return h;
   };
 
-  it('withholds removals when most counted files vanish at once, does the other repairs, and removes when allowed', async () => {
+  it('withholds removals when most recorded files vanish at once, does the other repairs, and removes when allowed', async () => {
     // Prepare: 20 files counted, then 11 gone without events (as if the bucket were replaced),
     // and one new upload whose event is lost too.
     expect(MASS_REMOVAL).toEqual({ share: 0.5, files: 10 });
@@ -107,6 +107,16 @@ describe('reconcile', () => {
     expect(allowed.repaired.every((r) => r.action === 'removed_missing' && r.status === 'deleted')).toBe(true);
     expect(await countedTotals(h, 'enrollments')).toMatchObject({ rows: 12, revenue: 24 });
     expect((await h.pipeline.reconcile()).repaired).toEqual([]);
+  });
+
+  it('refuses an event with a misspelt field instead of ignoring it', async () => {
+    // Prepare
+    const h = await start(testConfig());
+    // Act
+    const refused = await h.pipeline.reconcile({ allowMassRemovals: true } as never).catch((error: unknown) => error);
+    // Assess
+    expect(refused).toBeInstanceOf(EventShapeError);
+    expect((refused as EventShapeError).details.issues).toEqual([': Unrecognized key: "allowMassRemovals"']);
   });
 
   it.each([

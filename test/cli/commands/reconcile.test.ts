@@ -20,19 +20,32 @@ describe('crosslift reconcile when the bucket was emptied', () => {
     const run = await crosslift(['run', '--data', data, '--state', state, '--as-of', '2026-11-23T02:00:00Z']);
     expect(run.code).toBe(0);
     rmSync(join(state, 's3', 'crosslift-local', ...FOLDER), { recursive: true });
+    rmSync(join(data, ...FOLDER), { recursive: true });
 
     // Act
+    const rerun = await crosslift([
+      'run',
+      '--data',
+      data,
+      '--state',
+      state,
+      '--as-of',
+      '2026-11-23T02:00:00Z',
+      '--json',
+    ]);
     const withheld = await crosslift(['reconcile', '--data', data, '--state', state, '--json']);
     const again = await crosslift(['reconcile', '--data', data, '--state', state]);
     const allowed = await crosslift(['reconcile', '--data', data, '--state', state, '--allow-mass-removal']);
     const after = await crosslift(['reconcile', '--data', data, '--state', state]);
 
-    // Assess
+    // Assess: `run` reports the withheld removals in its result; `reconcile` exits 1 on them.
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ reconciled: [], withheld: { missing: 12, recorded: 12 } });
     expect(withheld.code).toBe(1);
     expect(JSON.parse(withheld.stdout)).toEqual({ repaired: [], withheld: { missing: 12, recorded: 12 } });
     expect(again.code).toBe(1);
     expect(again.stderr).toBe(
-      'crosslift reconcile: 12 of 12 counted files are missing from the bucket; their numbers were kept. ' +
+      'crosslift reconcile: 12 of 12 recorded files are missing from the bucket; their numbers were kept. ' +
         'If they were deleted on purpose, run again with --allow-mass-removal.\n',
     );
     expect(allowed.code).toBe(0);

@@ -87,6 +87,20 @@ describe('alerts on totals: the daily spread', () => {
   });
 });
 
+describe('alerts on totals: days all alike', () => {
+  it('never gives a count a standard error below Poisson, and a sum none', () => {
+    // Prepare: 7 days of 0 conversions and 0 spend, against minimums of 10 and 100.
+    const targets: Targets = { ad_conversions: { min: 10 }, ad_spend: { min: 100 } };
+    const report = weekReport(1, () => ({ conversions: 0, spend: 0 }), targets);
+    // Act
+    const { updates } = evaluateAlerts(report, new Map(), NO_DATASETS);
+    // Assess: conversions are 10 Poisson errors short (se 1): the CUSUM is 10 - k = 9.25, the
+    // alert fires (not on an infinite z); the spread of a sum of days all alike says nothing: carried.
+    expect(updates.map((u) => [u.key, u.draft?.transition])).toEqual([['ad_conversions', 'firing']]);
+    expect(updates[0]?.draft?.line).toMatchObject({ z: 10 });
+  });
+});
+
 describe('alerts on totals over simulated years (6 targeted totals, weekly reports)', () => {
   /** Share of years in which any of the six targeted totals fired, every target exactly met. */
   const yearsWithAlarm = (years: number, day: () => Record<string, number>, targets: Targets) => {
