@@ -34,14 +34,17 @@ const params = alertParams(6);
 
 type Method = 'poisson' | 'poisson at target' | 'own week' | 'pooled' | 'crosslift';
 
+/** One metric's days, its weekly target at their mean, and the standard error compared. */
+interface Scenario {
+  readonly day: () => number;
+  readonly weekly: number;
+  readonly direction: 'min' | 'max';
+  readonly method: Method;
+  readonly kind: 'count' | 'sum';
+}
+
 /** Whether one metric false-alarms within a year of weekly looks. */
-const alarms = (
-  day: () => number,
-  weekly: number,
-  direction: 'min' | 'max',
-  method: Method,
-  kind: 'count' | 'sum',
-): boolean => {
+const alarms = ({ day, weekly, direction, method, kind }: Scenario): boolean => {
   const target: TargetSpec = direction === 'min' ? { min: weekly } : { max: weekly };
   let state: DetectorState = INITIAL_DETECTOR_STATE;
   let pooledSquares = 0;
@@ -84,17 +87,11 @@ const alarms = (
   return false;
 };
 
-const yearsWithAlarm = (
-  day: () => number,
-  weekly: number,
-  direction: 'min' | 'max',
-  method: Method,
-  kind: 'count' | 'sum',
-) => {
+const yearsWithAlarm = (scenario: Scenario) => {
   let count = 0;
   for (let year = 0; year < YEARS; year += 1) {
     let any = false;
-    for (let metric = 0; metric < 6; metric += 1) if (alarms(day, weekly, direction, method, kind)) any = true;
+    for (let metric = 0; metric < 6; metric += 1) if (alarms(scenario)) any = true;
     if (any) count += 1;
   }
   return `${((100 * count) / YEARS).toFixed(1)}%`;
@@ -115,7 +112,7 @@ for (const [name, shape] of Object.entries(SHAPES)) {
     const cells = METHODS.map((m) =>
       m.startsWith('poisson') && !name.startsWith('counts')
         ? '-'
-        : yearsWithAlarm(shape.day, shape.weekly, direction, m, name.startsWith('counts') ? 'count' : 'sum'),
+        : yearsWithAlarm({ ...shape, direction, method: m, kind: name.startsWith('counts') ? 'count' : 'sum' }),
     );
     console.log(`| ${name} | ${direction} | ${cells.join(' | ')} |`);
   }
