@@ -30,11 +30,9 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
       if (f.errors.length > 5) lines.push(`             ... ${f.errors.length - 5} more`);
     }
   }
-  lines.push(
-    result.reconciled.length === 0 && !result.withheld
-      ? 'Reconcile: every object in inbox/ has its ingestion record'
-      : `Reconcile repaired ${result.reconciled.length}: ${result.reconciled.map(repairOf).join(', ')}`,
-  );
+  if (result.reconciled.length > 0) {
+    lines.push(`Reconcile repaired ${result.reconciled.length}: ${result.reconciled.map(repairOf).join(', ')}`);
+  } else if (!result.withheld) lines.push('Reconcile: every object in inbox/ has its ingestion record');
   if (result.withheld) {
     lines.push(
       `Reconcile kept the numbers of ${result.withheld.missing} of ${result.withheld.recorded} recorded files missing from the bucket (crosslift reconcile --allow-mass-removal withdraws them)`,

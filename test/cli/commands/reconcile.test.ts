@@ -33,6 +33,7 @@ describe('crosslift reconcile when the bucket was emptied', () => {
       '2026-11-23T02:00:00Z',
       '--json',
     ]);
+    const rerunText = await crosslift(['run', '--data', data, '--state', state, '--as-of', '2026-11-23T02:00:00Z']);
     const withheld = await crosslift(['reconcile', '--data', data, '--state', state, '--json']);
     const again = await crosslift(['reconcile', '--data', data, '--state', state]);
     const allowed = await crosslift(['reconcile', '--data', data, '--state', state, '--allow-mass-removal']);
@@ -41,6 +42,10 @@ describe('crosslift reconcile when the bucket was emptied', () => {
     // Assess: `run` reports the withheld removals in its result; `reconcile` exits 1 on them.
     expect(rerun.code).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ reconciled: [], withheld: { missing: 12, recorded: 12 } });
+    expect(rerunText.stdout).toContain(
+      'Reconcile kept the numbers of 12 of 12 recorded files missing from the bucket (crosslift reconcile --allow-mass-removal withdraws them)\n',
+    );
+    expect(rerunText.stdout).not.toContain('Reconcile repaired');
     expect(withheld.code).toBe(1);
     expect(JSON.parse(withheld.stdout)).toEqual({ repaired: [], withheld: { missing: 12, recorded: 12 } });
     expect(again.code).toBe(1);
