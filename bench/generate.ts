@@ -2,22 +2,17 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { mulberry32 } from '../test/support/seeded-random';
 
 /**
  * Deterministic benchmark data: the same seed gives the same bytes on every machine.
  * Rows follow time (as partner exports do), with a mix of the accepted date-time forms.
  */
 
-/** mulberry32: a small, fast, seeded PRNG (uniform in [0, 1)). */
+/** Uniforms in [0, 1) from mulberry32 (the tests' generator): the same seed gives the same files. */
 export const random = (seed: number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const bits = mulberry32(seed);
+  return () => bits() / 4_294_967_296;
 };
 
 const CHANNELS = ['referral', 'ad', 'event', 'organic', 'co_brand'] as const;
@@ -58,19 +53,36 @@ const writeLines = async (path: string, header: string | undefined, rows: number
 export const ENROLLMENTS_HEADER = 'user_id,course_id,enrolled_at,channel,amount,currency,refunded';
 
 /** An enrollments CSV of `rows` valid rows (about 68 bytes a row). */
-export const writeEnrollmentsCsv = (path: string, rows: number, seed = 1) => {
+/**
+ * The draws every enrollments row starts with, in this order (the order is the file: the same seed
+ * gives the same bytes): its time after the row before, amount, refund, currency, channel, course.
+ */
+const enrollmentRows = (seed: number, rows: number, courses: readonly string[]) => {
   const next = random(seed);
   let t = START;
   const step = SPAN / rows;
-  return writeLines(path, ENROLLMENTS_HEADER, rows, (i) => {
+  return (i: number) => {
     t += Math.floor(next() * 2 * step);
     const cents = Math.floor(next() * 100_000);
     const r = next();
-    const refunded = r < 0.05 ? 'true' : r < 0.15 ? '' : 'false';
-    const currency = next() < 0.8 ? 'CNY' : '';
-    const channel = CHANNELS[Math.floor(next() * CHANNELS.length)]!;
-    const course = COURSES[Math.floor(next() * COURSES.length)]!;
-    return `user-${String((i * 7919) % 1_000_003).padStart(7, '0')},${course},${writeTime(t, next())},${channel},${Math.floor(cents / 100)}.${pad(cents % 100)},${currency},${refunded}`;
+    return {
+      next,
+      t,
+      user: `user-${String((i * 7919) % 1_000_003).padStart(7, '0')}`,
+      amount: `${Math.floor(cents / 100)}.${pad(cents % 100)}`,
+      refunded: r < 0.05 ? 'true' : r < 0.15 ? '' : 'false',
+      currency: next() < 0.8 ? 'CNY' : '',
+      channel: CHANNELS[Math.floor(next() * CHANNELS.length)]!,
+      course: courses[Math.floor(next() * courses.length)]!,
+    };
+  };
+};
+
+export const writeEnrollmentsCsv = (path: string, rows: number, seed = 1) => {
+  const draw = enrollmentRows(seed, rows, COURSES);
+  return writeLines(path, ENROLLMENTS_HEADER, rows, (i) => {
+    const { next, t, user, amount, refunded, currency, channel, course } = draw(i);
+    return `${user},${course},${writeTime(t, next())},${channel},${amount},${currency},${refunded}`;
   });
 };
 
@@ -121,25 +133,16 @@ const writeMessyTime = (t: number, form: number): string => {
  * lowercase booleans, and an extra free-text column the contract does not know.
  */
 export const writeMessyEnrollmentsCsv = (path: string, rows: number, seed = 3) => {
-  const next = random(seed);
-  let t = START;
-  const step = SPAN / rows;
+  const draw = enrollmentRows(seed, rows, MESSY_COURSES);
   return writeLines(path, MESSY_ENROLLMENTS_HEADER, rows, (i) => {
-    t += Math.floor(next() * 2 * step);
-    const cents = Math.floor(next() * 100_000);
-    const r = next();
-    const refunded = r < 0.05 ? 'true' : r < 0.15 ? '' : 'false';
-    const currency = next() < 0.8 ? 'CNY' : '';
-    const channel = CHANNELS[Math.floor(next() * CHANNELS.length)]!;
-    const course = MESSY_COURSES[Math.floor(next() * MESSY_COURSES.length)]!;
+    const { next, t, user, amount, refunded, currency, channel, course } = draw(i);
     const note = NOTES[Math.floor(next() * NOTES.length)]!;
-    const user = `user-${String((i * 7919) % 1_000_003).padStart(7, '0')}`;
     return [
       cell(user, next() < 0.1),
       cell(course, next() < 0.1),
       writeMessyTime(t, next()),
       cell(channel, next() < 0.15),
-      `${Math.floor(cents / 100)}.${pad(cents % 100)}`,
+      amount,
       currency,
       refunded,
       cell(note, next() < 0.3),

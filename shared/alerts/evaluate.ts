@@ -163,8 +163,8 @@ export const evaluateAlerts = (
     if (step.next.state === 'firing') firing.push({ metric: name, ...(step.line ? { line: step.line } : {}) });
     if (step.carried) continue;
     const { state, ...next } = step.next;
-    // A folded-in period's days join the pool (a total's only).
-    const dayVariance = pool(current?.dayVariance, m.ci === undefined ? m.daySpread : undefined);
+    // A folded-in period's days join the pool (only totals have a day spread).
+    const dayVariance = pool(current?.dayVariance, m.daySpread);
     const detector = dayVariance ? { ...next, dayVariance } : next;
     const draft: AlertDraft | undefined = step.transition
       ? {

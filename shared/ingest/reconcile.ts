@@ -31,8 +31,8 @@ export interface ReconcileOutcome {
 export const CLAIM_IN_FLIGHT_MS = 15 * 60 * 1000;
 
 /**
- * When reconcile finds more than `share` of the files it would count missing from the bucket, and
- * at least `files` of them, it does not withdraw them. Events get lost one by one; most of the
+ * When reconcile finds more than `share` of the recorded files (not deleted) missing from the
+ * bucket, and at least `files` of them, it does not withdraw them. Events get lost one by one; most of the
  * files gone at once is rather a bucket replaced (a redeploy), emptied or moved, and withdrawing
  * would take every number out of the reports. An operator who meant it allows it once
  * (`allowMassRemoval`; docs/deploy.md).

@@ -249,9 +249,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('Enrollments', '报名人数'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'enrollments'), 'enrollments', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'enrollments'), 'enrollments', 'rows'),
   },
   revenue: {
     kind: 'sum',
@@ -262,9 +260,7 @@ export const METRICS = {
     unit: 'money',
     labels: labels('Revenue', '收入'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('sum', measuresOf(totals, 'enrollments'), 'revenue', 'enrollments');
-    },
+    compute: ({ totals }) => total('sum', measuresOf(totals, 'enrollments'), 'revenue', 'enrollments'),
   },
   partner_enrollment_share: {
     kind: 'proportion',
@@ -303,9 +299,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('Referrals', '推荐人数'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'referrals'), 'rows', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'referrals'), 'rows', 'rows'),
   },
   referral_conversions: {
     kind: 'count',
@@ -317,9 +311,7 @@ export const METRICS = {
     labels: labels('Referral conversions', '推荐转化数'),
     scalesWithPeriod: true,
     matures: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'referrals'), 'conversions', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'referrals'), 'conversions', 'rows'),
   },
   referral_conversion_rate: {
     kind: 'proportion',
@@ -346,9 +338,7 @@ export const METRICS = {
     labels: labels('Referral revenue', '推荐收入'),
     scalesWithPeriod: true,
     matures: true,
-    compute: ({ totals }) => {
-      return total('sum', measuresOf(totals, 'referrals'), 'revenue', 'conversions');
-    },
+    compute: ({ totals }) => total('sum', measuresOf(totals, 'referrals'), 'revenue', 'conversions'),
   },
   ad_impressions: {
     kind: 'count',
@@ -359,9 +349,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('Ad impressions', '广告曝光'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'campaigns'), 'impressions', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'campaigns'), 'impressions', 'rows'),
   },
   ad_clicks: {
     kind: 'count',
@@ -372,9 +360,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('Ad clicks', '广告点击'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'campaigns'), 'clicks', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'campaigns'), 'clicks', 'rows'),
   },
   ad_conversions: {
     kind: 'count',
@@ -385,9 +371,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('Ad conversions', '广告转化'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'campaigns'), 'conversions', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'campaigns'), 'conversions', 'rows'),
   },
   ad_spend: {
     kind: 'sum',
@@ -398,9 +382,7 @@ export const METRICS = {
     unit: 'money',
     labels: labels('Ad spend', '广告花费'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('sum', measuresOf(totals, 'campaigns'), 'spend', 'rows');
-    },
+    compute: ({ totals }) => total('sum', measuresOf(totals, 'campaigns'), 'spend', 'rows'),
   },
   ad_revenue: {
     kind: 'sum',
@@ -411,9 +393,7 @@ export const METRICS = {
     unit: 'money',
     labels: labels('Ad revenue', '广告收入'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('sum', measuresOf(totals, 'campaigns'), 'revenue', 'rows');
-    },
+    compute: ({ totals }) => total('sum', measuresOf(totals, 'campaigns'), 'revenue', 'rows'),
   },
   ad_ctr: {
     kind: 'proportion',
@@ -482,9 +462,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('Feedback answers', '反馈数'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'feedback'), 'rows', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'feedback'), 'rows', 'rows'),
   },
   avg_rating: {
     kind: 'mean',
@@ -525,9 +503,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('Event registrations', '活动报名'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'events'), 'registrations', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'events'), 'registrations', 'rows'),
   },
   event_attendees: {
     kind: 'count',
@@ -538,9 +514,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('Event attendees', '活动出席'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'events'), 'attendees', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'events'), 'attendees', 'rows'),
   },
   event_attendance_rate: {
     kind: 'proportion',
@@ -566,9 +540,7 @@ export const METRICS = {
     unit: 'count',
     labels: labels('New users from events', '活动新用户'),
     scalesWithPeriod: true,
-    compute: ({ totals }) => {
-      return total('count', measuresOf(totals, 'events'), 'new_users', 'rows');
-    },
+    compute: ({ totals }) => total('count', measuresOf(totals, 'events'), 'new_users', 'rows'),
   },
   user_scale: {
     kind: 'mean',

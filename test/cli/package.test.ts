@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { crosslift, EXAMPLE, ROOT, tempDir } from '../support/cli';
+import { EFFECT_MODEL_EXAMPLE } from '../support/effect-model-example';
 
 /**
  * The package as a partner gets it: `npm pack` (prepack builds dist/), then a global install of
@@ -124,19 +125,7 @@ describe('the packed CLI, installed globally with production dependencies only',
     const file = join(dir, 'alone.csv');
     writeFileSync(file, 'user_id,submitted_at,rating\nu1,2026-11-02,5\n');
     const input = join(dir, 'model.json');
-    writeFileSync(
-      input,
-      JSON.stringify({
-        users: 1,
-        brand: 1,
-        marketUsers: 10,
-        marketBrand: 10,
-        capability: { storage: 1, processing: 1, analysis: 1 },
-        alpha: [1, 0, 0],
-        records: [1, 1, 1],
-        beta: [1, 0, 0],
-      }),
-    );
+    writeFileSync(input, JSON.stringify(EFFECT_MODEL_EXAMPLE));
     try {
       // Act
       const results = await Promise.all([

@@ -20,15 +20,24 @@ export interface SeededRandom {
   readonly poisson: (mean: number) => number;
 }
 
-export const seededRandom = (seed: number): SeededRandom => {
+/**
+ * mulberry32's stream of unsigned 32-bit integers: the one generator behind every seeded stream of
+ * the tests, the scripts and the benchmark's data (each maps it to its own uniforms).
+ */
+export const mulberry32 = (seed: number): (() => number) => {
   let state = seed >>> 0;
-  const uniform = () => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+    return (t ^ (t >>> 14)) >>> 0;
   };
+};
+
+export const seededRandom = (seed: number): SeededRandom => {
+  const bits = mulberry32(seed);
+  const uniform = () => (bits() + 0.5) / 4294967296;
   // Box-Muller gives two normals per pair of uniforms; keep the second for the next call.
   let spare: number | undefined;
   const normal = () => {

@@ -1,4 +1,5 @@
 import type { DayValue, ImpactInput } from '../../../shared/impact/types';
+import { mulberry32 } from '../../support/seeded-random';
 
 /**
  * Simulated partner series with a known effect, for the impact tests and scripts/impact-simulation.ts.
@@ -6,16 +7,10 @@ import type { DayValue, ImpactInput } from '../../../shared/impact/types';
  * weekly pattern, market swings shared with a control, AR(1) noise), not from the estimator.
  */
 
-/** mulberry32: a small, well-mixed 32-bit PRNG; the same seed gives the same stream. */
+/** Uniforms in [0, 1) from mulberry32: the same seed gives the same stream. */
 export const seededRandom = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const bits = mulberry32(seed);
+  return () => bits() / 4_294_967_296;
 };
 
 /** Standard normal draws (Box-Muller). */
