@@ -1,5 +1,3 @@
-import { RemovalWithheldError } from '../shared/errors';
-import { withheldRun } from '../shared/ingest/reconcile';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Cron } from 'croner';
 import { DateTime } from 'luxon';
@@ -9,7 +7,8 @@ import { decodeS3Key } from '../shared/ingest/s3-event';
 import { getFileRecord } from '../shared/storage/file-ledger';
 import { RECONCILE_CRON, SCHEDULE_CRON } from '../shared/time/schedules';
 import { localKeyProblem } from './local-keys';
-import { createLocalPipeline } from './local-pipeline';
+import { createLocalPipeline, reconcileRun } from './local-pipeline';
+import { withheldLine } from './print';
 import { startLocalStack } from './local-stack';
 import { listDataFiles, uploadFile } from './run';
 
@@ -106,14 +105,10 @@ export const startDev = async (options: DevOptions) => {
     new Cron(RECONCILE_CRON.standard, { timezone: 'UTC' }, async () => {
       // A failed run must not end the sandbox: say it, and the next day's run tries again.
       try {
-        const { repaired } = await pipeline.reconcile();
-        options.print(`reconcile repaired ${repaired.length}`);
+        const { repaired, withheld } = await reconcileRun(pipeline);
+        options.print(withheld ? withheldLine(withheld) : `reconcile repaired ${repaired.length}`);
       } catch (error) {
-        options.print(
-          error instanceof RemovalWithheldError
-            ? `reconcile kept the numbers of ${withheldRun(error).withheld.missing} recorded files missing from the bucket (crosslift reconcile --allow-mass-removal withdraws them)`
-            : `reconcile failed: ${error instanceof Error ? error.name : 'error'}`,
-        );
+        options.print(`reconcile failed: ${error instanceof Error ? error.name : 'error'}`);
       }
     }),
   );

@@ -3,7 +3,8 @@ import type { Context } from 'aws-lambda';
 import { createIngestHandler, type IngestResult } from '../functions/ingest/handler';
 import { createFailureNoticeHandler } from '../functions/failure-notice/handler';
 import { createReconcileHandler, type ReconcileResult } from '../functions/reconcile/handler';
-import type { ReconcileOptions } from '../shared/ingest/reconcile';
+import { RemovalWithheldError } from '../shared/errors';
+import { withheldRun, type ReconcileOptions, type ReconcileRun } from '../shared/ingest/reconcile';
 import { createReportHandler, type ReportResult } from '../functions/report/handler';
 import type { Config } from '../shared/config/schema';
 import { createLocalRuntime, type LocalRuntime } from '../shared/runtime/runtime';
@@ -170,3 +171,13 @@ export const createLocalPipeline = (
     },
   };
 };
+
+/**
+ * The local stack's reconcile as a result: removals it withheld (which fail the Lambda, so its
+ * alarm fires) come back as `withheld`, for the CLI to print.
+ */
+export const reconcileRun = (pipeline: LocalPipeline, options: ReconcileOptions = {}): Promise<ReconcileRun> =>
+  pipeline.reconcile(options).catch((error: unknown) => {
+    if (error instanceof RemovalWithheldError) return withheldRun(error);
+    throw error;
+  });

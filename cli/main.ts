@@ -194,7 +194,7 @@ export const buildProgram = (onResult: (code: number) => void = () => undefined)
     .requiredOption('--state <dir>', 'the state folder of an earlier run or dev session')
     .option(
       '--allow-mass-removal',
-      'withdraw missing files even when most counted files are missing at once (else kept, exit 1)',
+      'withdraw missing files even when most recorded files are missing at once (else kept, exit 1)',
     )
     .option('--json', 'print one JSON document: { repaired: [...], withheld?: { missing, recorded } }')
     .option('--verbose', "log the handlers' JSON logs on stderr")

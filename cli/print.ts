@@ -5,6 +5,7 @@ import { impactLine } from '../shared/report/render-impact';
 import { renderVerdict } from '../shared/verdicts/target-status';
 import { METRIC_NAMES, type MetricName } from '../shared/report/metrics';
 import { rowErrorLocation } from '../shared/ingest/rejection';
+import type { WithheldRemovals } from '../shared/ingest/reconcile';
 import type { RunResult } from './run';
 
 const pad = (text: string, width: number) => (text.length >= width ? text : text + ' '.repeat(width - text.length));
@@ -12,6 +13,10 @@ const pad = (text: string, width: number) => (text.length >= width ? text : text
 const where = rowErrorLocation;
 const repairOf = (r: RunResult['reconciled'][number]) =>
   `${r.key} (${r.action}${r.error ? `, failed: ${r.error}` : ''})`;
+
+/** What `run` and `dev` say of removals reconcile withheld. */
+export const withheldLine = ({ missing, recorded }: WithheldRemovals) =>
+  `Reconcile kept the numbers of ${missing} of ${recorded} recorded files missing from the bucket (crosslift reconcile --allow-mass-removal withdraws them)`;
 
 /** The readable summary of `crosslift run`. */
 export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: string) => string): string => {
@@ -33,11 +38,7 @@ export const formatRunSummary = (result: RunResult, currencyOf: (cooperationId: 
   if (result.reconciled.length > 0) {
     lines.push(`Reconcile repaired ${result.reconciled.length}: ${result.reconciled.map(repairOf).join(', ')}`);
   } else if (!result.withheld) lines.push('Reconcile: every object in inbox/ has its ingestion record');
-  if (result.withheld) {
-    lines.push(
-      `Reconcile kept the numbers of ${result.withheld.missing} of ${result.withheld.recorded} recorded files missing from the bucket (crosslift reconcile --allow-mass-removal withdraws them)`,
-    );
-  }
+  if (result.withheld) lines.push(withheldLine(result.withheld));
   for (const r of result.reports) {
     lines.push('');
     lines.push(

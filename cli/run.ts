@@ -1,5 +1,4 @@
-import { RemovalWithheldError } from '../shared/errors';
-import { withheldRun, type ReconcileRun, type WithheldRemovals } from '../shared/ingest/reconcile';
+import type { WithheldRemovals } from '../shared/ingest/reconcile';
 import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -19,7 +18,7 @@ import { listFileRecords } from '../shared/storage/file-ledger';
 import { completePeriodsSince, lastCompletePeriod, periodOfDay, type Period } from '../shared/time/periods';
 import type { IngestResult } from '../functions/ingest/handler';
 import { localKeyProblem } from './local-keys';
-import { createLocalPipeline, type LocalPipeline } from './local-pipeline';
+import { createLocalPipeline, reconcileRun, type LocalPipeline } from './local-pipeline';
 import { startLocalStack, type LocalEmail, type LocalStack } from './local-stack';
 
 export interface RunOptions {
@@ -169,10 +168,7 @@ export const runLocal = async (options: RunOptions): Promise<RunResult> => {
     }
     await pipeline.drain();
     // Reconcile withholds removals when most recorded files vanished from the local bucket at once.
-    const { repaired: reconciled, withheld }: ReconcileRun = await pipeline.reconcile().catch((error: unknown) => {
-      if (error instanceof RemovalWithheldError) return withheldRun(error);
-      throw error;
-    });
+    const { repaired: reconciled, withheld } = await reconcileRun(pipeline);
 
     const alerts: RunResult['alerts'] = [];
     const reportedPeriods = (cooperation: Cooperation) =>
@@ -280,7 +276,7 @@ export const reconcileLocal = async (options: {
   let pipeline: LocalPipeline | undefined;
   try {
     pipeline = createLocalPipeline(stack, config, logger);
-    return (await pipeline.reconcile({ allowMassRemoval: options.allowMassRemoval })).repaired;
+    return await reconcileRun(pipeline, { allowMassRemoval: options.allowMassRemoval });
   } finally {
     try {
       await pipeline?.stop();

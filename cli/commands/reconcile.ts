@@ -1,5 +1,4 @@
-import { RemovalWithheldError } from '../../shared/errors';
-import { withheldRun, type ReconcileOutcome, type WithheldRemovals } from '../../shared/ingest/reconcile';
+import type { ReconcileOutcome } from '../../shared/ingest/reconcile';
 import { writeJson, writeResult } from '../output';
 import { reconcileLocal } from '../run';
 import { exitOnInterrupt, loadDataFolder, logLevel } from './local';
@@ -16,19 +15,12 @@ export interface ReconcileFlags {
 export const reconcileCommand = async (flags: ReconcileFlags): Promise<number> => {
   loadDataFolder(flags.data);
   exitOnInterrupt();
-  let repaired: readonly ReconcileOutcome[];
-  let withheld: WithheldRemovals | undefined;
-  try {
-    repaired = await reconcileLocal({
-      dataDir: flags.data,
-      stateDir: flags.state,
-      logLevel: logLevel(flags.verbose),
-      allowMassRemoval: flags.allowMassRemoval,
-    });
-  } catch (error) {
-    if (!(error instanceof RemovalWithheldError)) throw error;
-    ({ repaired, withheld } = withheldRun(error));
-  }
+  const { repaired, withheld } = await reconcileLocal({
+    dataDir: flags.data,
+    stateDir: flags.state,
+    logLevel: logLevel(flags.verbose),
+    allowMassRemoval: flags.allowMassRemoval,
+  });
   const line = (r: ReconcileOutcome) =>
     `${r.action.padEnd(18)} ${r.key} -> ${r.status}${r.error ? ` (${r.error})` : ''}`;
   if (flags.json) writeJson(withheld ? { repaired, withheld } : { repaired });
